@@ -1,0 +1,262 @@
+package dev.engram.region;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * {@link AccessMode#CRAWL}: every access is a positional system call through the kernel's block and
+ * file stack — one {@code pread} per read, one {@code pwrite} per write — and {@link #drain()} is one
+ * {@code fdatasync}. {@link #flush} issues nothing: the kernel already holds the written bytes, and
+ * fdatasync makes all of them durable at once. No memory mapping is ever made.
+ *
+ * <p>Durability: a write is durable once a {@link #drain()} (or {@link #persist}) that started after
+ * it has returned. Before that a power failure may keep, drop or garble each 512 B sector written
+ * since the last fdatasync independently (the block-device model of the power-fail simulator).
+ *
+ * <p>Atomic 8-byte operations are made atomic with respect to this process by striped locks; a
+ * region is open in one process at a time, so that is all they need.
+ */
+final class CrawlRegion extends FileRegion {
+
+    private static final int LOCK_STRIPES = 64;
+    /** A 4 KiB direct buffer per thread for typed and small accesses: no allocation, one system call. */
+    private static final ThreadLocal<ByteBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(4096).order(ByteOrder.LITTLE_ENDIAN));
+
+    private final Object[] atomicLocks = new Object[LOCK_STRIPES];
+    private final PersistencePath persistencePath;
+
+    CrawlRegion(Path path, long maxSize, String fsType) {
+        super(path, maxSize);
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            atomicLocks[i] = new Object();
+        }
+        this.persistencePath = new PersistencePath(PersistencePath.Kind.FDATASYNC, PersistencePath.Dax.NONE,
+                "CRAWL: pread/pwrite through the kernel, fdatasync to persist (file system " + fsType + ")");
+    }
+
+    @Override
+    public AccessMode mode() {
+        return AccessMode.CRAWL;
+    }
+
+    @Override
+    public Granularity granularity() {
+        return Granularity.PAGE;
+    }
+
+    @Override
+    public PersistencePath persistencePath() {
+        return persistencePath;
+    }
+
+    private ByteBuffer scratch(int length) {
+        ByteBuffer b = SCRATCH.get();
+        b.clear().limit(length);
+        return b;
+    }
+
+    /** One pread (more only if the kernel returns short, which a regular file does not below EOF). */
+    private void readFully(ByteBuffer dst, long offset) {
+        try {
+            long pos = offset;
+            while (dst.hasRemaining()) {
+                syscalls.increment();
+                int n = channel.read(dst, pos);
+                if (n < 0) {
+                    throw new RegionException(RegionException.Code.IO, path,
+                            "unexpected end of file at " + pos + " (size " + size + ")");
+                }
+                pos += n;
+                bytesRead.add(n);
+            }
+        } catch (IOException e) {
+            throw new RegionException(RegionException.Code.IO, path, "pread at " + offset + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeFully(ByteBuffer src, long offset) {
+        try {
+            long pos = offset;
+            while (src.hasRemaining()) {
+                syscalls.increment();
+                int n = channel.write(src, pos);
+                pos += n;
+                bytesWritten.add(n);
+            }
+        } catch (IOException e) {
+            throw new RegionException(RegionException.Code.IO, path, "pwrite at " + offset + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte getByte(long offset) {
+        check(offset, 1);
+        ByteBuffer b = scratch(1);
+        readFully(b, offset);
+        return b.get(0);
+    }
+
+    @Override
+    public void putByte(long offset, byte value) {
+        check(offset, 1);
+        ByteBuffer b = scratch(1);
+        b.put(0, value);
+        writeFully(b, offset);
+    }
+
+    @Override
+    public int getInt(long offset) {
+        check(offset, 4);
+        ByteBuffer b = scratch(4);
+        readFully(b, offset);
+        return b.getInt(0);
+    }
+
+    @Override
+    public void putInt(long offset, int value) {
+        check(offset, 4);
+        ByteBuffer b = scratch(4);
+        b.putInt(0, value);
+        writeFully(b, offset);
+    }
+
+    @Override
+    public long getLong(long offset) {
+        check(offset, 8);
+        ByteBuffer b = scratch(8);
+        readFully(b, offset);
+        return b.getLong(0);
+    }
+
+    @Override
+    public void putLong(long offset, long value) {
+        check(offset, 8);
+        ByteBuffer b = scratch(8);
+        b.putLong(0, value);
+        writeFully(b, offset);
+    }
+
+    @Override
+    public void read(long offset, byte[] dst, int dstIndex, int length) {
+        check(offset, length);
+        readFully(ByteBuffer.wrap(dst, dstIndex, length), offset);
+    }
+
+    @Override
+    public void write(long offset, byte[] src, int srcIndex, int length) {
+        check(offset, length);
+        writeFully(ByteBuffer.wrap(src, srcIndex, length), offset);
+    }
+
+    @Override
+    public void copy(long srcOffset, long dstOffset, long length) {
+        check(srcOffset, length);
+        check(dstOffset, length);
+        // Chunked through the scratch buffer; copy backwards when the destination overlaps ahead.
+        int chunk = 4096;
+        boolean backwards = dstOffset > srcOffset && dstOffset < srcOffset + length;
+        long done = 0;
+        while (done < length) {
+            int n = (int) Math.min(chunk, length - done);
+            long at = backwards ? length - done - n : done;
+            ByteBuffer b = scratch(n);
+            readFully(b, srcOffset + at);
+            b.flip();
+            writeFully(b, dstOffset + at);
+            done += n;
+        }
+    }
+
+    @Override
+    public void fill(long offset, long length, byte value) {
+        check(offset, length);
+        long done = 0;
+        while (done < length) {
+            int n = (int) Math.min(4096, length - done);
+            ByteBuffer b = scratch(n);
+            for (int i = 0; i < n; i++) {
+                b.put(i, value);
+            }
+            writeFully(b, offset + done);
+            done += n;
+        }
+    }
+
+    private Object lockFor(long offset) {
+        return atomicLocks[(int) ((offset >>> 3) & (LOCK_STRIPES - 1))];
+    }
+
+    @Override
+    public long getLongVolatile(long offset) {
+        checkAtomic(offset);
+        synchronized (lockFor(offset)) {
+            return getLong(offset);
+        }
+    }
+
+    @Override
+    public void putLongRelease(long offset, long value) {
+        checkAtomic(offset);
+        synchronized (lockFor(offset)) {
+            putLong(offset, value);
+        }
+    }
+
+    @Override
+    public boolean compareAndSetLong(long offset, long expected, long value) {
+        checkAtomic(offset);
+        synchronized (lockFor(offset)) {
+            if (getLong(offset) != expected) {
+                return false;
+            }
+            putLong(offset, value);
+            return true;
+        }
+    }
+
+    /** Nothing to issue: the written bytes are already in the kernel; {@link #drain()} syncs them all. */
+    @Override
+    public void flush(long offset, long length) {
+        check(offset, length);
+        flushes.increment();
+    }
+
+    /** One fdatasync: every write that returned before this call is durable when it returns. */
+    @Override
+    public void drain() {
+        if (size < 0) {
+            throw RegionException.closed(path);
+        }
+        drains.increment();
+        syscalls.increment();
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new RegionException(RegionException.Code.IO, path, "fdatasync: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void grow(long newSize) {
+        checkGrow(newSize);
+        if (newSize <= size) {
+            return;
+        }
+        // Extend with one byte at the new end (sparse), then fsync so the new size is durable.
+        writeFully(scratch(1).put(0, (byte) 0), newSize - 1);
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new RegionException(RegionException.Code.IO, path, "fsync after growth: " + e.getMessage(), e);
+        }
+        size = newSize;
+    }
+
+    @Override
+    void release() {
+        // nothing beyond the channel, which FileRegion closes
+    }
+}

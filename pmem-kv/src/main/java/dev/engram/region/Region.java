@@ -1,0 +1,111 @@
+package dev.engram.region;
+
+/**
+ * A byte-addressable persistent space: the one abstraction that the key-value engines and the PCM
+ * synapse arrays are written against.
+ *
+ * <h2>Addressing</h2>
+ * Offsets are byte offsets into the backing file, from 0 to {@link #size()}. The first
+ * {@link RegionHeader#LENGTH} bytes hold the region header written by {@link Regions}; clients store
+ * their own data from {@link RegionHeader#LENGTH} on. All multi-byte values are little-endian,
+ * whatever the platform. Every access is bounds-checked against the current size and fails with a
+ * {@link RegionException} of code {@code OUT_OF_BOUNDS}, never an {@link IndexOutOfBoundsException}.
+ *
+ * <h2>Durability</h2>
+ * A store is <em>visible</em> to other threads as soon as it returns but <em>durable</em> only after a
+ * {@link #flush} of its bytes followed by a {@link #drain} (or one {@link #persist}) has returned.
+ * A power failure may keep any subset of the stores that were not yet made durable, with one
+ * guarantee: an aligned 8-byte store is failure-atomic (all or nothing). This is the model the
+ * power-fail simulator checks; what each access mode does to honour it is in {@link AccessMode}.
+ *
+ * <h2>Concurrency</h2>
+ * Any number of threads may read and write disjoint bytes concurrently. Conflicting plain accesses
+ * to the same bytes are the caller's to order; the 8-byte {@link #getLongVolatile}/
+ * {@link #putLongRelease}/{@link #compareAndSetLong} accesses are atomic and ordered, and are what
+ * commit words use.
+ *
+ * <h2>Growth</h2>
+ * {@link #grow} adds space at the end without closing the region; bytes already there never move,
+ * so offsets that readers hold stay valid.
+ */
+public interface Region extends AutoCloseable {
+
+    /** The current size in bytes, header included. */
+    long size();
+
+    /** How this region reaches its media. */
+    AccessMode mode();
+
+    /** The unit in which stores become durable, as libpmem2 names them. */
+    Granularity granularity();
+
+    /** Which persistence path this region took and why, e.g. "libpmem flush+drain (memory-backed file, emulated pmem)". */
+    PersistencePath persistencePath();
+
+    byte getByte(long offset);
+
+    void putByte(long offset, byte value);
+
+    int getInt(long offset);
+
+    void putInt(long offset, int value);
+
+    long getLong(long offset);
+
+    void putLong(long offset, long value);
+
+    /** Copies {@code length} bytes at {@code offset} into {@code dst[dstIndex..]}. */
+    void read(long offset, byte[] dst, int dstIndex, int length);
+
+    /** Copies {@code src[srcIndex..srcIndex+length)} to {@code offset}. */
+    void write(long offset, byte[] src, int srcIndex, int length);
+
+    /** Copies {@code length} bytes inside this region; the ranges may overlap. */
+    void copy(long srcOffset, long dstOffset, long length);
+
+    /** Sets {@code length} bytes at {@code offset} to {@code value}. */
+    void fill(long offset, long length, byte value);
+
+    /** Atomic 8-byte load with acquire semantics; {@code offset} must be 8-byte aligned. */
+    long getLongVolatile(long offset);
+
+    /** Atomic 8-byte store with release semantics; {@code offset} must be 8-byte aligned. */
+    void putLongRelease(long offset, long value);
+
+    /** Atomic 8-byte compare-and-set; {@code offset} must be 8-byte aligned. */
+    boolean compareAndSetLong(long offset, long expected, long value);
+
+    /**
+     * Starts writing back the bytes in {@code [offset, offset+length)}; they are durable once a
+     * following {@link #drain()} returns. On some paths flush is itself synchronous.
+     */
+    void flush(long offset, long length);
+
+    /** Waits until every flush this thread issued before is durable (a store fence). */
+    void drain();
+
+    /** {@link #flush} then {@link #drain}: the range is durable when this returns. */
+    default void persist(long offset, long length) {
+        flush(offset, length);
+        drain();
+    }
+
+    /**
+     * Grows the region to {@code newSize} bytes (a multiple of {@link RegionHeader#LENGTH}) without
+     * closing it; existing bytes do not move. New bytes read as zero. The new size is durable when
+     * this returns. Does nothing when {@code newSize <= size()}.
+     *
+     * @throws RegionException {@code TOO_LARGE} when newSize exceeds {@link #maxSize()}
+     */
+    void grow(long newSize);
+
+    /** The largest size {@link #grow} can reach without reopening. */
+    long maxSize();
+
+    /** Counters of what this region did: reads, writes, flushes, drains, system calls. */
+    RegionStats stats();
+
+    /** Releases the mapping or file; nothing is implicitly persisted. Idempotent. */
+    @Override
+    void close();
+}

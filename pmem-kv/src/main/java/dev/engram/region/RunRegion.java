@@ -1,0 +1,947 @@
+package dev.engram.region;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.StampedLock;
+import java.util.zip.CRC32C;
+
+/**
+ * {@link AccessMode#RUN}: a small byte-addressable fast tier (a WALK mapping) caching blocks of a
+ * large capacity file (CRAWL), so a region can be many times larger than its fast tier.
+ *
+ * <h2>Fast-tier file layout (little-endian; literal offsets)</h2>
+ * <pre>
+ *  0     region header, kind KIND_FAST_TIER, its own UUID, BLOCK_BYTES
+ *  4096  CAPACITY_UUID_HI u64 | CAPACITY_UUID_LO u64 | SLOT_COUNT u32 | BLOCK_BYTES u32 |
+ *        DIRECTORY_OFFSET u64 | SLOTS_OFFSET u64 | DESCRIPTOR_CRC u32 (of [4096, 4136))
+ *  8192  directory: SLOT_COUNT entries of u64
+ *  SLOTS_OFFSET  SLOT_COUNT blocks of BLOCK_BYTES
+ * </pre>
+ * A directory entry is {@code 0} (EMPTY) or {@code (block + 1) << 2 | state}, state CLEAN (1) or
+ * DIRTY (2): one aligned 8-byte word, so changing it is failure-atomic.
+ *
+ * <h2>Policy</h2>
+ * <ul>
+ *   <li>Placement and promotion: every access goes through the fast tier; a miss promotes the whole
+ *       block (read from the capacity file). The header page (block 0 when blocks are 4 KiB; bytes
+ *       below 4096 in any case) is never cached: it is read and written on the capacity file.</li>
+ *   <li>Eviction: CLOCK over the slots, preferring clean blocks; a dirty victim is destaged first.</li>
+ *   <li>Destage (write-back): a background thread destages when more than half of the slots are
+ *       dirty, down to a quarter; {@link #destage()} destages everything.</li>
+ * </ul>
+ *
+ * <h2>Durability protocol (step names are quoted at each flush and fence below)</h2>
+ * <ol>
+ *   <li>R1 attach: before the first block becomes dirty, the capacity header's ATTACH_WORD is set to
+ *       this fast tier's token and fdatasync'ed, so CRAWL and WALK refuse the capacity file while
+ *       the fast tier holds newer data.</li>
+ *   <li>R2 promote: the block's bytes are copied into a free slot and persisted; only then is the
+ *       slot's entry set to CLEAN|block and persisted. A crash before that leaves the slot EMPTY.</li>
+ *   <li>R3 dirty: before the first store into a CLEAN slot, its entry becomes DIRTY|block and is
+ *       persisted. Stores then go to the slot; {@link #persist} flushes the slot's lines, so a
+ *       persisted store is durable in the fast tier (NVDIMM semantics) whichever tier later holds it.</li>
+ *   <li>R4 destage: with writers excluded, the slot's bytes are written to the capacity file and
+ *       fdatasync'ed; only then does the entry go back to CLEAN and is persisted. A crash at any point
+ *       before leaves the entry DIRTY, and the slot stays the authoritative copy.</li>
+ *   <li>R5 evict: a CLEAN slot's entry becomes EMPTY and is persisted before the slot is reused.</li>
+ *   <li>R6 detach: when no slot is dirty, ATTACH_WORD is cleared and fdatasync'ed.</li>
+ * </ol>
+ * Recovery reads the directory: DIRTY slots override the capacity file, CLEAN slots are valid copies
+ * (nothing else can write the capacity file while it is attached). Opening with a detached capacity
+ * file resets the directory, so a fast tier can never serve bytes older than the capacity file.
+ *
+ * <h2>Concurrency</h2>
+ * Each slot has a {@link StampedLock}: loads read optimistically and validate; stores hold the read
+ * side (stores to different bytes of one block do not exclude each other); destage and eviction hold
+ * the write side. Misses promote under one lock.
+ */
+final class RunRegion implements TieredRegion {
+
+    static final int DESCRIPTOR_OFFSET = 4096;
+    static final int CAPACITY_UUID_HI_OFFSET = 4096;
+    static final int CAPACITY_UUID_LO_OFFSET = 4104;
+    static final int SLOT_COUNT_OFFSET = 4112;
+    static final int BLOCK_BYTES_OFFSET = 4116;
+    static final int DIRECTORY_OFFSET_OFFSET = 4120;
+    static final int SLOTS_OFFSET_OFFSET = 4128;
+    static final int DESCRIPTOR_CRC_OFFSET = 4136;
+    static final int DESCRIPTOR_CHECKED_LENGTH = 40;
+    static final int DIRECTORY_OFFSET = 8192;
+
+    static final long EMPTY = 0;
+    static final int CLEAN = 1;
+    static final int DIRTY = 2;
+
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final int MIN_SLOTS = 8;
+
+    private final Path path;
+    private final Region capacity;
+    private final Region fast;
+    private final long token;
+    private final UUID capacityUuid;
+    private final int blockBytes;
+    private final int blockShift;
+    private final long blockMask;
+    private final int slotCount;
+    private final long slotsOffset;
+
+    /** block -> slot, or -1; replaced (never shrunk) on growth. Elements read with acquire. */
+    private volatile int[] slotOfBlock;
+    /** slot -> block, or -1. */
+    private final int[] blockOfSlot;
+    /** slot -> 1 when its entry is DIRTY and durable (R3 done). */
+    private final int[] dirty;
+    private final byte[] referenced;
+    private final StampedLock[] locks;
+    private final Lock[] writeGates;
+
+    private final Object promotionLock = new Object();
+    private final Object attachLock = new Object();
+    private int clockHand;
+    private boolean attached;
+    private final AtomicInteger dirtyCount = new AtomicInteger();
+    private final AtomicBoolean capacityTouched = new AtomicBoolean();
+    private final LongAdder promotions = new LongAdder();
+    private final LongAdder destages = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final Thread destager;
+    private volatile boolean closed;
+
+    static long minimumFastTierBytes(int blockBytes) {
+        return DIRECTORY_OFFSET + RegionHeader.LENGTH + (long) MIN_SLOTS * blockBytes;
+    }
+
+    /** Opens the RUN region of a validated capacity file, creating its fast tier when detached. */
+    static Region open(RegionOptions options, RegionHeader.Fields capacityFields) {
+        Path path = options.path();
+        Path fastPath = options.fastTierPath();
+        CrawlRegion cap = new CrawlRegion(path, options.maxSize(), Regions.fileSystemType(path));
+        try {
+            if (capacityFields.attachWord() == 0) {
+                // Detached: nothing in any old fast tier is newer than the capacity file; start afresh.
+                Files.deleteIfExists(fastPath);
+                try (FileChannel ch = FileChannel.open(fastPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap(new byte[1]), options.fastTierSize() - 1);
+                    ch.force(true);
+                }
+            } else if (!Files.exists(fastPath)) {
+                throw new RegionException(RegionException.Code.TIER_MISMATCH, path,
+                        "the capacity file has data that is only in fast tier token 0x"
+                                + Long.toHexString(capacityFields.attachWord()) + ", but " + fastPath
+                                + " does not exist; give the right --fast-tier path");
+            }
+            WalkRegion fastRegion = new WalkRegion(fastPath, Files.size(fastPath), Regions.fileSystemType(fastPath),
+                    options.persistence());
+            try {
+                return open(path, cap, fastRegion, options.blockBytes(), options.backgroundDestage());
+            } catch (RuntimeException e) {
+                fastRegion.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            cap.close();
+            throw new RegionException(RegionException.Code.IO, fastPath, "cannot create the fast tier: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cap.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a RUN region over two already-open regions: {@code capacity} (a data file: region header
+     * included) and {@code fast} (formatted here when the capacity file is detached, recovered when
+     * attached). Tests use it with the power-fail simulator's devices.
+     */
+    static RunRegion open(Path path, Region capacity, Region fast, int blockBytes, boolean backgroundDestage) {
+        byte[] capHeader = new byte[RegionHeader.LENGTH];
+        capacity.read(0, capHeader, 0, capHeader.length);
+        RegionHeader.Fields capFields = RegionHeader.check(path, capHeader, capacity.size(), RegionHeader.KIND_DATA);
+        if (capFields.attachWord() == 0) {
+            format(fast, capFields.uuid(), blockBytes);
+        }
+        return new RunRegion(path, capacity, fast, capFields, backgroundDestage);
+    }
+
+    /** Writes a fresh fast tier: header, descriptor, an all-EMPTY directory; persisted before use. */
+    private static void format(Region fast, UUID capacityUuid, int blockBytes) {
+        long size = fast.size();
+        int slots = slotCountFor(size, blockBytes);
+        if (slots < MIN_SLOTS) {
+            throw new RegionException(RegionException.Code.INVALID_ARGUMENT, null,
+                    "fast tier of " + size + " bytes holds " + slots + " blocks of " + blockBytes + "; at least "
+                            + MIN_SLOTS + " are needed");
+        }
+        byte[] header = RegionHeader.image(RegionHeader.KIND_FAST_TIER, UUID.randomUUID(), blockBytes,
+                System.currentTimeMillis());
+        ByteBuffer d = ByteBuffer.allocate(DESCRIPTOR_CHECKED_LENGTH + 4).order(ByteOrder.LITTLE_ENDIAN);
+        d.putLong(CAPACITY_UUID_HI_OFFSET - DESCRIPTOR_OFFSET, capacityUuid.getMostSignificantBits());
+        d.putLong(CAPACITY_UUID_LO_OFFSET - DESCRIPTOR_OFFSET, capacityUuid.getLeastSignificantBits());
+        d.putInt(SLOT_COUNT_OFFSET - DESCRIPTOR_OFFSET, slots);
+        d.putInt(BLOCK_BYTES_OFFSET - DESCRIPTOR_OFFSET, blockBytes);
+        d.putLong(DIRECTORY_OFFSET_OFFSET - DESCRIPTOR_OFFSET, DIRECTORY_OFFSET);
+        d.putLong(SLOTS_OFFSET_OFFSET - DESCRIPTOR_OFFSET, slotsOffsetFor(slots, blockBytes));
+        d.putInt(DESCRIPTOR_CRC_OFFSET - DESCRIPTOR_OFFSET, descriptorCrc(d.array()));
+        fast.fill(DIRECTORY_OFFSET, (long) slots * 8, (byte) 0);
+        fast.write(DESCRIPTOR_OFFSET, d.array(), 0, d.capacity());
+        fast.write(0, header, 0, header.length);
+        fast.persist(0, DIRECTORY_OFFSET + (long) slots * 8);   // format: all of it durable before use
+    }
+
+    static int slotCountFor(long fastSize, int blockBytes) {
+        long slots = (fastSize - DIRECTORY_OFFSET) / blockBytes;   // an upper bound, lowered until the directory fits
+        while (slots > 0 && slotsOffsetFor((int) slots, blockBytes) + slots * blockBytes > fastSize) {
+            slots--;
+        }
+        return (int) Math.min(slots, Integer.MAX_VALUE);
+    }
+
+    static long slotsOffsetFor(int slots, int blockBytes) {
+        long end = DIRECTORY_OFFSET + (long) slots * 8;
+        return (end + blockBytes - 1) / blockBytes * blockBytes;
+    }
+
+    private static int descriptorCrc(byte[] descriptor) {
+        CRC32C c = new CRC32C();
+        c.update(descriptor, 0, DESCRIPTOR_CHECKED_LENGTH);
+        return (int) c.getValue();
+    }
+
+    private RunRegion(Path path, Region capacity, Region fast, RegionHeader.Fields capFields,
+                      boolean backgroundDestage) {
+        this.path = path;
+        this.capacity = capacity;
+        this.fast = fast;
+        this.capacityUuid = capFields.uuid();
+
+        byte[] fastHeader = new byte[RegionHeader.LENGTH];
+        fast.read(0, fastHeader, 0, fastHeader.length);
+        RegionHeader.Fields fastFields = RegionHeader.check(path, fastHeader, fast.size(), RegionHeader.KIND_FAST_TIER);
+        this.token = fastFields.uuid().getLeastSignificantBits() | 1L;
+        if (capFields.attachWord() != 0 && capFields.attachWord() != token) {
+            throw new RegionException(RegionException.Code.TIER_MISMATCH, path,
+                    "the capacity file's data is in fast tier token 0x" + Long.toHexString(capFields.attachWord())
+                            + ", but this fast tier's token is 0x" + Long.toHexString(token));
+        }
+        byte[] d = new byte[DESCRIPTOR_CHECKED_LENGTH + 4];
+        fast.read(DESCRIPTOR_OFFSET, d, 0, d.length);
+        ByteBuffer desc = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
+        int storedCrc = desc.getInt(DESCRIPTOR_CRC_OFFSET - DESCRIPTOR_OFFSET);
+        if (storedCrc != descriptorCrc(d)) {
+            throw new RegionException(RegionException.Code.BAD_FORMAT, path,
+                    "fast-tier descriptor checksum is 0x" + Integer.toHexString(storedCrc) + ", computed 0x"
+                            + Integer.toHexString(descriptorCrc(d)));
+        }
+        UUID owner = new UUID(desc.getLong(0), desc.getLong(8));
+        if (!owner.equals(capacityUuid)) {
+            throw new RegionException(RegionException.Code.TIER_MISMATCH, path,
+                    "the fast tier belongs to capacity file " + owner + ", this one is " + capacityUuid);
+        }
+        this.slotCount = desc.getInt(SLOT_COUNT_OFFSET - DESCRIPTOR_OFFSET);
+        this.blockBytes = desc.getInt(BLOCK_BYTES_OFFSET - DESCRIPTOR_OFFSET);
+        this.slotsOffset = desc.getLong(SLOTS_OFFSET_OFFSET - DESCRIPTOR_OFFSET);
+        if (blockBytes < RegionHeader.LENGTH || Integer.bitCount(blockBytes) != 1 || slotCount < MIN_SLOTS
+                || slotsOffset != slotsOffsetFor(slotCount, blockBytes)
+                || slotsOffset + (long) slotCount * blockBytes > fast.size()) {
+            throw new RegionException(RegionException.Code.BAD_FORMAT, path,
+                    "fast-tier descriptor out of range: " + slotCount + " slots of " + blockBytes
+                            + " bytes at " + slotsOffset + " in a " + fast.size() + "-byte fast tier");
+        }
+        this.blockShift = Integer.numberOfTrailingZeros(blockBytes);
+        this.blockMask = blockBytes - 1;
+        this.attached = capFields.attachWord() != 0;
+
+        this.blockOfSlot = new int[slotCount];
+        this.dirty = new int[slotCount];
+        this.referenced = new byte[slotCount];
+        this.locks = new StampedLock[slotCount];
+        this.writeGates = new Lock[slotCount];
+        for (int s = 0; s < slotCount; s++) {
+            locks[s] = new StampedLock();
+            writeGates[s] = locks[s].asReadLock();
+        }
+        int[] map = new int[blockCount(capacity.size())];
+        java.util.Arrays.fill(map, -1);
+        recover(map);
+        this.slotOfBlock = map;
+
+        if (backgroundDestage) {
+            destager = Thread.ofPlatform().daemon().name("engram-destage-" + path.getFileName()).unstarted(this::destageLoop);
+            destager.start();
+        } else {
+            destager = null;
+        }
+    }
+
+    /** Rebuilds the DRAM index from the directory: DIRTY slots are authoritative, CLEAN ones valid copies. */
+    private void recover(int[] map) {
+        int dirtySlots = 0;
+        for (int s = 0; s < slotCount; s++) {
+            long e = fast.getLongVolatile(entryOffset(s));
+            blockOfSlot[s] = -1;
+            if (e == EMPTY) {
+                continue;
+            }
+            long block = (e >>> 2) - 1;
+            int state = (int) (e & 3);
+            if (block < 1 || block >= map.length || (state != CLEAN && state != DIRTY) || map[(int) block] >= 0
+                    || !attached) {
+                throw new RegionException(RegionException.Code.BAD_FORMAT, path,
+                        "fast-tier directory entry " + s + " is 0x" + Long.toHexString(e) + ": expected EMPTY or"
+                                + " CLEAN/DIRTY of a distinct block in [1, " + map.length + ")"
+                                + (attached ? "" : " (and none at all while detached)"));
+            }
+            map[(int) block] = s;
+            blockOfSlot[s] = (int) block;
+            if (state == DIRTY) {
+                dirty[s] = 1;
+                dirtySlots++;
+            }
+        }
+        dirtyCount.set(dirtySlots);
+    }
+
+    private int blockCount(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (bytes + blockBytes - 1) >>> blockShift);
+    }
+
+    private long entryOffset(int slot) {
+        return DIRECTORY_OFFSET + 8L * slot;
+    }
+
+    private long slotOffset(int slot) {
+        return slotsOffset + ((long) slot << blockShift);
+    }
+
+    private static long entry(long block, int state) {
+        return ((block + 1) << 2) | state;
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private void check(long offset, long length) {
+        if (closed) {
+            throw RegionException.closed(path);
+        }
+        long s = capacity.size();
+        if (offset < 0 || length < 0 || offset > s - length) {
+            throw RegionException.outOfBounds(path, offset, length, s);
+        }
+    }
+
+    private void checkAtomic(long offset) {
+        check(offset, 8);
+        if ((offset & 7) != 0) {
+            throw RegionException.misaligned(path, offset);
+        }
+    }
+
+    /** True when [offset, offset+length) lies inside one cacheable block (any block but the first). */
+    private boolean inOneCachedBlock(long offset, long length) {
+        long block = offset >>> blockShift;
+        return block > 0 && block == ((offset + length - 1) >>> blockShift);
+    }
+
+    /** Block 0 holds the region header (ATTACH_WORD among it): it is never cached, always the capacity file's. */
+    private boolean headerBytes(long offset) {
+        return (offset >>> blockShift) == 0;
+    }
+
+    // ---------------------------------------------------------------- residency
+
+    private int slotAcquire(int[] map, long block) {
+        return (int) INTS.getAcquire(map, (int) block);
+    }
+
+    /** The slot that holds {@code block}, promoting it first on a miss. */
+    private int resident(long block) {
+        int s = slotAcquire(slotOfBlock, block);
+        return s >= 0 ? s : promote(block);
+    }
+
+    private int promote(long block) {
+        synchronized (promotionLock) {
+            int[] map = slotOfBlock;
+            int s = map[(int) block];
+            if (s >= 0) {
+                return s;
+            }
+            s = victim();                                   // write-locked, entry EMPTY and durable
+            try {
+                byte[] data = new byte[blockBytes];
+                long from = block << blockShift;
+                int n = (int) Math.min(blockBytes, capacity.size() - from);
+                capacity.read(from, data, 0, n);
+                fast.write(slotOffset(s), data, 0, blockBytes);
+                fast.persist(slotOffset(s), blockBytes);    // R2 promote: slot bytes durable first
+                fast.putLongRelease(entryOffset(s), entry(block, CLEAN));
+                fast.persist(entryOffset(s), 8);            // R2 promote: then the entry names them
+                INTS.setRelease(blockOfSlot, s, (int) block);
+                INTS.setRelease(map, (int) block, s);
+                referenced[s] = 1;
+                promotions.increment();
+                return s;
+            } finally {
+                locks[s].tryUnlockWrite();
+            }
+        }
+    }
+
+    /**
+     * CLOCK: returns a slot, write-locked, whose entry is EMPTY and durable. Prefers free and clean
+     * slots; destages a dirty victim when every slot is dirty. Called under the promotion lock.
+     */
+    private int victim() {
+        for (int pass = 0; ; pass++) {
+            for (int i = 0; i < 2 * slotCount; i++) {
+                int s = clockHand;
+                clockHand = (clockHand + 1) % slotCount;
+                if (referenced[s] != 0 && blockOfSlot[s] >= 0) {
+                    referenced[s] = 0;
+                    continue;
+                }
+                boolean isDirty = (int) INTS.getAcquire(dirty, s) != 0;
+                if (isDirty && pass == 0) {
+                    continue;
+                }
+                if (locks[s].tryWriteLock() == 0) {
+                    continue;
+                }
+                int block = blockOfSlot[s];
+                if (block < 0) {
+                    return s;
+                }
+                if ((int) INTS.getAcquire(dirty, s) != 0) {
+                    destageLocked(List.of(s));
+                }
+                fast.putLongRelease(entryOffset(s), EMPTY);
+                fast.persist(entryOffset(s), 8);            // R5 evict: EMPTY durable before reuse
+                INTS.setRelease(slotOfBlock, block, -1);
+                INTS.setRelease(blockOfSlot, s, -1);
+                evictions.increment();
+                return s;
+            }
+            if (pass > 0) {
+                Thread.onSpinWait();                        // every slot busy: writers hold them briefly
+            }
+        }
+    }
+
+    /** Write side of a store: the slot of {@code block}, pinned against destage/evict and DIRTY (R3). */
+    private int pinForWrite(long block) {
+        while (true) {
+            int s = resident(block);
+            writeGates[s].lock();
+            if (blockOfSlot[s] == block) {
+                if ((int) INTS.getAcquire(dirty, s) == 0) {
+                    markDirty(s, block);
+                }
+                return s;
+            }
+            writeGates[s].unlock();                         // evicted between lookup and lock: retry
+        }
+    }
+
+    private void markDirty(int s, long block) {
+        synchronized (attachLock) {
+            if ((int) INTS.getAcquire(dirty, s) != 0) {
+                return;
+            }
+            if (!attached) {
+                capacity.putLongRelease(RegionHeader.ATTACH_WORD_OFFSET, token);
+                capacity.persist(RegionHeader.ATTACH_WORD_OFFSET, 8);   // R1 attach
+                attached = true;
+            }
+            fast.putLongRelease(entryOffset(s), entry(block, DIRTY));
+            fast.persist(entryOffset(s), 8);                            // R3 dirty
+            INTS.setRelease(dirty, s, 1);
+            dirtyCount.incrementAndGet();
+        }
+    }
+
+    // ---------------------------------------------------------------- destage
+
+    /** R4 for slots the caller holds write-locked: write back, one fdatasync, then mark CLEAN. */
+    private void destageLocked(List<Integer> slots) {
+        if (slots.isEmpty()) {
+            return;
+        }
+        byte[] data = new byte[blockBytes];
+        for (int s : slots) {
+            long at = (long) blockOfSlot[s] << blockShift;
+            int n = (int) Math.min(blockBytes, capacity.size() - at);
+            fast.read(slotOffset(s), data, 0, n);
+            capacity.write(at, data, 0, n);
+        }
+        capacity.persist(RegionHeader.LENGTH, blockBytes);              // R4 destage: fdatasync first
+        synchronized (attachLock) {
+            for (int s : slots) {
+                fast.putLongRelease(entryOffset(s), entry(blockOfSlot[s], CLEAN));
+                fast.flush(entryOffset(s), 8);
+                INTS.setRelease(dirty, s, 0);
+                dirtyCount.decrementAndGet();
+                destages.increment();
+            }
+            fast.drain();                                               // R4 destage: then CLEAN durable
+        }
+    }
+
+    @Override
+    public void destage() {
+        check(0, 0);
+        List<Integer> held = new ArrayList<>();
+        List<Long> stamps = new ArrayList<>();
+        for (int s = 0; s < slotCount; s++) {
+            if ((int) INTS.getAcquire(dirty, s) == 0) {
+                continue;
+            }
+            long stamp = locks[s].writeLock();
+            if ((int) INTS.getAcquire(dirty, s) != 0) {
+                held.add(s);
+                stamps.add(stamp);
+            } else {
+                locks[s].unlockWrite(stamp);
+            }
+        }
+        try {
+            destageLocked(held);
+        } finally {
+            for (int i = 0; i < held.size(); i++) {
+                locks[held.get(i)].unlockWrite(stamps.get(i));
+            }
+        }
+        detachIfClean();
+    }
+
+    private void detachIfClean() {
+        synchronized (attachLock) {
+            if (attached && dirtyCount.get() == 0) {
+                capacity.putLongRelease(RegionHeader.ATTACH_WORD_OFFSET, 0);
+                capacity.persist(RegionHeader.ATTACH_WORD_OFFSET, 8);   // R6 detach
+                attached = false;
+            }
+        }
+    }
+
+    private void destageLoop() {
+        int high = slotCount / 2;
+        int low = slotCount / 4;
+        while (!closed) {
+            if (dirtyCount.get() > high) {
+                List<Integer> held = new ArrayList<>();
+                List<Long> stamps = new ArrayList<>();
+                for (int s = 0; s < slotCount && dirtyCount.get() - held.size() > low; s++) {
+                    if ((int) INTS.getAcquire(dirty, s) == 0) {
+                        continue;
+                    }
+                    long stamp = locks[s].tryWriteLock();
+                    if (stamp == 0) {
+                        continue;
+                    }
+                    if ((int) INTS.getAcquire(dirty, s) != 0) {
+                        held.add(s);
+                        stamps.add(stamp);
+                    } else {
+                        locks[s].unlockWrite(stamp);
+                    }
+                }
+                try {
+                    destageLocked(held);
+                } catch (RegionException e) {
+                    if (!closed) {
+                        throw e;
+                    }
+                } finally {
+                    for (int i = 0; i < held.size(); i++) {
+                        locks[held.get(i)].unlockWrite(stamps.get(i));
+                    }
+                }
+            } else {
+                LockSupport.parkNanos(2_000_000);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- Region
+
+    @Override
+    public long size() {
+        check(0, 0);
+        return capacity.size();
+    }
+
+    @Override
+    public AccessMode mode() {
+        return AccessMode.RUN;
+    }
+
+    @Override
+    public Granularity granularity() {
+        return fast.granularity();
+    }
+
+    @Override
+    public PersistencePath persistencePath() {
+        PersistencePath f = fast.persistencePath();
+        return new PersistencePath(PersistencePath.Kind.TIERED, f.dax(),
+                "RUN: fast tier " + slotCount + " x " + blockBytes + " B [" + f.reason() + "]; capacity tier ["
+                        + capacity.persistencePath().reason() + "]");
+    }
+
+    @Override
+    public byte getByte(long offset) {
+        check(offset, 1);
+        if (headerBytes(offset)) {
+            return capacity.getByte(offset);
+        }
+        long block = offset >>> blockShift;
+        long in = offset & blockMask;
+        while (true) {
+            int s = resident(block);
+            long stamp = locks[s].tryOptimisticRead();
+            byte v = fast.getByte(slotOffset(s) + in);
+            if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
+                referenced[s] = 1;
+                return v;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public int getInt(long offset) {
+        check(offset, 4);
+        if (!inOneCachedBlock(offset, 4)) {
+            byte[] b = new byte[4];
+            read(offset, b, 0, 4);
+            return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        }
+        long block = offset >>> blockShift;
+        long in = offset & blockMask;
+        while (true) {
+            int s = resident(block);
+            long stamp = locks[s].tryOptimisticRead();
+            int v = fast.getInt(slotOffset(s) + in);
+            if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
+                referenced[s] = 1;
+                return v;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public long getLong(long offset) {
+        check(offset, 8);
+        if (!inOneCachedBlock(offset, 8)) {
+            byte[] b = new byte[8];
+            read(offset, b, 0, 8);
+            return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        }
+        return loadLong(offset, false);
+    }
+
+    @Override
+    public long getLongVolatile(long offset) {
+        checkAtomic(offset);
+        if (headerBytes(offset)) {
+            return capacity.getLongVolatile(offset);
+        }
+        return loadLong(offset, true);
+    }
+
+    private long loadLong(long offset, boolean acquire) {
+        long block = offset >>> blockShift;
+        long in = offset & blockMask;
+        while (true) {
+            int s = resident(block);
+            long stamp = locks[s].tryOptimisticRead();
+            long v = acquire ? fast.getLongVolatile(slotOffset(s) + in) : fast.getLong(slotOffset(s) + in);
+            if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
+                referenced[s] = 1;
+                return v;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public void read(long offset, byte[] dst, int dstIndex, int length) {
+        check(offset, length);
+        long at = offset;
+        int done = 0;
+        while (done < length) {
+            long block = at >>> blockShift;
+            int n = (int) Math.min(length - done, blockBytes - (at & blockMask));
+            if (headerBytes(at)) {
+                capacity.read(at, dst, dstIndex + done, n);
+            } else {
+                while (true) {
+                    int s = resident(block);
+                    long stamp = locks[s].tryOptimisticRead();
+                    fast.read(slotOffset(s) + (at & blockMask), dst, dstIndex + done, n);
+                    if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
+                        referenced[s] = 1;
+                        break;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            at += n;
+            done += n;
+        }
+    }
+
+    @Override
+    public void putByte(long offset, byte value) {
+        check(offset, 1);
+        if (headerBytes(offset)) {
+            capacity.putByte(offset, value);
+            capacityTouched.set(true);
+            return;
+        }
+        int s = pinForWrite(offset >>> blockShift);
+        try {
+            fast.putByte(slotOffset(s) + (offset & blockMask), value);
+        } finally {
+            writeGates[s].unlock();
+        }
+    }
+
+    @Override
+    public void putInt(long offset, int value) {
+        check(offset, 4);
+        if (!inOneCachedBlock(offset, 4)) {
+            byte[] b = new byte[4];
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(value);
+            write(offset, b, 0, 4);
+            return;
+        }
+        int s = pinForWrite(offset >>> blockShift);
+        try {
+            fast.putInt(slotOffset(s) + (offset & blockMask), value);
+        } finally {
+            writeGates[s].unlock();
+        }
+    }
+
+    @Override
+    public void putLong(long offset, long value) {
+        check(offset, 8);
+        if (!inOneCachedBlock(offset, 8)) {
+            byte[] b = new byte[8];
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
+            write(offset, b, 0, 8);
+            return;
+        }
+        int s = pinForWrite(offset >>> blockShift);
+        try {
+            fast.putLong(slotOffset(s) + (offset & blockMask), value);
+        } finally {
+            writeGates[s].unlock();
+        }
+    }
+
+    @Override
+    public void putLongRelease(long offset, long value) {
+        checkAtomic(offset);
+        if (headerBytes(offset)) {
+            capacity.putLongRelease(offset, value);
+            capacityTouched.set(true);
+            return;
+        }
+        int s = pinForWrite(offset >>> blockShift);
+        try {
+            fast.putLongRelease(slotOffset(s) + (offset & blockMask), value);
+        } finally {
+            writeGates[s].unlock();
+        }
+    }
+
+    @Override
+    public boolean compareAndSetLong(long offset, long expected, long value) {
+        checkAtomic(offset);
+        if (headerBytes(offset)) {
+            capacityTouched.set(true);
+            return capacity.compareAndSetLong(offset, expected, value);
+        }
+        int s = pinForWrite(offset >>> blockShift);
+        try {
+            return fast.compareAndSetLong(slotOffset(s) + (offset & blockMask), expected, value);
+        } finally {
+            writeGates[s].unlock();
+        }
+    }
+
+    @Override
+    public void write(long offset, byte[] src, int srcIndex, int length) {
+        check(offset, length);
+        long at = offset;
+        int done = 0;
+        while (done < length) {
+            int n = (int) Math.min(length - done, blockBytes - (at & blockMask));
+            if (headerBytes(at)) {
+                capacity.write(at, src, srcIndex + done, n);
+                capacityTouched.set(true);
+            } else {
+                int s = pinForWrite(at >>> blockShift);
+                try {
+                    fast.write(slotOffset(s) + (at & blockMask), src, srcIndex + done, n);
+                } finally {
+                    writeGates[s].unlock();
+                }
+            }
+            at += n;
+            done += n;
+        }
+    }
+
+    @Override
+    public void copy(long srcOffset, long dstOffset, long length) {
+        check(srcOffset, length);
+        check(dstOffset, length);
+        boolean backwards = dstOffset > srcOffset && dstOffset < srcOffset + length;
+        byte[] buffer = new byte[(int) Math.min(length, 1 << 16)];
+        long done = 0;
+        while (done < length) {
+            int n = (int) Math.min(buffer.length, length - done);
+            long at = backwards ? length - done - n : done;
+            read(srcOffset + at, buffer, 0, n);
+            write(dstOffset + at, buffer, 0, n);
+            done += n;
+        }
+    }
+
+    @Override
+    public void fill(long offset, long length, byte value) {
+        check(offset, length);
+        byte[] buffer = new byte[(int) Math.min(length, blockBytes)];
+        java.util.Arrays.fill(buffer, value);
+        long done = 0;
+        while (done < length) {
+            int n = (int) Math.min(buffer.length, length - done);
+            write(offset + done, buffer, 0, n);
+            done += n;
+        }
+    }
+
+    /**
+     * Flushes the fast-tier lines of resident blocks in the range. A block that is no longer resident
+     * was destaged (R4: written back and fdatasync'ed) before it was evicted, so it needs nothing; a
+     * slot reused meanwhile only gets a harmless extra flush.
+     */
+    @Override
+    public void flush(long offset, long length) {
+        check(offset, length);
+        long at = offset;
+        long end = offset + length;
+        while (at < end) {
+            long n = Math.min(end - at, blockBytes - (at & blockMask));
+            if (headerBytes(at)) {
+                capacity.flush(at, n);
+            } else {
+                int s = slotAcquire(slotOfBlock, at >>> blockShift);
+                if (s >= 0) {
+                    fast.flush(slotOffset(s) + (at & blockMask), n);
+                }
+            }
+            at += n;
+        }
+    }
+
+    @Override
+    public void drain() {
+        check(0, 0);
+        fast.drain();
+        if (capacityTouched.getAndSet(false)) {
+            capacity.drain();
+        }
+    }
+
+    @Override
+    public void grow(long newSize) {
+        check(0, 0);
+        synchronized (promotionLock) {
+            capacity.grow(newSize);
+            int[] old = slotOfBlock;
+            int blocks = blockCount(capacity.size());
+            if (blocks > old.length) {
+                int[] map = java.util.Arrays.copyOf(old, blocks);
+                java.util.Arrays.fill(map, old.length, blocks, -1);
+                slotOfBlock = map;
+            }
+        }
+    }
+
+    @Override
+    public long maxSize() {
+        return capacity.maxSize();
+    }
+
+    @Override
+    public RegionStats stats() {
+        RegionStats f = fast.stats();
+        RegionStats c = capacity.stats();
+        return new RegionStats(f.flushes() + c.flushes(), f.drains() + c.drains(), f.syscalls() + c.syscalls(),
+                c.bytesWritten(), c.bytesRead());
+    }
+
+    @Override
+    public TierStats tierStats() {
+        int resident = 0;
+        for (int s = 0; s < slotCount; s++) {
+            if (blockOfSlot[s] >= 0) {
+                resident++;
+            }
+        }
+        boolean isAttached;
+        synchronized (attachLock) {
+            isAttached = attached;
+        }
+        return new TierStats(slotCount, resident, dirtyCount.get(), promotions.sum(), destages.sum(),
+                evictions.sum(), isAttached);
+    }
+
+    /** Stops the destager and, when no block is dirty, detaches (R6); dirty blocks stay in the fast tier. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (destager != null) {
+                destager.interrupt();
+                destager.join();
+            }
+            detachIfClean();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            fast.close();
+            capacity.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RunRegion[" + path + ", " + persistencePath() + "]";
+    }
+}
