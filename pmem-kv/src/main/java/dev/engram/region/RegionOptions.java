@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * How to create or open a region: fluent setters, then {@link #conclude()} validates everything
+ * How to create or open a region: fluent setters, then {@link #conclude(boolean)} validates everything
  * before any file is touched. Sizes are in bytes.
  *
  * <pre>{@code
@@ -82,10 +82,13 @@ public final class RegionOptions {
         return this;
     }
 
-    /** Checks every option and fills defaults; returns this. */
-    public RegionOptions conclude() {
+    /**
+     * Checks every option and fills defaults; returns this. The initial size is checked only when
+     * {@code creating}: opening takes the size the file has.
+     */
+    public RegionOptions conclude(boolean creating) {
         size = roundUp(size);
-        if (size < 2L * RegionHeader.LENGTH) {
+        if (creating && size < 2L * RegionHeader.LENGTH) {
             throw invalid("size " + size + " is too small: at least " + 2 * RegionHeader.LENGTH + " bytes");
         }
         if (maxSize < size) {

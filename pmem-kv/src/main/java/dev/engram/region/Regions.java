@@ -24,7 +24,7 @@ public final class Regions {
 
     /** Creates a new region file (and, in RUN, its fast tier); fails if the file exists. */
     public static Region create(RegionOptions options) {
-        options.conclude();
+        options.conclude(true);
         Path path = options.path();
         byte[] header = RegionHeader.image(RegionHeader.KIND_DATA, UUID.randomUUID(), 0, System.currentTimeMillis());
         writeNewFile(path, header, options.size());
@@ -69,7 +69,7 @@ public final class Regions {
 
     /** Opens an existing region in the options' mode. */
     public static Region open(RegionOptions options) {
-        options.conclude();
+        options.conclude(false);
         Path path = options.path();
         RegionHeader.Fields fields = readHeader(path, RegionHeader.KIND_DATA);
         return switch (options.mode()) {
