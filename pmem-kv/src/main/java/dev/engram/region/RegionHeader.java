@@ -19,17 +19,20 @@ import java.util.zip.CRC32C;
  *  +---------------+---------------+-------+-------+-------+-------+
  *  | UUID (2 x u64)| CREATED_MILLIS| KIND  | BLOCK | rsvd  | CRC32C|
  *  +---------------+---------------+-------+-------+-------+-------+
- *  64              72                                          4096
- *  +---------------+-------------------------------------------+
- *  | ATTACH_WORD   | zero                                      |
- *  +---------------+-------------------------------------------+
+ *  512: ATTACH_SLOT_A = SEQ u64 | TOKEN u64 | CRC32C u32 (of SEQ, TOKEN)     (own 512 B sector)
+ *  1024: ATTACH_SLOT_B = the same layout                                    (own 512 B sector)
+ *  all other bytes up to 4096: zero
  * </pre>
  *
- * <p>Bytes [0, 60) are written once at creation and covered by {@code HEADER_CRC}. The
- * {@code ATTACH_WORD} is the only mutable field: it is outside the checksum and changed by one
- * aligned 8-byte store, so no crash can tear it. Non-zero means "a RUN fast tier holds data for this
- * file that is not yet destaged": its value is the fast tier's token, and CRAWL or WALK refuse to
- * open the file until a destage clears it.
+ * <p>Bytes [0, 60) are written once at creation and covered by {@code HEADER_CRC}; sector 0 is never
+ * written again, so no later crash can garble it. The attach token is the only mutable state. A
+ * non-zero token means "a RUN fast tier holds data for this file that is not yet destaged" (its value
+ * names the fast tier), and CRAWL or WALK refuse to open the file until a destage clears it. It is
+ * kept in two slots, each in its own 512 B sector: an update writes the slot with the lower sequence
+ * number (SEQ = the other's + 1) and fdatasyncs, so a power failure that garbles the sector being
+ * written leaves the other slot, and the state before the update, intact. The valid slot (CRC
+ * matches) with the highest SEQ holds the token; two all-zero slots mean token 0 (a new file).
+ * A device whose atomic unit is 4 KiB could garble the whole header page; see docs/regions.md.
  *
  * <p>Invariant: a file is a region iff its length is a non-zero multiple of {@link #LENGTH}, its
  * magic matches, its major version is known, it has no unknown incompatible feature flag, and its
@@ -55,7 +58,13 @@ public final class RegionHeader {
     public static final int HEADER_CRC_OFFSET = 60;
     /** Bytes covered by the header checksum. */
     public static final int CHECKED_LENGTH = 60;
-    public static final int ATTACH_WORD_OFFSET = 64;
+    public static final int ATTACH_SLOT_A_OFFSET = 512;
+    public static final int ATTACH_SLOT_B_OFFSET = 1024;
+    /** Within a slot: the update sequence number, the token, and the CRC32C of those 16 bytes. */
+    public static final int ATTACH_SEQ_OFFSET = 0;
+    public static final int ATTACH_TOKEN_OFFSET = 8;
+    public static final int ATTACH_CRC_OFFSET = 16;
+    public static final int ATTACH_SLOT_LENGTH = 20;
 
     /**
      * Bytes 0x89 'E' 'N' 'G' 'R' 'M' '\r' '\n' read as a little-endian u64. The high-bit first byte
@@ -102,7 +111,7 @@ public final class RegionHeader {
 
     /** The fields of a checked header. */
     public record Fields(int major, int minor, UUID uuid, long createdMillis, int kind, int blockBytes,
-                         long attachWord) {
+                         long attachWord, long attachSeq) {
     }
 
     /**
@@ -156,7 +165,51 @@ public final class RegionHeader {
         }
         UUID uuid = new UUID(b.getLong(UUID_HI_OFFSET), b.getLong(UUID_LO_OFFSET));
         return new Fields(major, minor, uuid, b.getLong(CREATED_MILLIS_OFFSET), kind,
-                b.getInt(BLOCK_BYTES_OFFSET), b.getLong(ATTACH_WORD_OFFSET));
+                b.getInt(BLOCK_BYTES_OFFSET), attachToken(header), attachSeq(header));
+    }
+
+    private static boolean slotValid(ByteBuffer b, int slot) {
+        CRC32C c = new CRC32C();
+        c.update(b.array(), slot, ATTACH_CRC_OFFSET);
+        return b.getInt(slot + ATTACH_CRC_OFFSET) == (int) c.getValue() && b.getLong(slot + ATTACH_SEQ_OFFSET) > 0;
+    }
+
+    /** The slot holding the current attach state: the valid one with the higher SEQ, or -1 if none. */
+    private static int currentSlot(byte[] header) {
+        ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        boolean a = slotValid(b, ATTACH_SLOT_A_OFFSET);
+        boolean bb = slotValid(b, ATTACH_SLOT_B_OFFSET);
+        if (a && bb) {
+            return b.getLong(ATTACH_SLOT_A_OFFSET) >= b.getLong(ATTACH_SLOT_B_OFFSET) ? ATTACH_SLOT_A_OFFSET : ATTACH_SLOT_B_OFFSET;
+        }
+        return a ? ATTACH_SLOT_A_OFFSET : bb ? ATTACH_SLOT_B_OFFSET : -1;
+    }
+
+    /** The current attach token (0: detached). */
+    public static long attachToken(byte[] header) {
+        int slot = currentSlot(header);
+        return slot < 0 ? 0 : ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getLong(slot + ATTACH_TOKEN_OFFSET);
+    }
+
+    static long attachSeq(byte[] header) {
+        int slot = currentSlot(header);
+        return slot < 0 ? 0 : ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getLong(slot + ATTACH_SEQ_OFFSET);
+    }
+
+    /** Where the next attach-state update goes: the slot that is not current. */
+    static int nextSlotOffset(byte[] header) {
+        return currentSlot(header) == ATTACH_SLOT_A_OFFSET ? ATTACH_SLOT_B_OFFSET : ATTACH_SLOT_A_OFFSET;
+    }
+
+    /** The 20 bytes of an attach slot. */
+    static byte[] attachSlot(long seq, long token) {
+        ByteBuffer b = ByteBuffer.allocate(ATTACH_SLOT_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(ATTACH_SEQ_OFFSET, seq);
+        b.putLong(ATTACH_TOKEN_OFFSET, token);
+        CRC32C c = new CRC32C();
+        c.update(b.array(), 0, ATTACH_CRC_OFFSET);
+        b.putInt(ATTACH_CRC_OFFSET, (int) c.getValue());
+        return b.array();
     }
 
     static String kindName(int kind) {

@@ -47,8 +47,8 @@ import java.util.zip.CRC32C;
  *
  * <h2>Durability protocol (step names are quoted at each flush and fence below)</h2>
  * <ol>
- *   <li>R1 attach: before the first block becomes dirty, the capacity header's ATTACH_WORD is set to
- *       this fast tier's token and fdatasync'ed, so CRAWL and WALK refuse the capacity file while
+ *   <li>R1 attach: before the first block becomes dirty, the capacity header's attach token is set to
+ *       this fast tier's token (in the non-current A/B slot, see {@link RegionHeader}) and fdatasync'ed, so CRAWL and WALK refuse the capacity file while
  *       the fast tier holds newer data.</li>
  *   <li>R2 promote: the block's bytes are copied into a free slot and persisted; only then is the
  *       slot's entry set to CLEAN|block and persisted. A crash before that leaves the slot EMPTY.</li>
@@ -59,7 +59,7 @@ import java.util.zip.CRC32C;
  *       fdatasync'ed; only then does the entry go back to CLEAN and is persisted. A crash at any point
  *       before leaves the entry DIRTY, and the slot stays the authoritative copy.</li>
  *   <li>R5 evict: a CLEAN slot's entry becomes EMPTY and is persisted before the slot is reused.</li>
- *   <li>R6 detach: when no slot is dirty, ATTACH_WORD is cleared and fdatasync'ed.</li>
+ *   <li>R6 detach: when no slot is dirty, the attach token is set to 0 the same way and fdatasync'ed.</li>
  * </ol>
  * Recovery reads the directory: DIRTY slots override the capacity file, CLEAN slots are valid copies
  * (nothing else can write the capacity file while it is attached). Opening with a detached capacity
@@ -357,7 +357,7 @@ final class RunRegion implements TieredRegion {
         return block > 0 && block == ((offset + length - 1) >>> blockShift);
     }
 
-    /** Block 0 holds the region header (ATTACH_WORD among it): it is never cached, always the capacity file's. */
+    /** Block 0 holds the region header (attach slots among it): it is never cached, always the capacity file's. */
     private boolean headerBytes(long offset) {
         return (offset >>> blockShift) == 0;
     }
@@ -463,8 +463,7 @@ final class RunRegion implements TieredRegion {
                 return;
             }
             if (!attached) {
-                capacity.putLongRelease(RegionHeader.ATTACH_WORD_OFFSET, token);
-                capacity.persist(RegionHeader.ATTACH_WORD_OFFSET, 8);   // R1 attach
+                writeAttachToken(token);                                // R1 attach
                 attached = true;
             }
             fast.putLongRelease(entryOffset(s), entry(block, DIRTY));
@@ -528,11 +527,24 @@ final class RunRegion implements TieredRegion {
         detachIfClean();
     }
 
+    /**
+     * Writes the attach token into the non-current slot with the next sequence number and
+     * fdatasyncs it (R1/R6). A crash that garbles that sector leaves the other slot's state.
+     */
+    private void writeAttachToken(long value) {
+        byte[] header = new byte[RegionHeader.LENGTH];
+        capacity.read(0, header, 0, header.length);
+        long seq = RegionHeader.attachSeq(header) + 1;
+        int slot = RegionHeader.nextSlotOffset(header);
+        byte[] image = RegionHeader.attachSlot(seq, value);
+        capacity.write(slot, image, 0, image.length);
+        capacity.persist(slot, image.length);                               // R1/R6: the new slot durable
+    }
+
     private void detachIfClean() {
         synchronized (attachLock) {
             if (attached && dirtyCount.get() == 0) {
-                capacity.putLongRelease(RegionHeader.ATTACH_WORD_OFFSET, 0);
-                capacity.persist(RegionHeader.ATTACH_WORD_OFFSET, 8);   // R6 detach
+                writeAttachToken(0);                                    // R6 detach
                 attached = false;
             }
         }

@@ -49,7 +49,12 @@ class RegionFormatTest {
         assertEquals(56, RegionHeader.RESERVED_OFFSET);
         assertEquals(60, RegionHeader.HEADER_CRC_OFFSET);
         assertEquals(60, RegionHeader.CHECKED_LENGTH);
-        assertEquals(64, RegionHeader.ATTACH_WORD_OFFSET);
+        assertEquals(512, RegionHeader.ATTACH_SLOT_A_OFFSET);
+        assertEquals(1024, RegionHeader.ATTACH_SLOT_B_OFFSET);
+        assertEquals(0, RegionHeader.ATTACH_SEQ_OFFSET);
+        assertEquals(8, RegionHeader.ATTACH_TOKEN_OFFSET);
+        assertEquals(16, RegionHeader.ATTACH_CRC_OFFSET);
+        assertEquals(20, RegionHeader.ATTACH_SLOT_LENGTH);
         assertEquals(4096, RunRegion.DESCRIPTOR_OFFSET);
         assertEquals(4112, RunRegion.SLOT_COUNT_OFFSET);
         assertEquals(4116, RunRegion.BLOCK_BYTES_OFFSET);
@@ -91,6 +96,22 @@ class RegionFormatTest {
 
     private static byte[] le(long v, int n) {
         return java.util.Arrays.copyOf(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array(), n);
+    }
+
+    @Test
+    void shouldKeepThePreviousAttachStateWhenTheSlotBeingWrittenIsGarbled() {
+        byte[] h = RegionHeader.image(RegionHeader.KIND_DATA, new UUID(1, 2), 0, 0);
+        assertEquals(0, RegionHeader.attachToken(h), "a new file is detached");
+        byte[] a = RegionHeader.attachSlot(1, 0xABCL);
+        System.arraycopy(a, 0, h, RegionHeader.nextSlotOffset(h), a.length);
+        assertEquals(0xABCL, RegionHeader.attachToken(h));
+        int next = RegionHeader.nextSlotOffset(h);
+        assertEquals(RegionHeader.ATTACH_SLOT_B_OFFSET, next, "updates alternate between the slots");
+        byte[] detach = RegionHeader.attachSlot(2, 0);
+        System.arraycopy(detach, 0, h, next, detach.length);
+        assertEquals(0, RegionHeader.attachToken(h));
+        h[next + 3] ^= 0x40;   // the sector of the latest update is garbled by a power failure
+        assertEquals(0xABCL, RegionHeader.attachToken(h), "the other slot still holds the state before it");
     }
 
     @Test
