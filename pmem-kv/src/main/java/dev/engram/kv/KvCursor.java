@@ -1,0 +1,164 @@
+package dev.engram.kv;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentNavigableMap;
+
+/**
+ * Walks the keys of a snapshot: {@link #next()} on every engine (unordered on hash), and on the sorted
+ * engine also {@link #prev()}, {@link #seek}, {@link #first()} and {@link #last()}, within optional
+ * bounds {@code [from, to)}. Concurrent writers neither block it nor change what it sees. Not
+ * thread-safe itself: one cursor per thread. Close it to release its snapshot.
+ *
+ * <pre>{@code
+ * try (KvCursor c = kv.scan(from, to)) {
+ *     while (c.next()) { use(c.key(), c.value()); }
+ * }
+ * }</pre>
+ */
+public final class KvCursor implements AutoCloseable {
+
+    private final KvStore store;
+    private final Snapshot snapshot;
+    private final boolean ownsSnapshot;
+    private final ConcurrentNavigableMap<byte[], Entry> sorted;
+    private Iterator<Map.Entry<byte[], Entry>> unordered;
+    private byte[] key;
+    private Entry entry;
+
+    KvCursor(KvStore store, Snapshot snapshot, byte[] from, byte[] to, boolean ownsSnapshot) {
+        this.store = store;
+        this.snapshot = snapshot;
+        this.ownsSnapshot = ownsSnapshot;
+        if (store.index() instanceof Index.Sorted s) {
+            ConcurrentNavigableMap<byte[], Entry> m = s.view();
+            if (from != null && to != null) {
+                m = store.comparator().compare(from, to) >= 0 ? m.subMap(from, true, from, false) : m.subMap(from, true, to, false);
+            } else if (from != null) {
+                m = m.tailMap(from, true);
+            } else if (to != null) {
+                m = m.headMap(to, false);
+            }
+            this.sorted = m;
+        } else {
+            this.sorted = null;
+            this.unordered = store.index().entries();
+        }
+    }
+
+    private enum Position { BEFORE_FIRST, ON_KEY, AFTER_LAST }
+
+    private Position position = Position.BEFORE_FIRST;
+
+    /** True when {@code newest} has a live version in this snapshot; remembers it. */
+    private boolean visible(Entry newest) {
+        Entry e = newest == null ? null : newest.visibleAt(snapshot.sequence());
+        if (e == null || e.tombstone) {
+            return false;
+        }
+        entry = e;
+        return true;
+    }
+
+    /** Settles on {@code me} or, skipping invisible keys in the direction of travel, a neighbour. */
+    private boolean settle(Map.Entry<byte[], Entry> me, boolean forward) {
+        while (me != null) {
+            if (visible(me.getValue())) {
+                key = me.getKey();
+                position = Position.ON_KEY;
+                return true;
+            }
+            me = forward ? sorted.higherEntry(me.getKey()) : sorted.lowerEntry(me.getKey());
+        }
+        key = null;
+        entry = null;
+        position = forward ? Position.AFTER_LAST : Position.BEFORE_FIRST;
+        return false;
+    }
+
+    /** Moves to the next key; false at the end. */
+    public boolean next() {
+        snapshot.check();
+        if (sorted == null) {
+            while (unordered.hasNext()) {
+                Map.Entry<byte[], Entry> me = unordered.next();
+                if (visible(me.getValue())) {
+                    key = me.getKey();
+                    position = Position.ON_KEY;
+                    return true;
+                }
+            }
+            key = null;
+            entry = null;
+            position = Position.AFTER_LAST;
+            return false;
+        }
+        return switch (position) {
+            case BEFORE_FIRST -> settle(sorted.firstEntry(), true);
+            case ON_KEY -> settle(sorted.higherEntry(key), true);
+            case AFTER_LAST -> false;
+        };
+    }
+
+    /** Moves to the previous key; false before the first. Sorted engine only. */
+    public boolean prev() {
+        ordered("prev");
+        return switch (position) {
+            case AFTER_LAST -> settle(sorted.lastEntry(), false);
+            case ON_KEY -> settle(sorted.lowerEntry(key), false);
+            case BEFORE_FIRST -> false;
+        };
+    }
+
+    /** Positions at the first key at or after {@code target}; false if there is none. Sorted engine only. */
+    public boolean seek(byte[] target) {
+        ordered("seek");
+        Objects.requireNonNull(target, "target");
+        return settle(sorted.ceilingEntry(target), true);
+    }
+
+    /** Positions at the first key; sorted engine only. */
+    public boolean first() {
+        ordered("first");
+        return settle(sorted.firstEntry(), true);
+    }
+
+    /** Positions at the last key; sorted engine only. */
+    public boolean last() {
+        ordered("last");
+        return settle(sorted.lastEntry(), false);
+    }
+
+    private void ordered(String what) {
+        snapshot.check();
+        if (sorted == null) {
+            store.requireSorted(what);
+        }
+    }
+
+    /** The current key (a copy). */
+    public byte[] key() {
+        requirePosition();
+        return key.clone();
+    }
+
+    /** The current value, verified against its checksum. */
+    public byte[] value() {
+        requirePosition();
+        return store.valueOf(key, entry, snapshot.sequence());
+    }
+
+    private void requirePosition() {
+        if (key == null) {
+            throw new IllegalStateException("the cursor is not on a key: call next(), seek() or first() first");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsSnapshot) {
+            snapshot.close();
+        }
+    }
+}

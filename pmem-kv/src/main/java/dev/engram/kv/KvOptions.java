@@ -1,0 +1,177 @@
+package dev.engram.kv;
+
+import dev.engram.device.DeviceProfile;
+import dev.engram.region.AccessMode;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How to create or open a store: fluent setters, checked by {@link #conclude(boolean)} before any
+ * file is touched. Sizes are in bytes.
+ *
+ * <pre>{@code
+ * try (KvStore kv = KvStore.create(new KvOptions(Path.of("/dev/shm/pool")).engine(EngineKind.SORTED))) {
+ *     kv.put("k".getBytes(), "v".getBytes());
+ * }
+ * }</pre>
+ */
+public final class KvOptions {
+
+    /** 64 KiB: the largest key. */
+    public static final int MAX_KEY_BYTES = 64 * 1024;
+    /** 4 MiB: the default segment, the unit of growth and cleaning; a record must fit in one. */
+    public static final int DEFAULT_SEGMENT_BYTES = 4 << 20;
+    /** 64 MiB: the default initial pool size. */
+    public static final long DEFAULT_SIZE = 64L << 20;
+
+    private final Path path;
+    private EngineKind engine = EngineKind.HASH;
+    private AccessMode mode = AccessMode.WALK;
+    private DeviceProfile device = DeviceProfile.NONE;
+    private long size = DEFAULT_SIZE;
+    private long maxSize = 64L << 30;
+    private int segmentBytes = DEFAULT_SEGMENT_BYTES;
+    private Durability durability = Durability.DURABLE;
+    private String comparator = KeyComparators.BYTEWISE;
+    private Path fastTier;
+    private long fastTierSize = 64L << 20;
+    private int lanes = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+
+    public KvOptions(Path path) {
+        this.path = Objects.requireNonNull(path, "path");
+    }
+
+    public KvOptions engine(EngineKind engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        return this;
+    }
+
+    public KvOptions mode(AccessMode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** A device profile to emulate (latency, bandwidth, wear, faults); {@link DeviceProfile#NONE} by default. */
+    public KvOptions device(DeviceProfile device) {
+        this.device = Objects.requireNonNull(device, "device");
+        return this;
+    }
+
+    /** Initial pool size on create (grows online as needed). */
+    public KvOptions size(long bytes) {
+        this.size = bytes;
+        return this;
+    }
+
+    /** How far the pool may grow while open. */
+    public KvOptions maxSize(long bytes) {
+        this.maxSize = bytes;
+        return this;
+    }
+
+    /** Segment size on create; the largest record (key + value + 96 bytes) must fit in one. */
+    public KvOptions segmentBytes(int bytes) {
+        this.segmentBytes = bytes;
+        return this;
+    }
+
+    /** The default durability of every write; each call can override it. */
+    public KvOptions durability(Durability durability) {
+        this.durability = Objects.requireNonNull(durability, "durability");
+        return this;
+    }
+
+    /** The sorted engine's key order, by name (see {@link KeyComparators}); recorded in the pool. */
+    public KvOptions comparator(String name) {
+        this.comparator = Objects.requireNonNull(name, "comparator");
+        return this;
+    }
+
+    /** RUN mode: the fast-tier file (default: the pool path + ".fast"). */
+    public KvOptions fastTier(Path path) {
+        this.fastTier = path;
+        return this;
+    }
+
+    /** RUN mode: the fast tier's size. */
+    public KvOptions fastTierSize(long bytes) {
+        this.fastTierSize = bytes;
+        return this;
+    }
+
+    /** Number of log lanes (independent append points for concurrent writers). */
+    public KvOptions lanes(int lanes) {
+        this.lanes = lanes;
+        return this;
+    }
+
+    /** Validates every option; throws {@link KvException} with code INVALID_ARGUMENT. */
+    public KvOptions conclude(boolean creating) {
+        if (creating) {
+            if (Integer.bitCount(segmentBytes) != 1 || segmentBytes < 64 * 1024 || segmentBytes > (1 << 30)) {
+                throw invalid("segmentBytes " + segmentBytes + " must be a power of two from 64 KiB to 1 GiB");
+            }
+            if (size < PoolFormat.FIRST_SEGMENT_OFFSET + segmentBytes) {
+                size = PoolFormat.FIRST_SEGMENT_OFFSET + (long) segmentBytes * 4;
+            }
+            KeyComparators.byName(comparator, path);
+        }
+        if (lanes < 1 || lanes > 256) {
+            throw invalid("lanes " + lanes + " must be from 1 to 256");
+        }
+        return this;
+    }
+
+    private KvException invalid(String message) {
+        return new KvException(KvException.Code.INVALID_ARGUMENT, path, message);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public EngineKind engine() {
+        return engine;
+    }
+
+    public AccessMode mode() {
+        return mode;
+    }
+
+    public DeviceProfile device() {
+        return device;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public long maxSize() {
+        return maxSize;
+    }
+
+    public int segmentBytes() {
+        return segmentBytes;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    public String comparator() {
+        return comparator;
+    }
+
+    public Path fastTier() {
+        return fastTier;
+    }
+
+    public long fastTierSize() {
+        return fastTierSize;
+    }
+
+    public int lanes() {
+        return lanes;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.engram.kv;
+
+import dev.engram.region.RegionStats;
+
+/**
+ * What a store holds and did since open.
+ *
+ * @param keys               live keys
+ * @param liveBytes          bytes of log records still referenced by the index
+ * @param logBytes           bytes of segments in use
+ * @param liveRatio          liveBytes / logBytes (what compaction could reclaim is the rest)
+ * @param userBytesWritten   key + value bytes handed to writes since open
+ * @param logBytesWritten    log bytes appended since open (records, headers, padding)
+ * @param writeAmplification logBytesWritten / userBytesWritten
+ * @param persists           flush + drain calls issued by the log
+ * @param region             the region's counters (flushes, drains, system calls)
+ * @param mediaWrites        media line writes counted by the device profile (0 without one)
+ */
+public record KvStats(long keys, long liveBytes, long logBytes, double liveRatio, long userBytesWritten,
+                      long logBytesWritten, double writeAmplification, long persists, RegionStats region,
+                      long mediaWrites) {
+}

@@ -1,0 +1,810 @@
+package dev.engram.kv;
+
+import dev.engram.device.DeviceProfile;
+import dev.engram.device.DeviceRegion;
+import dev.engram.region.AccessMode;
+import dev.engram.region.PersistencePath;
+import dev.engram.region.Region;
+import dev.engram.region.RegionException;
+import dev.engram.region.RegionOptions;
+import dev.engram.region.Regions;
+import dev.engram.region.TieredRegion;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+import static dev.engram.kv.PoolFormat.*;
+
+/**
+ * An embedded, crash-consistent, concurrent key-value store on a persistent region.
+ *
+ * <ul>
+ *   <li>By default a write is durable when it returns ({@link Durability#DURABLE}); with
+ *       {@link Durability#BUFFERED} it is acknowledged earlier and durable at {@link #sync()}.</li>
+ *   <li>Any number of threads may read and write; readers never block and never wait for writers.
+ *       Writes to one key are serialized; writes to different keys proceed in parallel.</li>
+ *   <li>"Not found" is a value: {@code null} or {@code false}. Failures are {@link KvException}s with
+ *       stable codes.</li>
+ *   <li>Every read verifies the record's CRC32C: media that returns wrong bytes raises
+ *       {@link KvException.Code#MEDIA} for that key, never a wrong value.</li>
+ * </ul>
+ * Limits: keys 1 byte to 64 KiB; a record (key + value + 32 bytes) must fit in a segment (4 MiB by
+ * default, so values up to about 4 MiB; create with a larger segment for more).
+ *
+ * <p>Design: an append-only log of checksummed records in segments (see {@link Log} for the
+ * durability protocol K0–K3), a DRAM index from key to newest version (hash or skip list), and
+ * version chains kept only while snapshots need them. Recovery scans the log.
+ */
+public final class KvStore implements AutoCloseable {
+
+    private static final int STRIPES = 1024;
+    private static final ThreadLocal<byte[][]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[][]{new byte[256]});
+
+    private final Path path;
+    private final KvOptions options;
+    private final Region region;
+    private final Log log;
+    private final Index index;
+    private final EngineKind engine;
+    private final String comparatorName;
+    private final Comparator<byte[]> comparator;
+    private final UUID uuid;
+    private final int maxValueBytes;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final AtomicLong liveKeys = new AtomicLong();
+    private final LongAdder userBytes = new LongAdder();
+    private final TreeMap<Long, Integer> openSnapshots = new TreeMap<>();
+    /** The oldest open snapshot's sequence, or MAX_VALUE: writers keep older versions only below it. */
+    private volatile long oldestSnapshot = Long.MAX_VALUE;
+    private final AtomicLong tombstonesKept = new AtomicLong();
+    private volatile boolean closed;
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Creates a new pool; fails if the file exists. */
+    public static KvStore create(KvOptions options) {
+        options.conclude(true);
+        Comparator<byte[]> order = KeyComparators.byName(options.comparator(), options.path());
+        long size = FIRST_SEGMENT_OFFSET
+                + Math.max(1, (options.size() - FIRST_SEGMENT_OFFSET) / options.segmentBytes()) * options.segmentBytes();
+        Region region = openRegion(options, true, size);
+        try {
+            UUID uuid = UUID.randomUUID();
+            byte[] header = poolHeader(options, uuid);
+            region.write(POOL_HEADER_OFFSET, header, 0, header.length);
+            region.persist(POOL_HEADER_OFFSET, header.length);          // create: the pool header durable
+            return new KvStore(options, region, order);
+        } catch (RuntimeException e) {
+            region.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing pool, recovering it after a crash. */
+    public static KvStore open(KvOptions options) {
+        options.conclude(false);
+        Region region = openRegion(options, false, 0);
+        try {
+            return new KvStore(options, region, null);
+        } catch (RuntimeException e) {
+            region.close();
+            throw e;
+        }
+    }
+
+    /** Opens the pool if the file exists, else creates it. */
+    public static KvStore openOrCreate(KvOptions options) {
+        return Files.exists(options.path()) ? open(options) : create(options);
+    }
+
+    /** Opens a store over a region the caller opened and owns (tests, the power-fail simulator). */
+    static KvStore open(KvOptions options, Region region) {
+        return new KvStore(options.conclude(false), region, null);
+    }
+
+    /** Formats a pool in a region the caller opened (its region header already written). */
+    static KvStore create(KvOptions options, Region region) {
+        options.conclude(true);
+        byte[] header = poolHeader(options, UUID.randomUUID());
+        region.write(POOL_HEADER_OFFSET, header, 0, header.length);
+        region.persist(POOL_HEADER_OFFSET, header.length);
+        return new KvStore(options, region, KeyComparators.byName(options.comparator(), options.path()));
+    }
+
+    private static Region openRegion(KvOptions o, boolean creating, long size) {
+        RegionOptions ro = new RegionOptions(o.path()).mode(o.mode()).size(size).maxSize(Math.max(o.maxSize(), size));
+        if (o.mode() == AccessMode.RUN) {
+            ro.fastTierSize(o.fastTierSize());
+            if (o.fastTier() != null) {
+                ro.fastTier(o.fastTier());
+            }
+        }
+        Region r;
+        try {
+            r = creating ? Regions.create(ro) : Regions.open(ro);
+        } catch (RegionException e) {
+            throw translate(o.path(), e);
+        }
+        return o.device() == DeviceProfile.NONE ? r : DeviceRegion.over(r, o.device());
+    }
+
+    static KvException translate(Path path, RegionException e) {
+        KvException.Code code = switch (e.code()) {
+            case BAD_FORMAT -> KvException.Code.CORRUPT;
+            case VERSION -> KvException.Code.VERSION;
+            case IN_USE -> KvException.Code.IN_USE;
+            case CLOSED -> KvException.Code.CLOSED;
+            case MEDIA -> KvException.Code.MEDIA;
+            case TOO_LARGE -> KvException.Code.FULL;
+            case INVALID_ARGUMENT -> KvException.Code.INVALID_ARGUMENT;
+            default -> KvException.Code.IO;
+        };
+        return new KvException(code, path, e.getMessage(), e);
+    }
+
+    private static byte[] poolHeader(KvOptions o, UUID uuid) {
+        ByteBuffer b = ByteBuffer.allocate(POOL_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(MAGIC_OFFSET, MAGIC);
+        b.putShort(MAJOR_OFFSET, (short) MAJOR);
+        b.putShort(MINOR_OFFSET, (short) MINOR);
+        b.putInt(HEADER_LENGTH_OFFSET, POOL_HEADER_LENGTH);
+        b.putLong(UUID_HI_OFFSET, uuid.getMostSignificantBits());
+        b.putLong(UUID_LO_OFFSET, uuid.getLeastSignificantBits());
+        b.putInt(ENGINE_OFFSET, o.engine().id);
+        b.putInt(SEGMENT_BYTES_OFFSET, o.segmentBytes());
+        b.putInt(MAX_KEY_OFFSET, KvOptions.MAX_KEY_BYTES);
+        b.putInt(MAX_VALUE_OFFSET, maxValue(o.segmentBytes()));
+        byte[] name = o.comparator().getBytes(StandardCharsets.US_ASCII);
+        if (name.length > COMPARATOR_LENGTH) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, o.path(), "comparator name longer than 32 bytes");
+        }
+        b.put(COMPARATOR_OFFSET, name);
+        b.putLong(CREATED_MILLIS_OFFSET, System.currentTimeMillis());
+        CRC32C c = new CRC32C();
+        c.update(b.array(), 0, HEADER_CHECKED_LENGTH);
+        b.putInt(HEADER_CRC_OFFSET, (int) c.getValue());
+        return b.array();
+    }
+
+    /** The largest value, with a 1-byte key: a record (32 + key + value bytes) must fit in a segment. */
+    private static int maxValue(int segmentBytes) {
+        return segmentBytes - SEG_HEADER_LENGTH - REC_HEADER_LENGTH - 1;
+    }
+
+    private KvStore(KvOptions options, Region region, Comparator<byte[]> createdOrder) {
+        this.options = options;
+        this.path = options.path();
+        this.region = region;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+        // Validate in order: size, magic, version, feature flags, checksum, ranges. Nothing is written.
+        if (region.size() < FIRST_SEGMENT_OFFSET) {
+            throw corrupt("the region is " + region.size() + " bytes, smaller than a pool's " + FIRST_SEGMENT_OFFSET
+                    + "-byte header area: not an Engram pool");
+        }
+        byte[] h = new byte[POOL_HEADER_LENGTH];
+        region.read(POOL_HEADER_OFFSET, h, 0, h.length);
+        ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+        long magic = b.getLong(MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw corrupt("pool magic is 0x" + Long.toHexString(magic) + ", expected 0x" + Long.toHexString(MAGIC)
+                    + (magic == Long.reverseBytes(MAGIC) ? " (byte-swapped)" : "") + ": a region but not a key-value pool");
+        }
+        int major = Short.toUnsignedInt(b.getShort(MAJOR_OFFSET));
+        if (major != MAJOR) {
+            throw new KvException(KvException.Code.VERSION, path, "pool format version is " + major + "."
+                    + Short.toUnsignedInt(b.getShort(MINOR_OFFSET)) + ", this library reads " + MAJOR + ".x");
+        }
+        int incompat = b.getInt(INCOMPAT_FLAGS_OFFSET);
+        if ((incompat & ~KNOWN_INCOMPAT_FLAGS) != 0) {
+            throw new KvException(KvException.Code.VERSION, path, "unknown incompatible pool feature flags 0x"
+                    + Integer.toHexString(incompat) + ": written by a newer Engram");
+        }
+        CRC32C c = new CRC32C();
+        c.update(h, 0, HEADER_CHECKED_LENGTH);
+        if (b.getInt(HEADER_CRC_OFFSET) != (int) c.getValue()) {
+            throw corrupt("pool header checksum is 0x" + Integer.toHexString(b.getInt(HEADER_CRC_OFFSET))
+                    + ", computed 0x" + Integer.toHexString((int) c.getValue()));
+        }
+        this.engine = EngineKind.ofId(b.getInt(ENGINE_OFFSET));
+        if (engine == null) {
+            throw corrupt("engine id is " + b.getInt(ENGINE_OFFSET) + ", expected 1 (hash) or 2 (sorted)");
+        }
+        int segmentBytes = b.getInt(SEGMENT_BYTES_OFFSET);
+        if (Integer.bitCount(segmentBytes) != 1 || segmentBytes < 64 * 1024 || segmentBytes > (1 << 30)
+                || (region.size() - FIRST_SEGMENT_OFFSET) % segmentBytes != 0) {
+            throw corrupt("segment size " + segmentBytes + " is out of range or does not divide the pool of "
+                    + region.size() + " bytes");
+        }
+        int nameLength = 0;
+        while (nameLength < COMPARATOR_LENGTH && h[COMPARATOR_OFFSET + nameLength] != 0) {
+            nameLength++;
+        }
+        this.comparatorName = new String(h, COMPARATOR_OFFSET, nameLength, StandardCharsets.US_ASCII);
+        this.comparator = createdOrder != null ? createdOrder : KeyComparators.byName(comparatorName, path);
+        this.uuid = new UUID(b.getLong(UUID_HI_OFFSET), b.getLong(UUID_LO_OFFSET));
+        this.maxValueBytes = b.getInt(MAX_VALUE_OFFSET);
+        this.index = engine == EngineKind.HASH ? new Index.Hash() : new Index.Sorted(comparator);
+        this.log = new Log(path, region, segmentBytes, options.lanes());
+        new Recovery(this).run();
+    }
+
+    private KvException corrupt(String message) {
+        return new KvException(KvException.Code.CORRUPT, path, message);
+    }
+
+    /** Closes the store; buffered writes are made durable first. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            log.syncAll();
+        } finally {
+            closed = true;
+            region.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /** The value of {@code key}, or {@code null} when absent. */
+    public byte[] get(byte[] key) {
+        checkKey(key);
+        return valueOf(key, index.get(key), Long.MAX_VALUE);
+    }
+
+    /** Applies {@code reader} to the value in place (no copy is allocated); {@code null} when absent. */
+    public <R> R get(byte[] key, ValueReader<R> reader) {
+        checkKey(key);
+        Objects.requireNonNull(reader, "reader");
+        Entry e = visible(index.get(key), Long.MAX_VALUE);
+        if (e == null) {
+            return null;
+        }
+        byte[] record = verifiedRecord(key, e);
+        int at = (int) (e.valueOffset - e.recordOffset);
+        return reader.read(ByteBuffer.wrap(record, at, e.valueLength).slice().asReadOnlyBuffer());
+    }
+
+    public boolean contains(byte[] key) {
+        checkKey(key);
+        return visible(index.get(key), Long.MAX_VALUE) != null;
+    }
+
+    /** Live keys now. */
+    public long count() {
+        checkOpen();
+        return liveKeys.get();
+    }
+
+    private static Entry visible(Entry newest, long at) {
+        Entry e = newest == null ? null : newest.visibleAt(at);
+        return e == null || e.tombstone ? null : e;
+    }
+
+    byte[] valueOf(byte[] key, Entry newest, long at) {
+        Entry e = visible(newest, at);
+        if (e == null) {
+            return null;
+        }
+        byte[] record = verifiedRecord(key, e);
+        int from = (int) (e.valueOffset - e.recordOffset);
+        return Arrays.copyOfRange(record, from, from + e.valueLength);
+    }
+
+    /** Reads the whole record of {@code e} into this thread's buffer and checks its CRC. */
+    private byte[] verifiedRecord(byte[] key, Entry e) {
+        checkOpen();
+        byte[][] holder = READ_BUFFER.get();
+        if (holder[0].length < e.recordLength) {
+            holder[0] = new byte[Math.max(e.recordLength, holder[0].length * 2)];
+        }
+        byte[] record = holder[0];
+        try {
+            region.read(e.recordOffset, record, 0, e.recordLength);
+        } catch (RegionException ex) {
+            throw translate(path, ex);
+        }
+        CRC32C c = new CRC32C();
+        c.update(record, 4, e.recordLength - 4);
+        int stored = (record[0] & 0xFF) | (record[1] & 0xFF) << 8 | (record[2] & 0xFF) << 16 | (record[3] & 0xFF) << 24;
+        if (stored != (int) c.getValue()) {
+            throw new KvException(KvException.Code.MEDIA, path, "the record of key " + printable(key) + " at offset "
+                    + e.recordOffset + " failed its checksum (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
+                    + Integer.toHexString((int) c.getValue()) + "): the media returned damaged bytes");
+        }
+        return record;
+    }
+
+    static String printable(byte[] key) {
+        boolean text = true;
+        for (byte x : key) {
+            text &= x >= 0x20 && x < 0x7F;
+        }
+        String s = text ? "'" + new String(key, StandardCharsets.US_ASCII) + "'" : "0x" + java.util.HexFormat.of().formatHex(key);
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    private enum Condition { NONE, ABSENT, PRESENT, EXPECT }
+
+    public void put(byte[] key, byte[] value) {
+        put(key, value, options.durability());
+    }
+
+    public void put(byte[] key, byte[] value, Durability durability) {
+        writeOne(TYPE_PUT, key, checkValue(value), durability, Condition.NONE, null);
+    }
+
+    /** Deletes {@code key}; returns false (writing nothing) when it was absent. */
+    public boolean delete(byte[] key) {
+        return delete(key, options.durability());
+    }
+
+    public boolean delete(byte[] key, Durability durability) {
+        return writeOne(TYPE_DELETE, key, null, durability, Condition.PRESENT, null);
+    }
+
+    /** Puts only when {@code key} is absent; returns whether it did. */
+    public boolean putIfAbsent(byte[] key, byte[] value) {
+        return putIfAbsent(key, value, options.durability());
+    }
+
+    public boolean putIfAbsent(byte[] key, byte[] value, Durability durability) {
+        return writeOne(TYPE_PUT, key, checkValue(value), durability, Condition.ABSENT, null);
+    }
+
+    /** Replaces the value only when the current one equals {@code expected}; returns whether it did. */
+    public boolean replace(byte[] key, byte[] expected, byte[] value) {
+        return replace(key, expected, value, options.durability());
+    }
+
+    public boolean replace(byte[] key, byte[] expected, byte[] value, Durability durability) {
+        Objects.requireNonNull(expected, "expected");
+        return writeOne(TYPE_PUT, key, checkValue(value), durability, Condition.EXPECT, expected);
+    }
+
+    /** Makes every buffered write durable. */
+    public void sync() {
+        checkOpen();
+        log.syncAll();
+    }
+
+    private ReentrantLock stripeOf(byte[] key) {
+        return stripes[(Arrays.hashCode(key) * 0x9E3779B9 >>> 22) & (STRIPES - 1)];
+    }
+
+    private boolean writeOne(byte type, byte[] key, byte[] value, Durability durability, Condition condition, byte[] expected) {
+        checkKey(key);
+        if (value != null && (long) key.length + value.length > maxValueBytes + 1L) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, path, "key (" + key.length + " bytes) and value ("
+                    + value.length + " bytes) together exceed this pool's record limit of " + (maxValueBytes + 1)
+                    + " bytes (set by its segment size)");
+        }
+        Objects.requireNonNull(durability, "durability");
+        ReentrantLock stripe = stripeOf(key);
+        stripe.lock();
+        try {
+            checkOpen();
+            Entry current = index.get(key);
+            Entry live = visible(current, Long.MAX_VALUE);
+            switch (condition) {
+                case ABSENT -> {
+                    if (live != null) {
+                        return false;
+                    }
+                }
+                case PRESENT -> {
+                    if (live == null) {
+                        return false;
+                    }
+                }
+                case EXPECT -> {
+                    if (live == null || !Arrays.equals(valueOf(key, live, Long.MAX_VALUE), expected)) {
+                        return false;
+                    }
+                }
+                case NONE -> {
+                }
+            }
+            int valueLength = value == null ? 0 : value.length;
+            int length = REC_HEADER_LENGTH + key.length + valueLength;
+            Log.Lane lane = log.laneForThread();
+            lane.lock.lock();
+            try {
+                log.reserve(lane, length);
+                byte[] record = scratch(lane, length);
+                long seq = log.sequence.incrementAndGet();
+                ByteBuffer b = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
+                b.putLong(REC_SEQ_OFFSET, seq);
+                record[REC_TYPE_OFFSET] = type;
+                record[REC_FLAGS_OFFSET] = 0;
+                b.putShort(REC_FLAGS_OFFSET + 1, (short) 0);
+                b.putInt(REC_KEY_LENGTH_OFFSET, key.length);
+                b.putInt(REC_VALUE_LENGTH_OFFSET, valueLength);
+                System.arraycopy(key, 0, record, REC_HEADER_LENGTH, key.length);
+                if (value != null) {
+                    System.arraycopy(value, 0, record, REC_HEADER_LENGTH + key.length, valueLength);
+                }
+                long at = log.append(lane, record, length, durability == Durability.DURABLE);   // K1, K2
+                Entry e = new Entry(at, length, at + REC_HEADER_LENGTH + key.length, valueLength, seq,
+                        type == TYPE_DELETE, keepFor(current));
+                publish(key, current, e);                                                         // K3
+            } catch (RegionException ex) {
+                throw translate(path, ex);
+            } finally {
+                lane.lock.unlock();
+            }
+            userBytes.add(key.length + valueLength);
+            if (type == TYPE_DELETE) {
+                liveKeys.decrementAndGet();
+            } else if (live == null) {
+                liveKeys.incrementAndGet();
+            }
+            return true;
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    private static byte[] scratch(Log.Lane lane, int length) {
+        if (lane.scratch.length < length) {
+            lane.scratch = new byte[Math.max(length, lane.scratch.length * 2)];
+        }
+        return lane.scratch;
+    }
+
+    /**
+     * The older versions a new entry must keep: none without snapshots; otherwise the chain down to
+     * the newest version at or below the oldest snapshot (older ones are cut: no snapshot needs them).
+     */
+    private Entry keepFor(Entry current) {
+        long oldest = oldestSnapshot;
+        if (current == null || oldest == Long.MAX_VALUE) {
+            return null;
+        }
+        Entry e = current;
+        while (e != null && e.seq > oldest) {
+            e = e.prev;
+        }
+        if (e != null) {
+            e.prev = null;
+        }
+        return current;
+    }
+
+    /** K3: points the index at {@code e}; a tombstone nobody needs removes the key. Lane lock held. */
+    private void publish(byte[] key, Entry current, Entry e) {
+        if (e.tombstone && e.prev == null) {
+            if (current != null) {
+                index.remove(key, current);
+            }
+        } else {
+            index.put(current == null ? key.clone() : key, e);
+            if (e.tombstone) {
+                tombstonesKept.incrementAndGet();
+            }
+        }
+    }
+
+    /** Applies the batch atomically: all of it or none of it is visible, durable and recovered. */
+    public void write(WriteBatch batch) {
+        write(batch, options.durability());
+    }
+
+    public void write(WriteBatch batch, Durability durability) {
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(durability, "durability");
+        checkOpen();
+        if (batch.ops.isEmpty()) {
+            return;
+        }
+        for (WriteBatch.Op op : batch.ops) {
+            checkKey(op.key());
+            if (op.value() != null) {
+                checkValue(op.value());
+            }
+        }
+        long length = REC_HEADER_LENGTH + batch.payloadBytes;
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, path, "batch of " + length + " bytes is too large");
+        }
+        TreeSet<Integer> stripeIds = new TreeSet<>();
+        for (WriteBatch.Op op : batch.ops) {
+            stripeIds.add((Arrays.hashCode(op.key()) * 0x9E3779B9 >>> 22) & (STRIPES - 1));
+        }
+        for (int s : stripeIds) {            // ascending order: no deadlock between batches
+            stripes[s].lock();
+        }
+        try {
+            checkOpen();
+            Log.Lane lane = log.laneForThread();
+            lane.lock.lock();
+            try {
+                log.reserve(lane, (int) length);
+                byte[] record = scratch(lane, (int) length);
+                Arrays.fill(record, 0, (int) length, (byte) 0);
+                ByteBuffer b = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
+                long seq = log.sequence.incrementAndGet();
+                b.putLong(REC_SEQ_OFFSET, seq);
+                record[REC_TYPE_OFFSET] = TYPE_BATCH;
+                b.putInt(REC_KEY_LENGTH_OFFSET, batch.ops.size());
+                b.putInt(REC_VALUE_LENGTH_OFFSET, 0);
+                int pos = REC_HEADER_LENGTH;
+                int[] valueAt = new int[batch.ops.size()];
+                for (int i = 0; i < batch.ops.size(); i++) {
+                    WriteBatch.Op op = batch.ops.get(i);
+                    int vl = op.value() == null ? 0 : op.value().length;
+                    record[pos + ENTRY_TYPE_OFFSET] = op.type();
+                    b.putInt(pos + ENTRY_KEY_LENGTH_OFFSET, op.key().length);
+                    b.putInt(pos + ENTRY_VALUE_LENGTH_OFFSET, vl);
+                    System.arraycopy(op.key(), 0, record, pos + ENTRY_HEADER_LENGTH, op.key().length);
+                    valueAt[i] = pos + ENTRY_HEADER_LENGTH + op.key().length;
+                    if (vl > 0) {
+                        System.arraycopy(op.value(), 0, record, valueAt[i], vl);
+                    }
+                    pos = align8(pos + ENTRY_HEADER_LENGTH + op.key().length + vl);
+                }
+                long at = log.append(lane, record, (int) length, durability == Durability.DURABLE);   // K1, K2
+                for (int i = 0; i < batch.ops.size(); i++) {                                            // K3
+                    WriteBatch.Op op = batch.ops.get(i);
+                    Entry current = index.get(op.key());
+                    boolean wasLive = visible(current, Long.MAX_VALUE) != null;
+                    boolean tombstone = op.type() == TYPE_DELETE;
+                    Entry e = new Entry(at, (int) length, at + valueAt[i], op.value() == null ? 0 : op.value().length,
+                            seq, tombstone, keepFor(current));
+                    publish(op.key(), current, e);
+                    if (tombstone && wasLive) {
+                        liveKeys.decrementAndGet();
+                    } else if (!tombstone && !wasLive) {
+                        liveKeys.incrementAndGet();
+                    }
+                    userBytes.add(op.key().length + (op.value() == null ? 0 : op.value().length));
+                }
+            } catch (RegionException ex) {
+                throw translate(path, ex);
+            } finally {
+                lane.lock.unlock();
+            }
+        } finally {
+            for (int s : stripeIds.descendingSet()) {
+                stripes[s].unlock();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshots and cursors
+
+    /**
+     * A consistent read view: later writes are invisible to it. Writers are never blocked by it; they
+     * keep the versions it needs until {@link Snapshot#close()}. Release it promptly.
+     */
+    public Snapshot snapshot() {
+        checkOpen();
+        // Every write allocates its sequence number and publishes under its lane lock: holding all
+        // lanes, no write is half-published, so sequence S splits the writes exactly.
+        for (Log.Lane lane : log.lanes) {
+            lane.lock.lock();
+        }
+        try {
+            long at = log.sequence.get();
+            synchronized (openSnapshots) {
+                openSnapshots.merge(at, 1, Integer::sum);
+                oldestSnapshot = openSnapshots.firstKey();
+            }
+            return new Snapshot(this, at);
+        } finally {
+            for (Log.Lane lane : log.lanes) {
+                lane.lock.unlock();
+            }
+        }
+    }
+
+    void release(long at) {
+        boolean none;
+        synchronized (openSnapshots) {
+            openSnapshots.computeIfPresent(at, (k, n) -> n == 1 ? null : n - 1);
+            oldestSnapshot = openSnapshots.isEmpty() ? Long.MAX_VALUE : openSnapshots.firstKey();
+            none = openSnapshots.isEmpty();
+        }
+        if (none && tombstonesKept.get() > 0 && !closed) {
+            sweepTombstones();
+        }
+    }
+
+    /** Removes tombstones that only released snapshots needed. */
+    private void sweepTombstones() {
+        tombstonesKept.set(0);
+        for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
+            Map.Entry<byte[], Entry> me = it.next();
+            if (!me.getValue().tombstone) {
+                continue;
+            }
+            ReentrantLock stripe = stripeOf(me.getKey());
+            stripe.lock();
+            try {
+                Entry now = index.get(me.getKey());
+                if (now != null && now.tombstone && oldestSnapshot == Long.MAX_VALUE) {
+                    index.remove(me.getKey(), now);
+                }
+            } finally {
+                stripe.unlock();
+            }
+        }
+    }
+
+    /** Every key in the store at one moment; ordered on the sorted engine, unordered on hash. */
+    public KvCursor cursor() {
+        Snapshot s = snapshot();
+        return new KvCursor(this, s, null, null, true);
+    }
+
+    /** Keys in {@code [from, to)} in order (null bound = open); sorted engine only. */
+    public KvCursor scan(byte[] from, byte[] to) {
+        requireSorted("scan");
+        Snapshot s = snapshot();
+        return new KvCursor(this, s, from, to, true);
+    }
+
+    /** Keys starting with {@code prefix}, in order; sorted engine only. */
+    public KvCursor prefix(byte[] prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        return scan(prefix, prefixEnd(prefix));
+    }
+
+    static byte[] prefixEnd(byte[] prefix) {
+        byte[] end = prefix.clone();
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xFF) {
+                end[i]++;
+                return Arrays.copyOf(end, i + 1);
+            }
+        }
+        return null;
+    }
+
+    void requireSorted(String what) {
+        checkOpen();
+        if (engine != EngineKind.SORTED || !KeyComparators.BYTEWISE.equals(comparatorName) && what.equals("prefix")) {
+            if (engine != EngineKind.SORTED) {
+                throw new KvException(KvException.Code.INVALID_ARGUMENT, path, what + " needs ordered keys: this pool uses the "
+                        + "hash engine (unordered); create it with the sorted engine, or iterate with cursor()");
+            }
+        }
+    }
+
+    Index index() {
+        return index;
+    }
+
+    Comparator<byte[]> comparator() {
+        return comparator;
+    }
+
+    EngineKind engineKind() {
+        return engine;
+    }
+
+    // ------------------------------------------------------------------ info, stats, check
+
+    public EngineKind engine() {
+        return engine;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String comparatorName() {
+        return comparatorName;
+    }
+
+    public UUID uuid() {
+        return uuid;
+    }
+
+    public AccessMode mode() {
+        return region.mode();
+    }
+
+    public PersistencePath persistencePath() {
+        return region.persistencePath();
+    }
+
+    /** The largest value this pool accepts (set by its segment size). */
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    /** RUN mode: writes every dirty fast-tier block back to the capacity file; a no-op otherwise. */
+    public void destage() {
+        checkOpen();
+        log.syncAll();
+        if (region instanceof TieredRegion t) {
+            t.destage();
+        } else if (region instanceof DeviceRegion d && d.base() instanceof TieredRegion t) {
+            t.destage();
+        }
+    }
+
+    public KvStats stats() {
+        checkOpen();
+        long live = 0;
+        for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
+            Entry e = it.next().getValue();
+            if (!e.tombstone) {
+                live += align8(e.recordLength);
+            }
+        }
+        long logBytes = log.bytesInSegments();
+        long user = userBytes.sum();
+        long appended = log.bytesAppended.sum();
+        long media = region instanceof DeviceRegion d ? d.deviceStats().mediaLineWrites() : 0;
+        return new KvStats(liveKeys.get(), live, logBytes, logBytes == 0 ? 1.0 : (double) live / logBytes, user, appended,
+                user == 0 ? 0 : (double) appended / user, log.persists.sum(), region.stats(), media);
+    }
+
+    /** Verifies every record of the log and every index entry's record; never changes anything. */
+    public CheckReport check() {
+        checkOpen();
+        return new Recovery(this).check();
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    void checkOpen() {
+        if (closed) {
+            throw new KvException(KvException.Code.CLOSED, path, "the store is closed");
+        }
+    }
+
+    private void checkKey(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        if (key.length == 0 || key.length > KvOptions.MAX_KEY_BYTES) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, path,
+                    "key length " + key.length + " is outside 1.." + KvOptions.MAX_KEY_BYTES + " bytes");
+        }
+    }
+
+    private byte[] checkValue(byte[] value) {
+        Objects.requireNonNull(value, "value");
+        if (value.length > maxValueBytes) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, path, "value length " + value.length
+                    + " exceeds this pool's limit of " + maxValueBytes + " bytes (set by its segment size)");
+        }
+        return value;
+    }
+
+    // ------------------------------------------------------------------ recovery access
+
+    Log log() {
+        return log;
+    }
+
+    Region region() {
+        return region;
+    }
+
+    void recovered(long keys) {
+        liveKeys.set(keys);
+    }
+}

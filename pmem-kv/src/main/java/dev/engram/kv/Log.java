@@ -1,0 +1,232 @@
+package dev.engram.kv;
+
+import dev.engram.region.Region;
+import dev.engram.region.RegionException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+import static dev.engram.kv.PoolFormat.*;
+
+/**
+ * The append-only record log of a pool: segments handed to lanes, one lane per concurrent writer.
+ *
+ * <h2>Durability protocol (each step is named where its flush/fence is issued)</h2>
+ * <ol>
+ *   <li>K0 open segment: a lane takes an unused or free segment, writes its header (state LIVE, a
+ *       new generation) and persists it before any record goes in.</li>
+ *   <li>K1 append: the record (CRC32C over everything after the CRC field, the segment's generation
+ *       inside) is stored at the lane's tail.</li>
+ *   <li>K2 persist: a durable write persists the lane from the last persisted byte to the new tail
+ *       (its own record and any buffered records before it in the lane) with one flush + drain; a
+ *       buffered write skips this, {@link #syncAll()} does it later.</li>
+ *   <li>K3 publish: only after K2 returns does the index point at the record, so a reader never sees
+ *       a durable-mode write that could still be lost.</li>
+ * </ol>
+ * No separate commit word is needed: the record's checksum is its commit. Recovery keeps, per
+ * segment, the records up to the first that fails validation; in a lane every record before a durable
+ * one was persisted with it, so no acknowledged record can follow a torn one.
+ */
+final class Log {
+
+    /** One append point: its own segment and tail, guarded by its lock. */
+    static final class Lane {
+        final int id;
+        final ReentrantLock lock = new ReentrantLock();
+        int segment = -1;
+        long generation;
+        long tail;
+        long end;
+        long persistedUpTo;
+        byte[] scratch = new byte[4096];
+
+        Lane(int id) {
+            this.id = id;
+        }
+    }
+
+    private final Path path;
+    final Region region;
+    final int segmentBytes;
+    final Lane[] lanes;
+    private final AtomicInteger nextLane = new AtomicInteger();
+    private static final ThreadLocal<int[]> LANE_OF_THREAD = ThreadLocal.withInitial(() -> new int[]{-1});
+
+    private final ConcurrentLinkedDeque<Integer> freeSegments = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger nextUnusedSegment = new AtomicInteger();
+    private final AtomicLong generations = new AtomicLong();
+    final AtomicLong sequence = new AtomicLong();
+    private final Object growLock = new Object();
+
+    final LongAdder bytesAppended = new LongAdder();
+    final LongAdder recordsAppended = new LongAdder();
+    final LongAdder persists = new LongAdder();
+
+    Log(Path path, Region region, int segmentBytes, int laneCount) {
+        this.path = path;
+        this.region = region;
+        this.segmentBytes = segmentBytes;
+        this.lanes = new Lane[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            lanes[i] = new Lane(i);
+        }
+    }
+
+    long segmentOffset(int segment) {
+        return FIRST_SEGMENT_OFFSET + (long) segment * segmentBytes;
+    }
+
+    int segmentCount() {
+        return (int) ((region.size() - FIRST_SEGMENT_OFFSET) / segmentBytes);
+    }
+
+    /** After recovery: where fresh segments start, which are free, and the counters to continue from. */
+    void resume(int firstUnused, Iterable<Integer> free, long maxGeneration, long maxSequence) {
+        nextUnusedSegment.set(firstUnused);
+        for (int s : free) {
+            freeSegments.add(s);
+        }
+        generations.set(maxGeneration);
+        sequence.set(maxSequence);
+    }
+
+    /** The lane this thread appends to: sticky per thread, spread round-robin. */
+    Lane laneForThread() {
+        int[] mine = LANE_OF_THREAD.get();
+        if (mine[0] < 0 || mine[0] >= lanes.length) {
+            mine[0] = Math.floorMod(nextLane.getAndIncrement(), lanes.length);
+        }
+        return lanes[mine[0]];
+    }
+
+    /** Makes room for a record of {@code length} bytes in the lane (K0 when a new segment is needed). */
+    void reserve(Lane lane, int length) {
+        int need = align8(length);
+        if (need > segmentBytes - SEG_HEADER_LENGTH) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, path,
+                    "a record of " + length + " bytes does not fit in a " + segmentBytes
+                            + "-byte segment; create the pool with a larger segment size");
+        }
+        if (lane.segment >= 0 && lane.tail + need <= lane.end) {
+            return;
+        }
+        int segment = takeSegment();
+        long at = segmentOffset(segment);
+        long generation = generations.incrementAndGet();
+        ByteBuffer h = ByteBuffer.allocate(SEG_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(SEG_MAGIC_OFFSET, SEG_MAGIC);
+        h.putInt(SEG_STATE_OFFSET, SEG_STATE_LIVE);
+        h.putLong(SEG_GENERATION_OFFSET, generation);
+        h.putInt(SEG_LANE_OFFSET, lane.id);
+        CRC32C c = new CRC32C();
+        c.update(h.array(), 0, SEG_CHECKED_LENGTH);
+        h.putInt(SEG_CRC_OFFSET, (int) c.getValue());
+        // Whatever a reused segment still holds carries an older generation, so a scan of this one
+        // stops at the first byte not yet written in this generation: no need to clear it.
+        region.write(at, h.array(), 0, SEG_HEADER_LENGTH);
+        region.persist(at, SEG_HEADER_LENGTH);                          // K0 open segment
+        persists.increment();
+        lane.segment = segment;
+        lane.generation = generation;
+        lane.tail = at + SEG_HEADER_LENGTH;
+        lane.persistedUpTo = lane.tail;
+        lane.end = at + segmentBytes;
+    }
+
+    private int takeSegment() {
+        Integer free = freeSegments.poll();
+        if (free != null) {
+            return free;
+        }
+        while (true) {
+            int s = nextUnusedSegment.get();
+            if (s < segmentCount()) {
+                if (nextUnusedSegment.compareAndSet(s, s + 1)) {
+                    return s;
+                }
+                continue;
+            }
+            grow();
+        }
+    }
+
+    /** Online growth: a quarter more (at least one segment), bytes already written never move. */
+    private void grow() {
+        synchronized (growLock) {
+            if (nextUnusedSegment.get() < segmentCount()) {
+                return;
+            }
+            long size = region.size();
+            long add = Math.max(segmentBytes, (size / 4) / segmentBytes * segmentBytes);
+            long target = size + add;
+            if (target > region.maxSize()) {
+                target = FIRST_SEGMENT_OFFSET + (region.maxSize() - FIRST_SEGMENT_OFFSET) / segmentBytes * segmentBytes;
+            }
+            if (target <= size) {
+                throw new KvException(KvException.Code.FULL, path,
+                        "the pool is at its maximum size of " + region.maxSize() + " bytes; reopen it with a larger maxSize");
+            }
+            try {
+                region.grow(target);
+            } catch (RegionException e) {
+                throw new KvException(KvException.Code.FULL, path, "cannot grow the pool: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * K1 (+ K2 when {@code durable}): writes {@code record[0, length)} at the lane's tail, whose CRC
+     * field the caller left for this method to fill; returns the record's offset. Caller holds the lane lock.
+     */
+    long append(Lane lane, byte[] record, int length, boolean durable) {
+        ByteBuffer b = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(REC_LENGTH_OFFSET, length);
+        b.putInt(REC_GENERATION_OFFSET, (int) lane.generation);
+        CRC32C c = new CRC32C();
+        c.update(record, 4, length - 4);
+        b.putInt(REC_CRC_OFFSET, (int) c.getValue());
+        long at = lane.tail;
+        int padded = align8(length);
+        region.write(at, record, 0, length);
+        lane.tail = at + padded;
+        bytesAppended.add(padded);
+        recordsAppended.increment();
+        if (durable) {
+            persistLane(lane);                                          // K2 persist
+        }
+        return at;
+    }
+
+    /** Persists the lane's bytes not yet durable (its buffered records). Caller holds the lane lock. */
+    void persistLane(Lane lane) {
+        if (lane.segment >= 0 && lane.tail > lane.persistedUpTo) {
+            region.persist(lane.persistedUpTo, lane.tail - lane.persistedUpTo);
+            persists.increment();
+            lane.persistedUpTo = lane.tail;
+        }
+    }
+
+    /** Makes every buffered record durable (K2 for all lanes). */
+    void syncAll() {
+        for (Lane lane : lanes) {
+            lane.lock.lock();
+            try {
+                persistLane(lane);
+            } finally {
+                lane.lock.unlock();
+            }
+        }
+    }
+
+    /** Bytes of log in use: every segment handed out, in full. */
+    long bytesInSegments() {
+        return (long) (nextUnusedSegment.get() - freeSegments.size()) * segmentBytes;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.engram.kv;
+
+/**
+ * On-media layout of a key-value pool, inside a region (offsets are region offsets; little-endian).
+ * Every offset is a literal constant pinned by {@code PoolFormatTest}; docs/on-media-format.md is
+ * the prose version.
+ *
+ * <pre>
+ *  0       region header (4 KiB, dev.engram.region.RegionHeader)
+ *  4096    pool header (written once at create; CRC32C over [4096, 4096 + 124))
+ *          +0 MAGIC u64 | +8 MAJOR u16 | +10 MINOR u16 | +12 HEADER_LENGTH u32 |
+ *          +16 INCOMPAT u32 | +20 RO_COMPAT u32 | +24 UUID 2 x u64 | +40 ENGINE u32 |
+ *          +44 SEGMENT_BYTES u32 | +48 MAX_KEY u32 | +52 MAX_VALUE u32 |
+ *          +56 COMPARATOR 32 B ASCII, zero-padded | +88 CREATED_MILLIS u64 | +124 CRC u32
+ *  16384   segment 0, segment 1, ... (SEGMENT_BYTES each; the pool grows by whole segments)
+ * </pre>
+ *
+ * <h2>Segment</h2>
+ * <pre>
+ *  +0  SEG_MAGIC u32 | +4 SEG_STATE u32 (0 unused, 1 open/sealed, 2 free) | +8 SEG_GENERATION u64 |
+ *  +16 SEG_LANE u32 | +20 reserved | +28 SEG_CRC u32 (of [0, 28))
+ *  +64 records, each 8-byte aligned, until a record fails validation
+ * </pre>
+ *
+ * <h2>Record</h2>
+ * <pre>
+ *  +0 CRC u32 (CRC32C of [+4, +LENGTH)) | +4 LENGTH u32 (unpadded) | +8 SEQ u64 |
+ *  +16 GENERATION u32 (the segment's, low 32 bits) | +20 TYPE u8 | +21 FLAGS u8 | +22 reserved u16 |
+ *  +24 KEY_LENGTH u32 (BATCH: entry count) | +28 VALUE_LENGTH u32 (BATCH: 0) | +32 key | value
+ *  BATCH entries at +32, each 8-byte aligned: TYPE u8 | pad 3 | KEY_LENGTH u32 | VALUE_LENGTH u32 |
+ *  pad 4 | key | value
+ * </pre>
+ * Invariant: a record is part of the pool iff it lies in a segment in state 1 whose header checksum
+ * matches, it follows only valid records of that segment, its GENERATION is the segment's and its
+ * CRC matches. The newest SEQ of a key wins; a DELETE (or a BATCH delete entry) is a tombstone.
+ */
+public final class PoolFormat {
+
+    public static final int POOL_HEADER_OFFSET = 4096;
+    public static final int MAGIC_OFFSET = 0;
+    public static final int MAJOR_OFFSET = 8;
+    public static final int MINOR_OFFSET = 10;
+    public static final int HEADER_LENGTH_OFFSET = 12;
+    public static final int INCOMPAT_FLAGS_OFFSET = 16;
+    public static final int RO_COMPAT_FLAGS_OFFSET = 20;
+    public static final int UUID_HI_OFFSET = 24;
+    public static final int UUID_LO_OFFSET = 32;
+    public static final int ENGINE_OFFSET = 40;
+    public static final int SEGMENT_BYTES_OFFSET = 44;
+    public static final int MAX_KEY_OFFSET = 48;
+    public static final int MAX_VALUE_OFFSET = 52;
+    public static final int COMPARATOR_OFFSET = 56;
+    public static final int COMPARATOR_LENGTH = 32;
+    public static final int CREATED_MILLIS_OFFSET = 88;
+    public static final int HEADER_CRC_OFFSET = 124;
+    public static final int HEADER_CHECKED_LENGTH = 124;
+    public static final int POOL_HEADER_LENGTH = 4096;
+
+    /** Bytes 0x89 'E' 'K' 'V' '\r' '\n' 0x1A '\n' as a little-endian u64 (PNG-style traps). */
+    public static final long MAGIC = 0x0A1A0A0D564B4589L;
+    public static final int MAJOR = 1;
+    public static final int MINOR = 0;
+    public static final int KNOWN_INCOMPAT_FLAGS = 0;
+
+    public static final long FIRST_SEGMENT_OFFSET = 16384;
+
+    public static final int SEG_MAGIC_OFFSET = 0;
+    public static final int SEG_STATE_OFFSET = 4;
+    public static final int SEG_GENERATION_OFFSET = 8;
+    public static final int SEG_LANE_OFFSET = 16;
+    public static final int SEG_CRC_OFFSET = 28;
+    public static final int SEG_CHECKED_LENGTH = 28;
+    public static final int SEG_HEADER_LENGTH = 64;
+    /** "SEG1" little-endian. */
+    public static final int SEG_MAGIC = 0x31474553;
+    public static final int SEG_STATE_UNUSED = 0;
+    public static final int SEG_STATE_LIVE = 1;
+    public static final int SEG_STATE_FREE = 2;
+
+    public static final int REC_CRC_OFFSET = 0;
+    public static final int REC_LENGTH_OFFSET = 4;
+    public static final int REC_SEQ_OFFSET = 8;
+    public static final int REC_GENERATION_OFFSET = 16;
+    public static final int REC_TYPE_OFFSET = 20;
+    public static final int REC_FLAGS_OFFSET = 21;
+    public static final int REC_KEY_LENGTH_OFFSET = 24;
+    public static final int REC_VALUE_LENGTH_OFFSET = 28;
+    public static final int REC_HEADER_LENGTH = 32;
+
+    public static final int ENTRY_TYPE_OFFSET = 0;
+    public static final int ENTRY_KEY_LENGTH_OFFSET = 4;
+    public static final int ENTRY_VALUE_LENGTH_OFFSET = 8;
+    public static final int ENTRY_HEADER_LENGTH = 16;
+
+    public static final byte TYPE_PUT = 1;
+    public static final byte TYPE_DELETE = 2;
+    public static final byte TYPE_BATCH = 3;
+
+    private PoolFormat() {
+    }
+
+    static int align8(int n) {
+        return (n + 7) & ~7;
+    }
+
+    static long align8(long n) {
+        return (n + 7) & ~7L;
+    }
+}

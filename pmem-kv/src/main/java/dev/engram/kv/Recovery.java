@@ -1,0 +1,248 @@
+package dev.engram.kv;
+
+import dev.engram.region.Region;
+import dev.engram.region.RegionException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+import static dev.engram.kv.PoolFormat.*;
+
+/**
+ * Rebuilds the index from the log at open, and verifies the log for {@link KvStore#check()}.
+ *
+ * <p>Per segment (header valid and LIVE), records are read in order until the first one that fails
+ * validation: length in range, the segment's generation, CRC32C. That is where the lane's tail was at
+ * the crash (Log's K2 makes every earlier record of the lane durable with any acknowledged one).
+ * Across segments the newest SEQ of a key wins; tombstones then leave the index. Recovery writes
+ * nothing, so it is idempotent, and a crash during it changes nothing.
+ */
+final class Recovery {
+
+    private final KvStore store;
+    private final Log log;
+    private final Region region;
+    private final int segmentBytes;
+    private long recordsChecked;
+    private final List<String> problems = new ArrayList<>();
+
+    Recovery(KvStore store) {
+        this.store = store;
+        this.log = store.log();
+        this.region = store.region();
+        this.segmentBytes = log.segmentBytes;
+    }
+
+    /** A decoded segment header, or null when the segment is unused or its header is torn. */
+    private record SegmentHeader(int state, long generation) {
+    }
+
+    private SegmentHeader header(int segment) {
+        byte[] h = new byte[SEG_HEADER_LENGTH];
+        region.read(log.segmentOffset(segment), h, 0, h.length);
+        ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.getInt(SEG_MAGIC_OFFSET) != SEG_MAGIC) {
+            return null;
+        }
+        CRC32C c = new CRC32C();
+        c.update(h, 0, SEG_CHECKED_LENGTH);
+        if (b.getInt(SEG_CRC_OFFSET) != (int) c.getValue()) {
+            return null;     // a header torn by a crash during K0: the segment never held a record
+        }
+        return new SegmentHeader(b.getInt(SEG_STATE_OFFSET), b.getLong(SEG_GENERATION_OFFSET));
+    }
+
+    /** Visits every valid record of a live segment: (offset, record bytes, length). */
+    private interface RecordVisitor {
+        void visit(long offset, byte[] record, int length);
+    }
+
+    private void scan(int segment, long generation, RecordVisitor visitor) {
+        long base = log.segmentOffset(segment);
+        long pos = base + SEG_HEADER_LENGTH;
+        long end = base + segmentBytes;
+        byte[] head = new byte[REC_HEADER_LENGTH];
+        byte[] record = new byte[4096];
+        List<Long> suspect = new ArrayList<>();
+        while (pos + REC_HEADER_LENGTH <= end) {
+            region.read(pos, head, 0, REC_HEADER_LENGTH);
+            ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+            int length = h.getInt(REC_LENGTH_OFFSET);
+            if (length < REC_HEADER_LENGTH || length > end - pos || h.getInt(REC_GENERATION_OFFSET) != (int) generation) {
+                return;      // the end of what this generation wrote
+            }
+            if (record.length < length) {
+                record = new byte[Math.max(length, record.length * 2)];
+            }
+            region.read(pos, record, 0, length);
+            CRC32C c = new CRC32C();
+            c.update(record, 4, length - 4);
+            if (h.getInt(REC_CRC_OFFSET) != (int) c.getValue()) {
+                // Torn by a crash (the lane's tail: nothing valid of this generation follows), or
+                // damaged by the media (valid records may follow): skip it by its length and go on.
+                suspect.add(pos);
+                pos += align8(length);
+                continue;
+            }
+            damagedRecords.addAll(suspect);   // a valid record follows: those were damage, not a tail
+            suspect.clear();
+            recordsChecked++;
+            visitor.visit(pos, record, length);
+            pos += align8(length);
+        }
+    }
+
+    /** Applies one valid record to the index under construction; a malformed one is corruption. */
+    private void apply(Index index, long offset, byte[] record, int length) {
+        ByteBuffer b = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN);
+        long seq = b.getLong(REC_SEQ_OFFSET);
+        byte type = record[REC_TYPE_OFFSET];
+        int keyLength = b.getInt(REC_KEY_LENGTH_OFFSET);
+        int valueLength = b.getInt(REC_VALUE_LENGTH_OFFSET);
+        maxSeq = Math.max(maxSeq, seq);
+        if (type == TYPE_PUT || type == TYPE_DELETE) {
+            if (keyLength < 1 || valueLength < 0 || (long) REC_HEADER_LENGTH + keyLength + valueLength != length) {
+                throw malformed(offset, "key length " + keyLength + " and value length " + valueLength
+                        + " do not add up to the record length " + length);
+            }
+            byte[] key = java.util.Arrays.copyOfRange(record, REC_HEADER_LENGTH, REC_HEADER_LENGTH + keyLength);
+            offer(index, key, new Entry(offset, length, offset + REC_HEADER_LENGTH + keyLength, valueLength, seq,
+                    type == TYPE_DELETE, null), false);
+        } else if (type == TYPE_BATCH) {
+            int count = keyLength;
+            int pos = REC_HEADER_LENGTH;
+            for (int i = 0; i < count; i++) {
+                if (pos + ENTRY_HEADER_LENGTH > length) {
+                    throw malformed(offset, "batch entry " + i + " of " + count + " starts past the record's end");
+                }
+                byte entryType = record[pos + ENTRY_TYPE_OFFSET];
+                int kl = b.getInt(pos + ENTRY_KEY_LENGTH_OFFSET);
+                int vl = b.getInt(pos + ENTRY_VALUE_LENGTH_OFFSET);
+                if ((entryType != TYPE_PUT && entryType != TYPE_DELETE) || kl < 1 || vl < 0
+                        || (long) pos + ENTRY_HEADER_LENGTH + kl + vl > length) {
+                    throw malformed(offset, "batch entry " + i + " (type " + entryType + ", key " + kl + ", value " + vl
+                            + " bytes) does not fit the record");
+                }
+                byte[] key = java.util.Arrays.copyOfRange(record, pos + ENTRY_HEADER_LENGTH, pos + ENTRY_HEADER_LENGTH + kl);
+                long valueAt = offset + pos + ENTRY_HEADER_LENGTH + kl;
+                // Entries of one batch share its SEQ; the later entry for a key wins.
+                offer(index, key, new Entry(offset, length, valueAt, vl, seq, entryType == TYPE_DELETE, null), true);
+                pos = align8(pos + ENTRY_HEADER_LENGTH + kl + vl);
+            }
+        } else {
+            throw malformed(offset, "record type " + type + ", expected 1 (put), 2 (delete) or 3 (batch)");
+        }
+    }
+
+    private long maxSeq;
+    /** Offsets of records whose header was plausible but whose checksum failed. */
+    final List<Long> damagedRecords = new ArrayList<>();
+
+    private static void offer(Index index, byte[] key, Entry e, boolean sameSeqWins) {
+        Entry old = index.get(key);
+        if (old == null || old.seq < e.seq || (sameSeqWins && old.seq == e.seq)) {
+            index.put(key, e);
+        }
+    }
+
+    private KvException malformed(long offset, String what) {
+        return new KvException(KvException.Code.CORRUPT, store.path(),
+                "the record at offset " + offset + " has a valid checksum but is malformed: " + what);
+    }
+
+    void run() {
+        Index index = store.index();
+        int segments = log.segmentCount();
+        long maxGeneration = 0;
+        int firstUnused = segments;
+        List<Integer> free = new ArrayList<>();
+        try {
+            for (int s = 0; s < segments; s++) {
+                SegmentHeader h = header(s);
+                if (h == null || h.state() == SEG_STATE_UNUSED || h.state() == SEG_STATE_FREE) {
+                    free.add(s);
+                    if (h != null) {
+                        maxGeneration = Math.max(maxGeneration, h.generation());
+                    }
+                    continue;
+                }
+                if (h.state() != SEG_STATE_LIVE) {
+                    throw new KvException(KvException.Code.CORRUPT, store.path(), "segment " + s + " has state "
+                            + h.state() + " with a valid header checksum, expected 0, 1 or 2");
+                }
+                maxGeneration = Math.max(maxGeneration, h.generation());
+                scan(s, h.generation(), (offset, record, length) -> apply(index, offset, record, length));
+            }
+        } catch (RegionException e) {
+            throw KvStore.translate(store.path(), e);
+        }
+        // Free segments at the end stay "never used" so the pool's tail is handed out in order.
+        while (!free.isEmpty() && free.getLast() == firstUnused - 1) {
+            free.removeLast();
+            firstUnused--;
+        }
+        long live = 0;
+        for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
+            Map.Entry<byte[], Entry> me = it.next();
+            if (me.getValue().tombstone) {
+                index.remove(me.getKey(), me.getValue());
+            } else {
+                live++;
+            }
+        }
+        log.resume(firstUnused, free, maxGeneration, maxSeq);
+        store.recovered(live);
+    }
+
+    /** Re-reads every live segment and every index entry's record; reports instead of throwing. */
+    CheckReport check() {
+        List<String> damaged = new ArrayList<>();
+        Index fresh = store.engine() == EngineKind.HASH ? new Index.Hash() : new Index.Sorted(store.comparator());
+        int segments = log.segmentCount();
+        for (int s = 0; s < segments; s++) {
+            SegmentHeader h = header(s);
+            if (h == null || h.state() != SEG_STATE_LIVE) {
+                continue;
+            }
+            try {
+                scan(s, h.generation(), (offset, record, length) -> apply(fresh, offset, record, length));
+            } catch (KvException e) {
+                problems.add("segment " + s + ": " + e.getMessage());
+            }
+        }
+        long keys = 0;
+        for (Iterator<Map.Entry<byte[], Entry>> it = store.index().entries(); it.hasNext(); ) {
+            Map.Entry<byte[], Entry> me = it.next();
+            if (me.getValue().tombstone) {
+                continue;
+            }
+            keys++;
+            try {
+                store.valueOf(me.getKey(), me.getValue(), Long.MAX_VALUE);
+            } catch (KvException e) {
+                if (e.code() == KvException.Code.MEDIA) {
+                    damaged.add(KvStore.printable(me.getKey()));
+                } else {
+                    problems.add(e.getMessage());
+                }
+            }
+            Entry inLog = fresh.get(me.getKey());
+            if (inLog == null || inLog.seq != me.getValue().seq) {
+                if (!damaged.contains(KvStore.printable(me.getKey()))) {
+                    problems.add("key " + KvStore.printable(me.getKey()) + ": the index points at SEQ " + me.getValue().seq
+                            + " but the log's newest valid record has " + (inLog == null ? "none" : "SEQ " + inLog.seq));
+                }
+            }
+        }
+        // A failed checksum followed by valid records of its generation is media damage, not a torn tail.
+        for (long at : damagedRecords) {
+            problems.add("record at offset " + at + " failed its checksum");
+        }
+        return new CheckReport(recordsChecked, keys, List.copyOf(problems), List.copyOf(damaged));
+    }
+}
