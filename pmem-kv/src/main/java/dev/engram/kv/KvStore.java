@@ -268,6 +268,7 @@ public final class KvStore implements AutoCloseable {
     /** The value of {@code key}, or {@code null} when absent. */
     public byte[] get(byte[] key) {
         checkKey(key);
+        checkOpen();
         return valueOf(key, index.get(key), Long.MAX_VALUE);
     }
 
@@ -286,6 +287,7 @@ public final class KvStore implements AutoCloseable {
 
     public boolean contains(byte[] key) {
         checkKey(key);
+        checkOpen();
         return visible(index.get(key), Long.MAX_VALUE) != null;
     }
 

@@ -57,9 +57,13 @@ final class Recovery {
         return new SegmentHeader(b.getInt(SEG_STATE_OFFSET), b.getLong(SEG_GENERATION_OFFSET));
     }
 
-    /** Visits every valid record of a live segment: (offset, record bytes, length). */
+    /**
+     * Visits every record of a live segment that counts: (offset, record bytes, length, damaged). A
+     * damaged record failed its checksum but valid records of its generation follow it, so it was
+     * written whole and the media changed it since.
+     */
     private interface RecordVisitor {
-        void visit(long offset, byte[] record, int length);
+        void visit(long offset, byte[] record, int length, boolean damaged);
     }
 
     private void scan(int segment, long generation, RecordVisitor visitor) {
@@ -89,16 +93,40 @@ final class Recovery {
                 pos += align8(length);
                 continue;
             }
-            damagedRecords.addAll(suspect);   // a valid record follows: those were damage, not a tail
+            for (long at : suspect) {         // a valid record follows: those were damage, not a tail
+                damagedRecords.add(at);
+                byte[] d = new byte[(int) Math.min(end - at, Integer.MAX_VALUE - 8)];
+                region.read(at, d, 0, REC_HEADER_LENGTH);
+                int dl = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN).getInt(REC_LENGTH_OFFSET);
+                region.read(at, d, 0, dl);
+                visitor.visit(at, d, dl, true);
+            }
             suspect.clear();
             recordsChecked++;
-            visitor.visit(pos, record, length);
+            visitor.visit(pos, record, length, false);
             pos += align8(length);
         }
     }
 
-    /** Applies one valid record to the index under construction; a malformed one is corruption. */
-    private void apply(Index index, long offset, byte[] record, int length) {
+    /**
+     * Applies one record to the index under construction; a malformed valid one is corruption. A
+     * damaged one is indexed as well when its header still parses as a single put or delete, so that
+     * reading its key raises a media error instead of silently returning an older version (or none);
+     * if the damage is in its key or header, that key cannot be named (check reports the offset).
+     */
+    private void apply(Index index, long offset, byte[] record, int length, boolean damaged) {
+        if (damaged) {
+            ByteBuffer d = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN);
+            byte t = record[REC_TYPE_OFFSET];
+            int kl = d.getInt(REC_KEY_LENGTH_OFFSET);
+            int vl = d.getInt(REC_VALUE_LENGTH_OFFSET);
+            if ((t == TYPE_PUT || t == TYPE_DELETE) && kl >= 1 && vl >= 0 && (long) REC_HEADER_LENGTH + kl + vl == length) {
+                byte[] key = java.util.Arrays.copyOfRange(record, REC_HEADER_LENGTH, REC_HEADER_LENGTH + kl);
+                offer(index, key, new Entry(offset, length, offset + REC_HEADER_LENGTH + kl, vl, d.getLong(REC_SEQ_OFFSET),
+                        false, null), false);
+            }
+            return;
+        }
         ByteBuffer b = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN);
         long seq = b.getLong(REC_SEQ_OFFSET);
         byte type = record[REC_TYPE_OFFSET];
@@ -176,7 +204,7 @@ final class Recovery {
                             + h.state() + " with a valid header checksum, expected 0, 1 or 2");
                 }
                 maxGeneration = Math.max(maxGeneration, h.generation());
-                scan(s, h.generation(), (offset, record, length) -> apply(index, offset, record, length));
+                scan(s, h.generation(), (offset, record, length, damaged) -> apply(index, offset, record, length, damaged));
             }
         } catch (RegionException e) {
             throw KvStore.translate(store.path(), e);
@@ -210,7 +238,7 @@ final class Recovery {
                 continue;
             }
             try {
-                scan(s, h.generation(), (offset, record, length) -> apply(fresh, offset, record, length));
+                scan(s, h.generation(), (offset, record, length, hurt) -> apply(fresh, offset, record, length, hurt));
             } catch (KvException e) {
                 problems.add("segment " + s + ": " + e.getMessage());
             }
