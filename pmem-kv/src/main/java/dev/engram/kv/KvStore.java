@@ -667,9 +667,14 @@ public final class KvStore implements AutoCloseable {
         return new KvCursor(this, s, from, to, true);
     }
 
-    /** Keys starting with {@code prefix}, in order; sorted engine only. */
+    /** Keys starting with {@code prefix}, in order; sorted engine with the bytewise order only. */
     public KvCursor prefix(byte[] prefix) {
         Objects.requireNonNull(prefix, "prefix");
+        requireSorted("prefix");
+        if (!KeyComparators.BYTEWISE.equals(comparatorName)) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, path, "prefix needs the bytewise key order; this pool"
+                    + " orders keys by '" + comparatorName + "': use scan(from, to) with explicit bounds");
+        }
         return scan(prefix, prefixEnd(prefix));
     }
 
@@ -686,11 +691,9 @@ public final class KvStore implements AutoCloseable {
 
     void requireSorted(String what) {
         checkOpen();
-        if (engine != EngineKind.SORTED || !KeyComparators.BYTEWISE.equals(comparatorName) && what.equals("prefix")) {
-            if (engine != EngineKind.SORTED) {
-                throw new KvException(KvException.Code.INVALID_ARGUMENT, path, what + " needs ordered keys: this pool uses the "
-                        + "hash engine (unordered); create it with the sorted engine, or iterate with cursor()");
-            }
+        if (engine != EngineKind.SORTED) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, path, what + " needs ordered keys: this pool uses the "
+                    + "hash engine (unordered); create it with the sorted engine, or iterate with cursor()");
         }
     }
 

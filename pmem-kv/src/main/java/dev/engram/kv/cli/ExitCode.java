@@ -1,6 +1,7 @@
 package dev.engram.kv.cli;
 
 import dev.engram.kv.KvException;
+import dev.engram.region.RegionException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,7 @@ enum ExitCode {
     USAGE(64, "usage error: unknown command or option, a bad --mode or SIZE, a missing --pool"),
     BAD_INPUT(65, "input refused: a malformed import line, a key or value over the pool's limits, a range scan on a hash pool, create over an existing file"),
     NO_POOL(66, "the pool file (or the import file) does not exist"),
-    UNAVAILABLE(69, "the pool is open in another process, or needs a newer Engram"),
+    UNAVAILABLE(69, "the pool is open in another process, needs a newer Engram, or has a RUN fast tier attached (use --mode run)"),
     INTERNAL(70, "an internal error (a bug: please report it with the command line)"),
     IO_ERROR(74, "an I/O error, or the pool is full");
 
@@ -40,6 +41,17 @@ enum ExitCode {
             case INVALID_ARGUMENT -> BAD_INPUT;
             case IN_USE, VERSION -> UNAVAILABLE;
             case IO, FULL, CLOSED -> IO_ERROR;
+        };
+    }
+
+    /** The same mapping for the region layer, which {@code info} and {@code destage} read directly. */
+    static ExitCode of(RegionException.Code code) {
+        return switch (code) {
+            case BAD_FORMAT, MEDIA -> CORRUPT;
+            case INVALID_ARGUMENT -> BAD_INPUT;
+            case VERSION, IN_USE, FAST_TIER_ATTACHED, TIER_MISMATCH -> UNAVAILABLE;
+            case TOO_LARGE, IO, CLOSED -> IO_ERROR;
+            case OUT_OF_BOUNDS, MISALIGNED -> INTERNAL;
         };
     }
 

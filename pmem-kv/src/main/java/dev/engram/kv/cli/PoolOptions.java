@@ -4,6 +4,8 @@ import dev.engram.device.DeviceProfile;
 import dev.engram.kv.KvOptions;
 import dev.engram.kv.KvStore;
 import dev.engram.region.AccessMode;
+import dev.engram.region.RegionHeader;
+import dev.engram.region.Regions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,7 +30,7 @@ final class PoolOptions {
     private AccessMode mode;
 
     @Option(names = "--fast-tier", paramLabel = "PATH",
-            description = "RUN: the fast-tier file. Default: the pool path + .fast.")
+            description = "RUN: the fast-tier file. Default: the pool PATH with .fast appended.")
     private Path fastTier;
 
     @Option(names = "--fast-size", paramLabel = "SIZE", converter = Converters.ByteSize.class,
@@ -48,6 +50,10 @@ final class PoolOptions {
                     "--fast-tier and --fast-size apply to --mode run only (the mode is " + name(m) + ")");
         }
         return m;
+    }
+
+    DeviceProfile device() {
+        return device;
     }
 
     /** Whether --mode was given. */
@@ -74,6 +80,9 @@ final class PoolOptions {
     KvStore open(AccessMode fallbackMode) {
         KvOptions o = options(fallbackMode);
         requireExists();
+        if (o.mode() != AccessMode.RUN) {
+            requireDetached();
+        }
         return KvStore.open(o);
     }
 
@@ -81,6 +90,15 @@ final class PoolOptions {
         if (!Files.exists(pool)) {
             throw new CliException(ExitCode.NO_POOL, pool + ": no such pool; create one with"
                     + " ./engram kv create --pool " + pool + " --engine sorted");
+        }
+    }
+
+    /** CRAWL and WALK cannot open a pool whose RUN fast tier holds writes: say what to do instead. */
+    private void requireDetached() {
+        long token = Regions.readHeader(pool, RegionHeader.KIND_DATA).attachWord();
+        if (token != 0) {
+            throw new CliException(ExitCode.UNAVAILABLE, pool + ": a RUN fast tier (token 0x" + Long.toHexString(token)
+                    + ") holds writes not yet in this file: add --mode run, or first run ./engram kv destage --pool " + pool);
         }
     }
 

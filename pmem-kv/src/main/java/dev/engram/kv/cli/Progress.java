@@ -8,7 +8,7 @@ import java.util.Locale;
  * when stderr is a terminal, or always with {@code --progress}; ended with a newline by
  * {@link #close()}. Results go to stdout, so the line never mixes with them in a pipe.
  *
- * <p>Thread-safe: {@link #ticking()} redraws from a timer thread while the owner works.
+ * <p>Thread-safe: an {@link #elapsed} line is redrawn by a timer thread while the owner works.
  */
 final class Progress implements AutoCloseable {
 
@@ -28,11 +28,12 @@ final class Progress implements AutoCloseable {
     private boolean drawn;
     private int lastWidth;
     private Thread ticker;
+    private boolean closed;
 
     /**
      * @param requested  {@code --progress} was given: show even when stderr is not a terminal
      * @param verb       what is done, e.g. "import"
-     * @param unit       what is counted, e.g. "records"
+     * @param unit       what is counted, e.g. "records"; null: nothing is counted, only time shown
      * @param totalUnits how many there will be, or -1 when unknown
      */
     Progress(Io io, boolean requested, String verb, String unit, long totalUnits) {
@@ -42,6 +43,14 @@ final class Progress implements AutoCloseable {
         this.verb = verb;
         this.unit = unit;
         this.totalUnits = totalUnits;
+    }
+
+    /**
+     * A line that shows only what is being done and for how long, redrawn by a timer thread: for one
+     * long call that reports nothing meanwhile.
+     */
+    static Progress elapsed(Io io, boolean requested, String activity) {
+        return new Progress(io, requested, activity, null, -1).ticking();
     }
 
     /** Counts {@code n} more units done; redraws if due. */
@@ -56,8 +65,7 @@ final class Progress implements AutoCloseable {
         inputTotalBytes = totalBytes;
     }
 
-    /** Redraws from a timer thread until closed: for one long call that reports nothing meanwhile. */
-    Progress ticking() {
+    private Progress ticking() {
         if (shown) {
             ticker = Thread.ofPlatform().daemon().name("engram-kv-progress").start(() -> {
                 try {
@@ -87,7 +95,13 @@ final class Progress implements AutoCloseable {
 
     private void draw() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        StringBuilder line = new StringBuilder(verb).append(": ").append(Text.count(units));
+        StringBuilder line = new StringBuilder(verb);
+        if (unit == null) {
+            line.append(String.format(Locale.ROOT, " ... %.1f s", seconds));
+            finish(line);
+            return;
+        }
+        line.append(": ").append(Text.count(units));
         if (totalUnits >= 0) {
             line.append(" of ").append(Text.count(totalUnits));
         }
@@ -104,6 +118,10 @@ final class Progress implements AutoCloseable {
             line.append("  ").append(Text.count((long) (units / seconds))).append('/').append("s");
         }
         line.append(String.format(Locale.ROOT, "  %.1f s", seconds));
+        finish(line);
+    }
+
+    private void finish(StringBuilder line) {
         int width = line.length();
         line.append(" ".repeat(Math.max(0, lastWidth - width)));
         lastWidth = width;
@@ -112,7 +130,7 @@ final class Progress implements AutoCloseable {
         drawn = true;
     }
 
-    /** Draws the final state and ends the line (when anything was shown, or --progress was given). */
+    /** Draws the final state and ends the line (when anything was shown, or --progress was given). Idempotent. */
     @Override
     public void close() {
         if (ticker != null) {
@@ -124,6 +142,10 @@ final class Progress implements AutoCloseable {
             }
         }
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             if (shown && (drawn || requested)) {
                 draw();
                 err.println();

@@ -61,6 +61,27 @@ final class Text {
         return b.toString();
     }
 
+    /**
+     * Key or value bytes as one field of a scan line: the UTF-8 text escaped by {@link #escapeField};
+     * bytes that are not valid UTF-8 make every byte above 0x7F show as {@code \xNN}.
+     */
+    static String escapeBytes(byte[] bytes) {
+        String s = utf8OrNull(bytes);
+        if (s != null) {
+            return escapeField(s);
+        }
+        StringBuilder b = new StringBuilder(bytes.length * 2);
+        for (byte x : bytes) {
+            int c = x & 0xFF;
+            if (c >= 0x80) {
+                b.append(String.format(Locale.ROOT, "\\x%02x", c));
+            } else {
+                b.append(escapeField(String.valueOf((char) c)));
+            }
+        }
+        return b.toString();
+    }
+
     /** A byte count for people: {@code 512 B}, {@code 64.0 KiB}, {@code 1.50 GiB}. */
     static String bytes(long n) {
         if (n < 1024) {
@@ -74,6 +95,11 @@ final class Text {
             u++;
         }
         return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, units[u]);
+    }
+
+    /** One line of a report: the name padded to a column, then the value. */
+    static void field(java.io.PrintStream out, String name, String value) {
+        out.printf(Locale.ROOT, "%-20s %s%n", name, value);
     }
 
     /** A count with thousands separators: {@code 1,234,567}. */

@@ -1,0 +1,68 @@
+package dev.engram.kv;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Pins every offset of the pool format; docs/on-media-format.md states the same numbers. */
+class PoolFormatTest {
+
+    @Test
+    void shouldPinEveryPoolHeaderOffset() {
+        assertEquals(4096, PoolFormat.POOL_HEADER_OFFSET);
+        assertEquals(0, PoolFormat.MAGIC_OFFSET);
+        assertEquals(8, PoolFormat.MAJOR_OFFSET);
+        assertEquals(10, PoolFormat.MINOR_OFFSET);
+        assertEquals(12, PoolFormat.HEADER_LENGTH_OFFSET);
+        assertEquals(16, PoolFormat.INCOMPAT_FLAGS_OFFSET);
+        assertEquals(20, PoolFormat.RO_COMPAT_FLAGS_OFFSET);
+        assertEquals(24, PoolFormat.UUID_HI_OFFSET);
+        assertEquals(32, PoolFormat.UUID_LO_OFFSET);
+        assertEquals(40, PoolFormat.ENGINE_OFFSET);
+        assertEquals(44, PoolFormat.SEGMENT_BYTES_OFFSET);
+        assertEquals(48, PoolFormat.MAX_KEY_OFFSET);
+        assertEquals(52, PoolFormat.MAX_VALUE_OFFSET);
+        assertEquals(56, PoolFormat.COMPARATOR_OFFSET);
+        assertEquals(32, PoolFormat.COMPARATOR_LENGTH);
+        assertEquals(88, PoolFormat.CREATED_MILLIS_OFFSET);
+        assertEquals(124, PoolFormat.HEADER_CRC_OFFSET);
+        assertEquals(16384, PoolFormat.FIRST_SEGMENT_OFFSET);
+    }
+
+    @Test
+    void shouldPinEverySegmentAndRecordOffset() {
+        assertEquals(0, PoolFormat.SEG_MAGIC_OFFSET);
+        assertEquals(4, PoolFormat.SEG_STATE_OFFSET);
+        assertEquals(8, PoolFormat.SEG_GENERATION_OFFSET);
+        assertEquals(16, PoolFormat.SEG_LANE_OFFSET);
+        assertEquals(28, PoolFormat.SEG_CRC_OFFSET);
+        assertEquals(64, PoolFormat.SEG_HEADER_LENGTH);
+        assertEquals(0, PoolFormat.REC_CRC_OFFSET);
+        assertEquals(4, PoolFormat.REC_LENGTH_OFFSET);
+        assertEquals(8, PoolFormat.REC_SEQ_OFFSET);
+        assertEquals(16, PoolFormat.REC_GENERATION_OFFSET);
+        assertEquals(20, PoolFormat.REC_TYPE_OFFSET);
+        assertEquals(21, PoolFormat.REC_FLAGS_OFFSET);
+        assertEquals(24, PoolFormat.REC_KEY_LENGTH_OFFSET);
+        assertEquals(28, PoolFormat.REC_VALUE_LENGTH_OFFSET);
+        assertEquals(32, PoolFormat.REC_HEADER_LENGTH);
+        assertEquals(0, PoolFormat.ENTRY_TYPE_OFFSET);
+        assertEquals(4, PoolFormat.ENTRY_KEY_LENGTH_OFFSET);
+        assertEquals(8, PoolFormat.ENTRY_VALUE_LENGTH_OFFSET);
+        assertEquals(16, PoolFormat.ENTRY_HEADER_LENGTH);
+    }
+
+    @Test
+    void shouldWriteTheMagicsAsTheirDocumentedBytes() {
+        byte[] pool = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(PoolFormat.MAGIC).array();
+        assertArrayEquals(new byte[]{(byte) 0x89, 'E', 'K', 'V', '\r', '\n', 0x1A, '\n'}, pool);
+        byte[] seg = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(PoolFormat.SEG_MAGIC).array();
+        assertEquals("SEG1", new String(seg, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(8, Arrays.asList(PoolFormat.align8(1), PoolFormat.align8(8)).get(0));
+    }
+}
