@@ -364,6 +364,13 @@ final class RunRegion implements TieredRegion {
 
     // ---------------------------------------------------------------- residency
 
+    /** CLOCK's reference bit; written only when clear, so hits from many threads do not bounce its line. */
+    private void markReferenced(int slot) {
+        if (referenced[slot] == 0) {
+            referenced[slot] = 1;
+        }
+    }
+
     private int slotAcquire(int[] map, long block) {
         return (int) INTS.getAcquire(map, (int) block);
     }
@@ -628,7 +635,7 @@ final class RunRegion implements TieredRegion {
             long stamp = locks[s].tryOptimisticRead();
             byte v = fast.getByte(slotOffset(s) + in);
             if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
-                referenced[s] = 1;
+                markReferenced(s);
                 return v;
             }
             Thread.onSpinWait();
@@ -650,7 +657,7 @@ final class RunRegion implements TieredRegion {
             long stamp = locks[s].tryOptimisticRead();
             int v = fast.getInt(slotOffset(s) + in);
             if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
-                referenced[s] = 1;
+                markReferenced(s);
                 return v;
             }
             Thread.onSpinWait();
@@ -685,7 +692,7 @@ final class RunRegion implements TieredRegion {
             long stamp = locks[s].tryOptimisticRead();
             long v = acquire ? fast.getLongVolatile(slotOffset(s) + in) : fast.getLong(slotOffset(s) + in);
             if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
-                referenced[s] = 1;
+                markReferenced(s);
                 return v;
             }
             Thread.onSpinWait();
@@ -708,7 +715,7 @@ final class RunRegion implements TieredRegion {
                     long stamp = locks[s].tryOptimisticRead();
                     fast.read(slotOffset(s) + (at & blockMask), dst, dstIndex + done, n);
                     if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
-                        referenced[s] = 1;
+                        markReferenced(s);
                         break;
                     }
                     Thread.onSpinWait();
@@ -880,7 +887,7 @@ final class RunRegion implements TieredRegion {
     public void drain() {
         check(0, 0);
         fast.drain();
-        if (capacityTouched.getAndSet(false)) {
+        if (capacityTouched.get() && capacityTouched.getAndSet(false)) {   // read first: the usual case is false
             capacity.drain();
         }
     }
