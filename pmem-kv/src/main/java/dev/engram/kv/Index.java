@@ -27,7 +27,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         /** A key with its hash computed once; equality by content. */
         record Key(byte[] bytes, int hash) {
             static Key of(byte[] bytes) {
-                return new Key(bytes, Arrays.hashCode(bytes));
+                return new Key(bytes, KeyHash.of(bytes));
             }
 
             @Override

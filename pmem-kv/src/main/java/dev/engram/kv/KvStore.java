@@ -392,7 +392,11 @@ public final class KvStore implements AutoCloseable {
     }
 
     private ReentrantLock stripeOf(byte[] key) {
-        return stripes[(Arrays.hashCode(key) * 0x9E3779B9 >>> 22) & (STRIPES - 1)];
+        return stripes[stripeIndex(key)];
+    }
+
+    private static int stripeIndex(byte[] key) {
+        return KeyHash.of(key) >>> 22;   // the top 10 bits: STRIPES = 1024
     }
 
     private boolean writeOne(byte type, byte[] key, byte[] value, Durability durability, Condition condition, byte[] expected) {
@@ -532,7 +536,7 @@ public final class KvStore implements AutoCloseable {
         }
         TreeSet<Integer> stripeIds = new TreeSet<>();
         for (WriteBatch.Op op : batch.ops) {
-            stripeIds.add((Arrays.hashCode(op.key()) * 0x9E3779B9 >>> 22) & (STRIPES - 1));
+            stripeIds.add(stripeIndex(op.key()));
         }
         for (int s : stripeIds) {            // ascending order: no deadlock between batches
             stripes[s].lock();
