@@ -1,0 +1,23 @@
+package dev.engram.bench.workload;
+
+/**
+ * One thread's stream of operations of one workload. A worker calls {@link #run(int)} with runs of
+ * untimed operations and with single timed ones (see {@link Sampler}); the loop over operations lives
+ * here, in each driver class, so each loop calls one kind of store and stays monomorphic however many
+ * driver classes a JVM has loaded (the floors run five in one JVM). Each driver holds its position in
+ * its stream and reads its key order from a table built before measurement.
+ */
+abstract class Driver {
+
+    /** Runs the next {@code n} operations of this thread's stream. */
+    abstract void run(int n);
+
+    /** Operations that found their key (reads and deletes), or -1 where that means nothing. */
+    long found() {
+        return -1;
+    }
+
+    /** After the last operation, untimed: release cursors and the like. */
+    void finish() {
+    }
+}

@@ -1,0 +1,145 @@
+package dev.engram.bench.workload;
+
+import dev.engram.kv.Durability;
+import dev.engram.kv.EngineKind;
+import dev.engram.kv.KvCursor;
+import dev.engram.kv.KvOptions;
+import dev.engram.kv.KvStats;
+import dev.engram.kv.KvStore;
+import dev.engram.region.AccessMode;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Engram's {@link KvStore} as a {@link BenchStore}: {@code --durable} opens it with
+ * {@link Durability#DURABLE} (a put is durable when it returns), otherwise {@link Durability#BUFFERED}
+ * (acknowledged once in the shared mapping or the page cache: it survives the process, not the machine).
+ *
+ * <p>On the reuse of caller arrays: {@code KvStore} copies a key the first time it indexes it and keeps
+ * the existing key object on later writes; values are copied into the log record. Reads return copies.
+ */
+final class EngramStore implements BenchStore {
+
+    private final KvStore kv;
+
+    private EngramStore(KvStore kv) {
+        this.kv = kv;
+    }
+
+    /** Creates a new pool at {@code file}, {@code sizeBytes} large to begin with (it grows if needed). */
+    static EngramStore create(Path file, EngineKind engine, AccessMode mode, boolean durable, long sizeBytes) {
+        return new EngramStore(KvStore.create(new KvOptions(file)
+                .engine(engine)
+                .mode(mode)
+                .size(sizeBytes)
+                .durability(durable ? Durability.DURABLE : Durability.BUFFERED)));
+    }
+
+    @Override
+    public String name() {
+        return "engram";
+    }
+
+    @Override
+    public String engine() {
+        return kv.engine().name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String mode() {
+        return kv.mode().name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String dax() {
+        return kv.persistencePath().dax().name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String persistence() {
+        return kv.persistencePath().toString();
+    }
+
+    @Override
+    public boolean ordered() {
+        return kv.engine() == EngineKind.SORTED;
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        kv.put(key, value);
+    }
+
+    @Override
+    public void load(byte[] key, byte[] value) {
+        kv.put(key, value, Durability.BUFFERED);
+    }
+
+    @Override
+    public int get(byte[] key) {
+        byte[] value = kv.get(key);
+        return value == null ? -1 : value.length;
+    }
+
+    @Override
+    public boolean delete(byte[] key) {
+        return kv.delete(key);
+    }
+
+    @Override
+    public Scan scan(byte[] from, byte[] to) {
+        KvCursor cursor = ordered() ? kv.scan(from, to) : kv.cursor();
+        return new Scan() {
+            private int length;
+            private long keyBytesSeen;     // keeps the key copy in use
+
+            @Override
+            public boolean next() {
+                if (!cursor.next()) {
+                    return false;
+                }
+                keyBytesSeen += cursor.key().length;
+                length = cursor.value().length;
+                return true;
+            }
+
+            @Override
+            public int length() {
+                return length;
+            }
+
+            @Override
+            public void close() {
+                cursor.close();
+            }
+        };
+    }
+
+    @Override
+    public void sync() {
+        kv.sync();
+    }
+
+    @Override
+    public long count() {
+        return kv.count();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        KvStats s = kv.stats();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("persists", s.persists());
+        m.put("syscalls", s.region().syscalls());
+        m.put("log_bytes_written", s.logBytesWritten());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        kv.close();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.engram.bench.workload;
+
+import dev.engram.kv.EngineKind;
+import dev.engram.region.AccessMode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Everything one invocation of the runner was asked to do, validated by {@link #conclude()} before any
+ * file is created. Built by {@link BenchCli} from the command line; tests build it the same way.
+ *
+ * @param workload        the workload's {@link Workload#id()}, or {@code floors}
+ * @param store           the store under test; only {@code engram} for now
+ * @param engine          Engram's index engine
+ * @param mode            Engram's access mode
+ * @param dir             the directory each trial creates its fresh sub-directory in
+ * @param keys            distinct keys
+ * @param keyBytes        bytes per key
+ * @param keyFormat       how a key is derived from its index
+ * @param valueBytes      bytes per value
+ * @param threads         measured threads
+ * @param durable         puts durable on return (durability {@code power}) rather than buffered ({@code process})
+ * @param json            the JSON Lines file results are appended to; null for none
+ * @param operations      measured operations across all threads; 0 for the workload's default
+ * @param seed            the seed of every random order and of the latency sample
+ * @param sampleEvery     one operation in this many is timed, on average
+ * @param warmupKeys      keys of the unmeasured warm-up trial run first in the same JVM; 0 for none
+ * @param repeat          measured trials, each on a fresh store
+ * @param durationSeconds stop each measured phase after this long; 0 for no limit (floors: 2 s when 0)
+ * @param progress        paint the progress line on stderr
+ * @param sizeBytes       initial pool size; 0 to size it from the workload
+ * @param keep            keep each trial's directory instead of deleting it
+ * @param label           free text copied into every result's {@code label} field (e.g. a sweep's round); may be null
+ */
+record RunConfig(String workload, String store, EngineKind engine, AccessMode mode, Path dir, long keys,
+                 int keyBytes, KeySpace.Format keyFormat, int valueBytes, int threads, boolean durable, Path json,
+                 long operations, long seed, int sampleEvery, long warmupKeys, int repeat, double durationSeconds,
+                 boolean progress, long sizeBytes, boolean keep, String label) {
+
+    /** The name of the floor measurements, which are not a store workload. */
+    static final String FLOORS = "floors";
+    /** The only store so far. */
+    static final String ENGRAM = "engram";
+    /** Seed used when none is given: the date of the first run. */
+    static final long DEFAULT_SEED = 0x2026_1122L;
+    /** Warm-up keys when none are given: at most this many (fewer if the run has fewer keys). */
+    static final long DEFAULT_WARMUP_KEYS = 200_000;
+
+    /** Checks every parameter; throws {@link IllegalArgumentException} naming the option, the value and the range. */
+    RunConfig conclude() {
+        if (!FLOORS.equals(workload) && Workload.byName(workload) == null) {
+            throw new IllegalArgumentException("unknown workload '" + workload + "': expected one of " + names());
+        }
+        if (!ENGRAM.equals(store)) {
+            throw new IllegalArgumentException("--store " + store + ": only 'engram' is available (peers come later)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--dir " + dir + " does not exist or is not a directory");
+        }
+        if (keys < 1 || keys > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--keys " + keys + " must be from 1 to " + (Integer.MAX_VALUE - 8));
+        }
+        new KeySpace(keyFormat, keyBytes, keys);       // validates key-size against keys
+        if (valueBytes < 0 || valueBytes > 1 << 20) {
+            throw new IllegalArgumentException("--value-size " + valueBytes + " must be from 0 to 1048576 bytes");
+        }
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("--threads " + threads + " must be from 1 to 256");
+        }
+        if (threads > keys) {
+            throw new IllegalArgumentException("--threads " + threads + " exceeds --keys " + keys);
+        }
+        if (operations < 0) {
+            throw new IllegalArgumentException("--ops " + operations + " must be positive (0 for the workload's default)");
+        }
+        Workload w = Workload.byName(workload);
+        if (w != null && operations > w.maxOperations(keys)) {
+            throw new IllegalArgumentException("--ops " + operations + ": " + workload + " does at most "
+                    + w.maxOperations(keys) + " operations with --keys " + keys);
+        }
+        if (sampleEvery < 1) {
+            throw new IllegalArgumentException("--sample-every " + sampleEvery + " must be at least 1");
+        }
+        if (warmupKeys < 0 || warmupKeys > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--warmup-keys " + warmupKeys + " must be from 0 to " + (Integer.MAX_VALUE - 8));
+        }
+        if (warmupKeys > 0 && warmupKeys < threads) {
+            throw new IllegalArgumentException("--warmup-keys " + warmupKeys + " is fewer than --threads " + threads);
+        }
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat " + repeat + " must be at least 1");
+        }
+        if (!(durationSeconds >= 0) || durationSeconds > 86_400) {
+            throw new IllegalArgumentException("--duration " + durationSeconds + " must be from 0 to 86400 seconds");
+        }
+        if (sizeBytes < 0) {
+            throw new IllegalArgumentException("--size " + sizeBytes
+                    + " must be positive (0 to size the pool from the workload)");
+        }
+        return this;
+    }
+
+    /** Measured operations of a trial over {@code keyCount} keys. */
+    long operationsFor(Workload w, long keyCount) {
+        long ops = operations > 0 ? operations : w.defaultOperations(keyCount);
+        return Math.min(ops, w.maxOperations(keyCount));
+    }
+
+    /** {@code power} or {@code process}: the {@code durability} field of a store result. */
+    String durabilityLabel() {
+        return durable ? "power" : "process";
+    }
+
+    String engineLabel() {
+        return engine.name().toLowerCase(Locale.ROOT);
+    }
+
+    String modeLabel() {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Every workload name, for messages and help. */
+    static String names() {
+        StringBuilder b = new StringBuilder();
+        for (Workload w : Workload.all()) {
+            b.append(w.id()).append(", ");
+        }
+        return b.append(FLOORS).toString();
+    }
+}
