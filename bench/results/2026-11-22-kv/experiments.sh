@@ -7,7 +7,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 BENCH=${BENCH:-"$ROOT/engram bench"}
 OUT=${OUT:-$HERE/experiments.json}
-LOG=${LOG:-$HERE/experiments.log}
+LOG=${LOG:-$HERE/experiments-console.txt}
 
 run() {   # run LABEL JVM_OPTS WORKLOAD ARGS...
   local label=$1 opts=$2; shift 2

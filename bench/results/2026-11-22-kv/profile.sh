@@ -11,25 +11,25 @@ BENCH=${BENCH:-"$ROOT/engram bench"}
 JFR=${JFR:-jfr}
 TMP=${TMPDIR:-/tmp}
 
-profile() {   # profile NAME WORKLOAD ARGS...
-  local name=$1; shift
+profile() {   # profile NAME METHOD WORKLOAD ARGS...: METHOD's lines get their own breakdown
+  local name=$1 method=$2; shift 2
   local rec="$TMP/engram-kv-$name.jfr"
   ENGRAM_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:StartFlightRecording:filename=$rec,jdk.ExecutionSample#period=1ms" \
     $BENCH "$@" --keys 1M --repeat 2 --label "profile-$name" --no-progress --json "$HERE/profile.json" \
     >"$HERE/profile-$name.txt" 2>&1
-  "$JFR" print --json --stack-depth 64 --events jdk.ExecutionSample "$rec" | python3 "$HERE/jfr_top.py" 30 >>"$HERE/profile-$name.txt"
+  "$JFR" print --json --stack-depth 64 --events jdk.ExecutionSample "$rec" | python3 "$HERE/jfr_top.py" 30 "$method" >>"$HERE/profile-$name.txt"
   rm -f "$rec"
   echo "profile-$name.txt"
 }
 
-profile put-durable-decimal-1t fillrandom --dir /dev/shm --durable --threads 1 --key-format decimal
-profile put-durable-index-1t   fillrandom --dir /dev/shm --durable --threads 1 --key-format index
-profile put-durable-decimal-2t fillrandom --dir /dev/shm --durable --threads 2 --key-format decimal
-profile get-decimal-1t         readrandom --dir /dev/shm --threads 1 --key-format decimal
-profile get-index-1t           readrandom --dir /dev/shm --threads 1 --key-format index
-profile get-decimal-2t         readrandom --dir /dev/shm --threads 2 --key-format decimal
-profile get-sorted-1t          readrandom --dir /dev/shm --threads 1 --engine sorted
-profile scan-sorted-1t         readseq --dir /dev/shm --threads 1 --engine sorted
+profile put-durable-decimal-1t KvStore.writeOne fillrandom --dir /dev/shm --durable --threads 1 --key-format decimal
+profile put-durable-index-1t   KvStore.writeOne fillrandom --dir /dev/shm --durable --threads 1 --key-format index
+profile put-durable-decimal-2t KvStore.writeOne fillrandom --dir /dev/shm --durable --threads 2 --key-format decimal
+profile get-decimal-1t         KvStore.get readrandom --dir /dev/shm --threads 1 --key-format decimal
+profile get-index-1t           KvStore.get readrandom --dir /dev/shm --threads 1 --key-format index
+profile get-decimal-2t         KvStore.get readrandom --dir /dev/shm --threads 2 --key-format decimal
+profile get-sorted-1t          KvStore.get readrandom --dir /dev/shm --threads 1 --engine sorted
+profile scan-sorted-1t         KvCursor.next readseq --dir /dev/shm --threads 1 --engine sorted
 
 # The CPU split of one durable-put run by thread (measuring, warm-up, GC, JIT, main) and the measuring
 # thread's time by symbol, native code included (JFR cannot see inside a critical downcall); needs perf

@@ -3,14 +3,14 @@
 # (each a separate JVM, so every figure has three independent samples taken minutes apart), then one
 # round of the remaining workloads. About 10 minutes on the reference machine.
 #
-#   bench/results/2026-11-22-kv/run.sh                 # appends to kv.json and run.log next to this file
+#   bench/results/2026-11-22-kv/run.sh                 # appends to kv.json and console.txt next to this file
 #   BENCH=/path/to/launcher-equivalent run.sh          # e.g. a frozen copy of the classpath (see README)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 BENCH=${BENCH:-"$ROOT/engram bench"}
 OUT=${OUT:-$HERE/kv.json}
-LOG=${LOG:-$HERE/run.log}
+LOG=${LOG:-$HERE/console.txt}
 ROUNDS=${ROUNDS:-3}
 SHAPE=(--keys 1M --key-size 16 --value-size 100)
 
