@@ -95,9 +95,9 @@ final class Recovery {
             }
             for (long at : suspect) {         // a valid record follows: those were damage, not a tail
                 damagedRecords.add(at);
-                byte[] d = new byte[(int) Math.min(end - at, Integer.MAX_VALUE - 8)];
-                region.read(at, d, 0, REC_HEADER_LENGTH);
-                int dl = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN).getInt(REC_LENGTH_OFFSET);
+                region.read(at, head, 0, REC_HEADER_LENGTH);   // its length was checked when it was read
+                int dl = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt(REC_LENGTH_OFFSET);
+                byte[] d = new byte[dl];
                 region.read(at, d, 0, dl);
                 visitor.visit(at, d, dl, true);
             }

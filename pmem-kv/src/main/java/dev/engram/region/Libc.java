@@ -32,8 +32,8 @@ final class Libc {
     static final int MAP_SHARED_VALIDATE = 0x03;
     static final int MAP_SYNC = 0x80000;
     static final int MS_SYNC = 0x4;
-    static final int EOPNOTSUPP = 95;
-    static final int EINVAL = 22;
+    /** No space left on the device: growth asked for more than the file system has. */
+    static final int ENOSPC = 28;
     static final long PAGE_SIZE = 4096;
 
     private static final Linker LINKER = Linker.nativeLinker();

@@ -261,7 +261,7 @@ final class WalkRegion extends FileRegion {
             syscalls.increment();
             channel.force(true);
         } catch (Libc.ErrnoException e) {
-            throw new RegionException(e.errno == 28 ? RegionException.Code.TOO_LARGE : RegionException.Code.IO,
+            throw new RegionException(e.errno == Libc.ENOSPC ? RegionException.Code.TOO_LARGE : RegionException.Code.IO,
                     path, e.getMessage() + " growing to " + newSize + " bytes", e);
         } catch (java.io.IOException e) {
             throw new RegionException(RegionException.Code.IO, path, "fsync after growth: " + e.getMessage(), e);

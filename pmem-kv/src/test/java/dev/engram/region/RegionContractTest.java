@@ -5,8 +5,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -234,9 +232,5 @@ class RegionContractTest {
             assertTrue(after.flushes() > before.flushes(), "flush counted");
             assertTrue(after.drains() > before.drains(), "drain counted");
         }
-    }
-
-    static long le(byte[] b, int at) {
-        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(at);
     }
 }
