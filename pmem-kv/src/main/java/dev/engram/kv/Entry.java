@@ -12,18 +12,37 @@ final class Entry {
     /** Offset of the value bytes. */
     final long valueOffset;
     final int valueLength;
+    /** The version's sequence: the order of writes, and what snapshots compare against. */
     final long seq;
+    /**
+     * The SEQ field of the record on media. Equal to {@link #seq} except after the cleaner moved the
+     * version (a copy gets a new SEQ so it outranks the original in recovery). A reader that finds another
+     * SEQ at {@link #recordOffset} knows the segment was cleaned and reused under it, and looks again.
+     */
+    final long recordSeq;
     final boolean tombstone;
     volatile Entry prev;
 
     Entry(long recordOffset, int recordLength, long valueOffset, int valueLength, long seq, boolean tombstone, Entry prev) {
+        this(recordOffset, recordLength, valueOffset, valueLength, seq, seq, tombstone, prev);
+    }
+
+    Entry(long recordOffset, int recordLength, long valueOffset, int valueLength, long seq, long recordSeq,
+          boolean tombstone, Entry prev) {
         this.recordOffset = recordOffset;
         this.recordLength = recordLength;
         this.valueOffset = valueOffset;
         this.valueLength = valueLength;
         this.seq = seq;
+        this.recordSeq = recordSeq;
         this.tombstone = tombstone;
         this.prev = prev;
+    }
+
+    /** Whether this version is a single PUT/DELETE record (not one entry of a BATCH record). */
+    boolean single(int keyLength) {
+        return recordLength == PoolFormat.REC_HEADER_LENGTH + keyLength + valueLength
+                && valueOffset == recordOffset + PoolFormat.REC_HEADER_LENGTH + keyLength;
     }
 
     /** The newest version visible at snapshot sequence {@code at}, or null. */

@@ -37,6 +37,9 @@ public final class KvOptions {
     private Path fastTier;
     private long fastTierSize = 64L << 20;
     private int lanes = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    private boolean autoCompact = true;
+    private boolean indexCheckpoint = true;
+    private double compactLiveRatio = 0.5;
 
     public KvOptions(Path path) {
         this.path = Objects.requireNonNull(path, "path");
@@ -107,6 +110,44 @@ public final class KvOptions {
     }
 
     /** Validates every option; throws {@link KvException} with code INVALID_ARGUMENT. */
+    /**
+     * Whether a background cleaner reclaims dead log space (default true). It starts once the log has
+     * sealed segments, and cleans a segment when the log is under half live and the segment is at most
+     * {@link #compactLiveRatio} live. {@link KvStore#compact()} works either way.
+     */
+    public KvOptions autoCompact(boolean on) {
+        this.autoCompact = on;
+        return this;
+    }
+
+    /** The live share (0..1) at or below which the background cleaner takes a segment (default 0.5). */
+    public KvOptions compactLiveRatio(double ratio) {
+        this.compactLiveRatio = ratio;
+        return this;
+    }
+
+    /**
+     * Whether a clean close writes the index checkpoint ({@code <pool>.index}) that lets the next open
+     * skip scanning the log (default true). A stale or damaged checkpoint is never trusted: open checks
+     * it against the log and scans what it does not cover.
+     */
+    public KvOptions indexCheckpoint(boolean on) {
+        this.indexCheckpoint = on;
+        return this;
+    }
+
+    public boolean indexCheckpoint() {
+        return indexCheckpoint;
+    }
+
+    public boolean autoCompact() {
+        return autoCompact;
+    }
+
+    public double compactLiveRatio() {
+        return compactLiveRatio;
+    }
+
     public KvOptions conclude(boolean creating) {
         if (creating) {
             if (Integer.bitCount(segmentBytes) != 1 || segmentBytes < 64 * 1024 || segmentBytes > (1 << 30)) {
@@ -119,6 +160,9 @@ public final class KvOptions {
         }
         if (lanes < 1 || lanes > 256) {
             throw invalid("lanes " + lanes + " must be from 1 to 256");
+        }
+        if (!(compactLiveRatio >= 0 && compactLiveRatio <= 1)) {
+            throw invalid("compactLiveRatio " + compactLiveRatio + " must be from 0 to 1");
         }
         return this;
     }

@@ -10,6 +10,9 @@ import dev.engram.region.RegionOptions;
 import dev.engram.region.Regions;
 import dev.engram.region.TieredRegion;
 
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +75,13 @@ public final class KvStore implements AutoCloseable {
     /** The oldest open snapshot's sequence, or MAX_VALUE: writers keep older versions only below it. */
     private volatile long oldestSnapshot = Long.MAX_VALUE;
     private final AtomicLong tombstonesKept = new AtomicLong();
+    private final int formatMinor;
+    /** Where the index checkpoint is read and written, or null when this store keeps none. */
+    private final Path checkpointFile;
+    private final RecoveryReport recovery;
+    private final Cleaner cleaner;
+    /** The background cleaner, started once the log has sealed segments (null before, or when off). */
+    private AgentRunner cleanerRunner;
     private volatile boolean closed;
 
     // ------------------------------------------------------------------ lifecycle
@@ -88,7 +98,7 @@ public final class KvStore implements AutoCloseable {
             byte[] header = poolHeader(options, uuid);
             region.write(POOL_HEADER_OFFSET, header, 0, header.length);
             region.persist(POOL_HEADER_OFFSET, header.length);          // create: the pool header durable
-            return new KvStore(options, region, order);
+            return new KvStore(options, region, order, true);
         } catch (RuntimeException e) {
             region.close();
             throw e;
@@ -100,7 +110,7 @@ public final class KvStore implements AutoCloseable {
         options.conclude(false);
         Region region = openRegion(options, false, 0);
         try {
-            return new KvStore(options, region, null);
+            return new KvStore(options, region, null, true);
         } catch (RuntimeException e) {
             region.close();
             throw e;
@@ -114,7 +124,7 @@ public final class KvStore implements AutoCloseable {
 
     /** Opens a store over a region the caller opened and owns (tests, the power-fail simulator). */
     static KvStore open(KvOptions options, Region region) {
-        return new KvStore(options.conclude(false), region, null);
+        return new KvStore(options.conclude(false), region, null, false);
     }
 
     /** Formats a pool in a region the caller opened (its region header already written). */
@@ -123,7 +133,7 @@ public final class KvStore implements AutoCloseable {
         byte[] header = poolHeader(options, UUID.randomUUID());
         region.write(POOL_HEADER_OFFSET, header, 0, header.length);
         region.persist(POOL_HEADER_OFFSET, header.length);
-        return new KvStore(options, region, KeyComparators.byName(options.comparator(), options.path()));
+        return new KvStore(options, region, KeyComparators.byName(options.comparator(), options.path()), false);
     }
 
     private static Region openRegion(KvOptions o, boolean creating, long size) {
@@ -186,8 +196,13 @@ public final class KvStore implements AutoCloseable {
         return segmentBytes - SEG_HEADER_LENGTH - REC_HEADER_LENGTH - 1;
     }
 
-    private KvStore(KvOptions options, Region region, Comparator<byte[]> createdOrder) {
+    /**
+     * @param ownsFiles whether the store opened its region from its path (then it reads and writes the
+     *                  index checkpoint beside it); false for a region handed in (tests, the simulator)
+     */
+    private KvStore(KvOptions options, Region region, Comparator<byte[]> createdOrder, boolean ownsFiles) {
         this.options = options;
+        this.checkpointFile = ownsFiles && options.indexCheckpoint() ? Checkpoint.pathOf(options.path()) : null;
         this.path = options.path();
         this.region = region;
         for (int i = 0; i < STRIPES; i++) {
@@ -240,9 +255,55 @@ public final class KvStore implements AutoCloseable {
         this.comparator = createdOrder != null ? createdOrder : KeyComparators.byName(comparatorName, path);
         this.uuid = new UUID(b.getLong(UUID_HI_OFFSET), b.getLong(UUID_LO_OFFSET));
         this.maxValueBytes = b.getInt(MAX_VALUE_OFFSET);
+        this.formatMinor = Short.toUnsignedInt(b.getShort(MINOR_OFFSET));
         this.index = engine == EngineKind.HASH ? new Index.Hash() : new Index.Sorted(comparator);
         this.log = new Log(path, region, segmentBytes, options.lanes());
-        new Recovery(this).run();
+        Checkpoint.Loaded checkpoint = null;
+        String note = null;
+        if (checkpointFile != null) {
+            String[] whyNot = {null};
+            checkpoint = Checkpoint.load(checkpointFile, uuid, engine, whyNot);
+            note = whyNot[0] == null ? null : "index checkpoint " + checkpointFile + " not used: " + whyNot[0];
+        }
+        try {
+            this.recovery = new Recovery(this).run(checkpoint, note);
+        } finally {
+            if (checkpoint != null) {
+                checkpoint.close();
+            }
+        }
+        this.cleaner = new Cleaner(this, log, index, options.compactLiveRatio());
+        if (options.autoCompact()) {
+            log.onSeal(this::startCleaner);
+            if (log.segmentsHandedOut() - log.freeSegmentCount() >= Cleaner.AUTO_MIN_SEGMENTS) {
+                startCleaner();
+            }
+        }
+    }
+
+    /** Starts the background cleaner (an Agrona agent that sleeps 100 ms when there is nothing to do). */
+    private synchronized void startCleaner() {
+        if (cleanerRunner != null || closed) {
+            return;
+        }
+        cleanerRunner = new AgentRunner(new SleepingMillisIdleStrategy(100), error -> { }, null, cleaner);
+        AgentRunner.startOnThread(cleanerRunner, r -> {
+            Thread t = new Thread(r, "engram-cleaner " + path.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    int formatMinor() {
+        return formatMinor;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    long oldestSnapshot() {
+        return oldestSnapshot;
     }
 
     private KvException corrupt(String message) {
@@ -251,16 +312,60 @@ public final class KvStore implements AutoCloseable {
 
     /** Closes the store; buffered writes are made durable first. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        AgentRunner runner;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            runner = cleanerRunner;
+            cleanerRunner = null;
         }
+        if (runner != null) {
+            runner.close();            // waits for a cleaning in progress to finish
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;                 // new calls fail with CLOSED from here on
+            // Holding every lane, no write is between its append and its publish: the index matches the
+            // log exactly, and a late writer blocks here and then fails on the closed region.
+            for (Log.Lane lane : log.lanes) {
+                lane.lock.lock();
+            }
+            try {
+                for (Log.Lane lane : log.lanes) {
+                    log.persistLane(lane);      // K2 for every buffered record
+                }
+                if (checkpointFile != null) {
+                    writeCheckpoint();
+                }
+            } finally {
+                try {
+                    region.close();
+                } finally {
+                    for (Log.Lane lane : log.lanes) {
+                        lane.lock.unlock();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes the index checkpoint at a clean close; a failure only costs the next open a full scan. */
+    private void writeCheckpoint() {
         try {
-            log.syncAll();
-        } finally {
-            closed = true;
-            region.close();
+            Checkpoint.write(checkpointFile, uuid, engine, log, index);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("engram: " + path + ": the index checkpoint was not written (" + e
+                    + "); the next open scans the log instead");
         }
+    }
+
+    /** How the last open rebuilt the index: from the checkpoint, by scanning the log, or both. */
+    public RecoveryReport recovery() {
+        return recovery;
     }
 
     // ------------------------------------------------------------------ reads
@@ -276,13 +381,19 @@ public final class KvStore implements AutoCloseable {
     public <R> R get(byte[] key, ValueReader<R> reader) {
         checkKey(key);
         Objects.requireNonNull(reader, "reader");
-        Entry e = visible(index.get(key), Long.MAX_VALUE);
-        if (e == null) {
-            return null;
+        Entry newest = index.get(key);
+        while (true) {
+            Entry e = visible(newest, Long.MAX_VALUE);
+            if (e == null) {
+                return null;
+            }
+            byte[] record = verifiedRecord(e);
+            if (record != null) {
+                int at = (int) (e.valueOffset - e.recordOffset);
+                return reader.read(ByteBuffer.wrap(record, at, e.valueLength).slice().asReadOnlyBuffer());
+            }
+            newest = lookAgain(key, newest, e);
         }
-        byte[] record = verifiedRecord(key, e);
-        int at = (int) (e.valueOffset - e.recordOffset);
-        return reader.read(ByteBuffer.wrap(record, at, e.valueLength).slice().asReadOnlyBuffer());
     }
 
     public boolean contains(byte[] key) {
@@ -303,17 +414,26 @@ public final class KvStore implements AutoCloseable {
     }
 
     byte[] valueOf(byte[] key, Entry newest, long at) {
-        Entry e = visible(newest, at);
-        if (e == null) {
-            return null;
+        while (true) {
+            Entry e = visible(newest, at);
+            if (e == null) {
+                return null;
+            }
+            byte[] record = verifiedRecord(e);
+            if (record != null) {
+                int from = (int) (e.valueOffset - e.recordOffset);
+                return Arrays.copyOfRange(record, from, from + e.valueLength);
+            }
+            newest = lookAgain(key, newest, e);
         }
-        byte[] record = verifiedRecord(key, e);
-        int from = (int) (e.valueOffset - e.recordOffset);
-        return Arrays.copyOfRange(record, from, from + e.valueLength);
     }
 
-    /** Reads the whole record of {@code e} into this thread's buffer and checks its CRC. */
-    private byte[] verifiedRecord(byte[] key, Entry e) {
+    /**
+     * Reads the whole record of {@code e} into this thread's buffer and verifies it: its CRC, and that it
+     * is still e's record (its SEQ). Null when not: the cleaner moved the version and the segment was
+     * reused (or torn by a concurrent write to it), or the media damaged it; {@link #lookAgain} tells which.
+     */
+    private byte[] verifiedRecord(Entry e) {
         checkOpen();
         byte[][] holder = READ_BUFFER.get();
         if (holder[0].length < e.recordLength) {
@@ -327,13 +447,39 @@ public final class KvStore implements AutoCloseable {
         }
         CRC32C c = new CRC32C();
         c.update(record, 4, e.recordLength - 4);
-        int stored = (record[0] & 0xFF) | (record[1] & 0xFF) << 8 | (record[2] & 0xFF) << 16 | (record[3] & 0xFF) << 24;
-        if (stored != (int) c.getValue()) {
-            throw new KvException(KvException.Code.MEDIA, path, "the record of key " + printable(key) + " at offset "
-                    + e.recordOffset + " failed its checksum (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
-                    + Integer.toHexString((int) c.getValue()) + "): the media returned damaged bytes");
+        if (intAt(record, REC_CRC_OFFSET) != (int) c.getValue() || longAt(record, REC_SEQ_OFFSET) != e.recordSeq) {
+            return null;
         }
         return record;
+    }
+
+    /**
+     * After a failed verification of {@code e} (reached from {@code newest}): the key's index entry now,
+     * to read again if the cleaner moved it; a media error if the index still holds the same version.
+     */
+    private Entry lookAgain(byte[] key, Entry newest, Entry e) {
+        Entry now = index.get(key);
+        if (now != newest) {
+            return now;
+        }
+        byte[] record = READ_BUFFER.get()[0];
+        CRC32C c = new CRC32C();
+        c.update(record, 4, e.recordLength - 4);
+        int stored = intAt(record, REC_CRC_OFFSET);
+        String found = stored != (int) c.getValue()
+                ? "failed its checksum (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
+                        + Integer.toHexString((int) c.getValue()) + ")"
+                : "holds SEQ " + longAt(record, REC_SEQ_OFFSET) + ", expected " + e.recordSeq;
+        throw new KvException(KvException.Code.MEDIA, path, "the record of key " + printable(key) + " at offset "
+                + e.recordOffset + " " + found + ": the media returned damaged bytes");
+    }
+
+    private static int intAt(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
+    }
+
+    private static long longAt(byte[] b, int at) {
+        return (intAt(b, at) & 0xFFFFFFFFL) | (long) intAt(b, at + 4) << 32;
     }
 
     static String printable(byte[] key) {
@@ -391,7 +537,7 @@ public final class KvStore implements AutoCloseable {
         log.syncAll();
     }
 
-    private ReentrantLock stripeOf(byte[] key) {
+    ReentrantLock stripeOf(byte[] key) {
         return stripes[stripeIndex(key)];
     }
 
@@ -500,6 +646,14 @@ public final class KvStore implements AutoCloseable {
 
     /** K3: points the index at {@code e}; a tombstone nobody needs removes the key. Lane lock held. */
     private void publish(byte[] key, Entry current, Entry e) {
+        // The cleaner's estimate of live bytes per segment: the new version is live, the one it replaces
+        // is dead (a snapshot may still read it; the cleaner waits for that before freeing).
+        if (current != null && !current.tombstone) {
+            log.table.addLive(log.segmentOf(current.recordOffset), -Cleaner.charge(key, current));
+        }
+        if (!e.tombstone) {
+            log.table.addLive(log.segmentOf(e.recordOffset), Cleaner.charge(key, e));
+        }
         if (e.tombstone && e.prev == null) {
             if (current != null) {
                 index.remove(key, current);
@@ -775,7 +929,32 @@ public final class KvStore implements AutoCloseable {
     /** Verifies every record of the log and every index entry's record; never changes anything. */
     public CheckReport check() {
         checkOpen();
-        return new Recovery(this).check();
+        cleaner.lock.lock();           // no segment is moved or freed while check reads the log
+        try {
+            return new Recovery(this).check();
+        } finally {
+            cleaner.lock.unlock();
+        }
+    }
+
+    /**
+     * Reclaims dead log space now: cleans every sealed segment with any dead bytes (emptiest first),
+     * copying its live records forward, and frees it for reuse unless an older open snapshot still reads
+     * it (those are freed later, when released). Runs beside readers and writers; the background cleaner
+     * ({@link KvOptions#autoCompact}) does the same for segments under half live.
+     */
+    public CompactionReport compact() {
+        return compact(0.999);
+    }
+
+    /** Cleans the sealed segments at most {@code maxLiveRatio} live (tests; the CLI's --below). */
+    CompactionReport compact(double maxLiveRatio) {
+        checkOpen();
+        try {
+            return cleaner.compact(maxLiveRatio);
+        } catch (RegionException ex) {
+            throw translate(path, ex);
+        }
     }
 
     // ------------------------------------------------------------------ validation

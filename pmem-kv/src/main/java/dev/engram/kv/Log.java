@@ -55,7 +55,10 @@ final class Log {
     private final Path path;
     final Region region;
     final int segmentBytes;
+    /** The writers' lanes, then the cleaner's own lane (last), so copies never wait behind user appends. */
     final Lane[] lanes;
+    private final int userLanes;
+    final SegmentTable table;
     private final AtomicInteger nextLane = new AtomicInteger();
     private static final ThreadLocal<int[]> LANE_OF_THREAD = ThreadLocal.withInitial(() -> new int[]{-1});
 
@@ -73,10 +76,28 @@ final class Log {
         this.path = path;
         this.region = region;
         this.segmentBytes = segmentBytes;
-        this.lanes = new Lane[laneCount];
-        for (int i = 0; i < laneCount; i++) {
+        this.userLanes = laneCount;
+        this.lanes = new Lane[laneCount + 1];
+        for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(i);
         }
+        this.table = new SegmentTable((Math.max(region.maxSize(), region.size()) - FIRST_SEGMENT_OFFSET) / segmentBytes);
+    }
+
+    private volatile Runnable sealListener = () -> { };
+
+    /** Called (on the writer's thread) each time a lane seals a segment: the store starts its cleaner. */
+    void onSeal(Runnable listener) {
+        this.sealListener = listener;
+    }
+
+    /** The lane the log cleaner appends its copies to. */
+    Lane cleanerLane() {
+        return lanes[userLanes];
+    }
+
+    int segmentOf(long offset) {
+        return (int) ((offset - FIRST_SEGMENT_OFFSET) / segmentBytes);
     }
 
     long segmentOffset(int segment) {
@@ -100,8 +121,8 @@ final class Log {
     /** The lane this thread appends to: sticky per thread, spread round-robin. */
     Lane laneForThread() {
         int[] mine = LANE_OF_THREAD.get();
-        if (mine[0] < 0 || mine[0] >= lanes.length) {
-            mine[0] = Math.floorMod(nextLane.getAndIncrement(), lanes.length);
+        if (mine[0] < 0 || mine[0] >= userLanes) {
+            mine[0] = Math.floorMod(nextLane.getAndIncrement(), userLanes);
         }
         return lanes[mine[0]];
     }
@@ -116,6 +137,14 @@ final class Log {
         }
         if (lane.segment >= 0 && lane.tail + need <= lane.end) {
             return;
+        }
+        if (lane.segment >= 0) {
+            // Buffered records at the end of the segment being left must not be forgotten by a later
+            // sync(): persist them now (K2 for the old segment), so each lane's log stays a durable
+            // prefix across its segments, and seal the segment for the cleaner.
+            persistLane(lane);
+            table.setState(lane.segment, SegmentTable.SEALED);
+            sealListener.run();
         }
         int segment = takeSegment();
         long at = segmentOffset(segment);
@@ -133,6 +162,7 @@ final class Log {
         region.write(at, h.array(), 0, SEG_HEADER_LENGTH);
         region.persist(at, SEG_HEADER_LENGTH);                          // K0 open segment
         persists.increment();
+        table.opened(segment, generation);
         lane.segment = segment;
         lane.generation = generation;
         lane.tail = at + SEG_HEADER_LENGTH;
@@ -189,6 +219,17 @@ final class Log {
         ByteBuffer b = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(REC_LENGTH_OFFSET, length);
         b.putInt(REC_GENERATION_OFFSET, (int) lane.generation);
+        if (durable && lane.persistedUpTo < lane.tail) {
+            // A durable write behind buffered ones: make those durable first (K2 for them), so this
+            // record can say its whole prefix is durable and a later media fault in that prefix is
+            // never mistaken for a crash-torn tail (which would drop this acknowledged record).
+            persistLane(lane);
+        }
+        if (lane.persistedUpTo == lane.tail) {
+            record[REC_FLAGS_OFFSET] |= FLAG_PREFIX_DURABLE;
+        } else {
+            record[REC_FLAGS_OFFSET] &= (byte) ~FLAG_PREFIX_DURABLE;
+        }
         CRC32C c = new CRC32C();
         c.update(record, 4, length - 4);
         b.putInt(REC_CRC_OFFSET, (int) c.getValue());
@@ -196,6 +237,9 @@ final class Log {
         int padded = align8(length);
         region.write(at, record, 0, length);
         lane.tail = at + padded;
+        long seq = b.getLong(REC_SEQ_OFFSET);
+        table.noteSeq(lane.segment, seq);
+        table.lastRecord(lane.segment, at, seq);
         bytesAppended.add(padded);
         recordsAppended.increment();
         if (durable) {
@@ -223,6 +267,43 @@ final class Log {
                 lane.lock.unlock();
             }
         }
+    }
+
+    /**
+     * C2 free: marks a cleaned segment FREE on media (one persisted header) and hands it back for reuse.
+     * Every record it held that still mattered was copied and persisted first (C1). A header torn by a
+     * crash here fails its checksum, which recovery also reads as free; an intact old header keeps the
+     * segment live, and recovery then sees each copied record twice and keeps the higher SEQ.
+     */
+    void free(int segment) {
+        long at = segmentOffset(segment);
+        ByteBuffer h = ByteBuffer.allocate(SEG_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(SEG_MAGIC_OFFSET, SEG_MAGIC);
+        h.putInt(SEG_STATE_OFFSET, SEG_STATE_FREE);
+        long generation = generations.incrementAndGet();
+        h.putLong(SEG_GENERATION_OFFSET, generation);
+        h.putInt(SEG_LANE_OFFSET, -1);
+        CRC32C c = new CRC32C();
+        c.update(h.array(), 0, SEG_CHECKED_LENGTH);
+        h.putInt(SEG_CRC_OFFSET, (int) c.getValue());
+        region.write(at, h.array(), 0, SEG_HEADER_LENGTH);
+        region.persist(at, SEG_HEADER_LENGTH);                          // C2 free
+        persists.increment();
+        table.setState(segment, SegmentTable.FREE);
+        table.setGeneration(segment, generation);
+        freeSegments.add(segment);
+    }
+
+    long maxGeneration() {
+        return generations.get();
+    }
+
+    int freeSegmentCount() {
+        return freeSegments.size();
+    }
+
+    int segmentsHandedOut() {
+        return nextUnusedSegment.get();
     }
 
     /** Bytes of log in use: every segment handed out, in full. */

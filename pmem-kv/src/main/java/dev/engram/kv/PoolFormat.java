@@ -25,7 +25,8 @@ package dev.engram.kv;
  * <h2>Record</h2>
  * <pre>
  *  +0 CRC u32 (CRC32C of [+4, +LENGTH)) | +4 LENGTH u32 (unpadded) | +8 SEQ u64 |
- *  +16 GENERATION u32 (the segment's, low 32 bits) | +20 TYPE u8 | +21 FLAGS u8 | +22 reserved u16 |
+ *  +16 GENERATION u32 (the segment's, low 32 bits) | +20 TYPE u8 | +21 FLAGS u8 (bit 0: PREFIX_DURABLE) |
+ *  +22 reserved u16 |
  *  +24 KEY_LENGTH u32 (BATCH: entry count) | +28 VALUE_LENGTH u32 (BATCH: 0) | +32 key | value
  *  BATCH entries at +32, each 8-byte aligned: TYPE u8 | pad 3 | KEY_LENGTH u32 | VALUE_LENGTH u32 |
  *  pad 4 | key | value
@@ -33,6 +34,12 @@ package dev.engram.kv;
  * Invariant: a record is part of the pool iff it lies in a segment in state 1 whose header checksum
  * matches, it follows only valid records of that segment, its GENERATION is the segment's and its
  * CRC matches. The newest SEQ of a key wins; a DELETE (or a BATCH delete entry) is a tombstone.
+ *
+ * <p>PREFIX_DURABLE (format 1.1) says every earlier record of the segment was durable before this one
+ * was written. Recovery uses it to tell media damage (a record that fails its checksum with a
+ * PREFIX_DURABLE record after it was once whole) from a crash-torn buffered tail (no such record
+ * follows: the segment's log ends there). Pools of format 1.0 never set it; their records are read as
+ * if every one carried it, as 1.0 did.
  */
 public final class PoolFormat {
 
@@ -59,7 +66,8 @@ public final class PoolFormat {
     /** Bytes 0x89 'E' 'K' 'V' '\r' '\n' 0x1A '\n' as a little-endian u64 (PNG-style traps). */
     public static final long MAGIC = 0x0A1A0A0D564B4589L;
     public static final int MAJOR = 1;
-    public static final int MINOR = 0;
+    /** 1.1 added the record flag PREFIX_DURABLE; 1.0 pools still open (see the class comment). */
+    public static final int MINOR = 1;
     public static final int KNOWN_INCOMPAT_FLAGS = 0;
 
     public static final long FIRST_SEGMENT_OFFSET = 16384;
@@ -95,6 +103,9 @@ public final class PoolFormat {
     public static final byte TYPE_PUT = 1;
     public static final byte TYPE_DELETE = 2;
     public static final byte TYPE_BATCH = 3;
+
+    /** Record FLAGS bit: every earlier record of this segment was durable before this one was written. */
+    public static final byte FLAG_PREFIX_DURABLE = 1;
 
     private PoolFormat() {
     }

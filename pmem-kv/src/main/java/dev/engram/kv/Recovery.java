@@ -36,6 +36,7 @@ final class Recovery {
         this.log = store.log();
         this.region = store.region();
         this.segmentBytes = log.segmentBytes;
+        this.legacyFlags = store.formatMinor() == 0;
     }
 
     /** A decoded segment header, or null when the segment is unused or its header is torn. */
@@ -66,19 +67,28 @@ final class Recovery {
         void visit(long offset, byte[] record, int length, boolean damaged);
     }
 
+    /**
+     * Visits the records of one live segment in order. A record that fails its checksum is a suspect:
+     * it was torn by a crash (the lane's tail; in buffered mode possibly with whole records after it
+     * that were written back early), or damaged by the media after it was whole. A later valid record
+     * flagged PREFIX_DURABLE proves the suspects were durable once (media damage: visited as damaged,
+     * and the valid records between are kept); without one, the segment's log ends at the first
+     * suspect, and what follows it is the lost buffered tail.
+     */
     private void scan(int segment, long generation, RecordVisitor visitor) {
         long base = log.segmentOffset(segment);
         long pos = base + SEG_HEADER_LENGTH;
         long end = base + segmentBytes;
         byte[] head = new byte[REC_HEADER_LENGTH];
         byte[] record = new byte[4096];
-        List<Long> suspect = new ArrayList<>();
+        List<long[]> suspect = new ArrayList<>();       // {offset, length} failing their checksum
+        List<long[]> unconfirmed = new ArrayList<>();   // valid records after a suspect, not yet proven
         while (pos + REC_HEADER_LENGTH <= end) {
             region.read(pos, head, 0, REC_HEADER_LENGTH);
             ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
             int length = h.getInt(REC_LENGTH_OFFSET);
             if (length < REC_HEADER_LENGTH || length > end - pos || h.getInt(REC_GENERATION_OFFSET) != (int) generation) {
-                return;      // the end of what this generation wrote
+                break;       // the end of what this generation wrote
             }
             if (record.length < length) {
                 record = new byte[Math.max(length, record.length * 2)];
@@ -87,24 +97,38 @@ final class Recovery {
             CRC32C c = new CRC32C();
             c.update(record, 4, length - 4);
             if (h.getInt(REC_CRC_OFFSET) != (int) c.getValue()) {
-                // Torn by a crash (the lane's tail: nothing valid of this generation follows), or
-                // damaged by the media (valid records may follow): skip it by its length and go on.
-                suspect.add(pos);
+                suspect.add(new long[]{pos, length});
                 pos += align8(length);
                 continue;
             }
-            for (long at : suspect) {         // a valid record follows: those were damage, not a tail
-                damagedRecords.add(at);
-                region.read(at, head, 0, REC_HEADER_LENGTH);   // its length was checked when it was read
-                int dl = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt(REC_LENGTH_OFFSET);
-                byte[] d = new byte[dl];
-                region.read(at, d, 0, dl);
-                visitor.visit(at, d, dl, true);
+            if (!suspect.isEmpty()) {
+                boolean prefixDurable = legacyFlags || (record[REC_FLAGS_OFFSET] & FLAG_PREFIX_DURABLE) != 0;
+                if (!prefixDurable) {
+                    unconfirmed.add(new long[]{pos, length});
+                    pos += align8(length);
+                    continue;
+                }
+                for (long[] at : suspect) {      // proven whole once: media damage, not a torn tail
+                    damagedRecords.add(at[0]);
+                    byte[] d = new byte[(int) at[1]];
+                    region.read(at[0], d, 0, d.length);
+                    visitor.visit(at[0], d, d.length, true);
+                }
+                for (long[] at : unconfirmed) {
+                    byte[] v = new byte[(int) at[1]];
+                    region.read(at[0], v, 0, v.length);
+                    recordsChecked++;
+                    visitor.visit(at[0], v, v.length, false);
+                }
+                suspect.clear();
+                unconfirmed.clear();
             }
-            suspect.clear();
             recordsChecked++;
             visitor.visit(pos, record, length, false);
             pos += align8(length);
+        }
+        if (!suspect.isEmpty()) {
+            tornTailRecords += suspect.size() + unconfirmed.size();
         }
     }
 
@@ -168,6 +192,10 @@ final class Recovery {
     }
 
     private long maxSeq;
+    /** Records after a crash-torn one at a segment's tail, dropped as never durable. */
+    long tornTailRecords;
+    /** Format 1.0 pools never set PREFIX_DURABLE: read every record as if it had it. */
+    private final boolean legacyFlags;
     /** Offsets of records whose header was plausible but whose checksum failed. */
     final List<Long> damagedRecords = new ArrayList<>();
 
@@ -183,28 +211,79 @@ final class Recovery {
                 "the record at offset " + offset + " has a valid checksum but is malformed: " + what);
     }
 
-    void run() {
+    /**
+     * Rebuilds the index and the segment table. With a checkpoint ({@link Checkpoint}), the segments
+     * whose header generation and last record are as it recorded them are taken from it; only the others
+     * are scanned. Without one, every live segment is scanned.
+     */
+    RecoveryReport run(Checkpoint.Loaded checkpoint, String checkpointNote) {
+        long started = System.nanoTime();
         Index index = store.index();
+        SegmentTable table = log.table;
         int segments = log.segmentCount();
-        long maxGeneration = 0;
+        long maxGeneration = checkpoint == null ? 0 : checkpoint.maxGeneration;
+        maxSeq = checkpoint == null ? 0 : checkpoint.maxSeq;
         int firstUnused = segments;
         List<Integer> free = new ArrayList<>();
+        SegmentHeader[] live = new SegmentHeader[segments];
+        boolean[] fromCheckpoint = new boolean[segments];
+        int taken = 0;
+        int scanned = 0;
+        long keysFromCheckpoint = 0;
         try {
             for (int s = 0; s < segments; s++) {
                 SegmentHeader h = header(s);
+                if (h != null) {
+                    maxGeneration = Math.max(maxGeneration, h.generation());
+                    table.setGeneration(s, h.generation());
+                }
                 if (h == null || h.state() == SEG_STATE_UNUSED || h.state() == SEG_STATE_FREE) {
                     free.add(s);
-                    if (h != null) {
-                        maxGeneration = Math.max(maxGeneration, h.generation());
-                    }
                     continue;
                 }
                 if (h.state() != SEG_STATE_LIVE) {
                     throw new KvException(KvException.Code.CORRUPT, store.path(), "segment " + s + " has state "
                             + h.state() + " with a valid header checksum, expected 0, 1 or 2");
                 }
-                maxGeneration = Math.max(maxGeneration, h.generation());
-                scan(s, h.generation(), (offset, record, length, damaged) -> apply(index, offset, record, length, damaged));
+                live[s] = h;
+                table.setState(s, SegmentTable.SEALED);
+                if (checkpoint != null && unchangedSince(checkpoint, s, h)) {
+                    fromCheckpoint[s] = true;
+                    table.noteSeq(s, checkpoint.minSeq(s));
+                    table.lastRecord(s, checkpoint.lastRecordOffset(s), checkpoint.lastRecordSeq(s));
+                    if (checkpoint.damaged(s)) {
+                        table.markDamaged(s);
+                    }
+                    taken++;
+                }
+            }
+            if (checkpoint != null) {
+                long[] count = {0};
+                checkpoint.forEachEntry((key, e) -> {
+                    int s = log.segmentOf(e.recordOffset);
+                    if (s >= 0 && s < segments && fromCheckpoint[s]) {
+                        index.put(key, e);       // unique keys, so no comparison; scanned records outrank by SEQ
+                        count[0]++;
+                    }
+                });
+                keysFromCheckpoint = count[0];
+            }
+            for (int s = 0; s < segments; s++) {
+                if (live[s] == null || fromCheckpoint[s]) {
+                    continue;
+                }
+                int segment = s;
+                scanned++;
+                scan(s, live[s].generation(), (offset, record, length, damaged) -> {
+                    if (damaged) {
+                        table.markDamaged(segment);
+                    } else {
+                        long seq = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN).getLong(REC_SEQ_OFFSET);
+                        table.noteSeq(segment, seq);
+                        table.lastRecord(segment, offset, seq);
+                    }
+                    apply(index, offset, record, length, damaged);
+                });
             }
         } catch (RegionException e) {
             throw KvStore.translate(store.path(), e);
@@ -214,17 +293,54 @@ final class Recovery {
             free.removeLast();
             firstUnused--;
         }
-        long live = 0;
+        long liveKeys = 0;
         for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
             Map.Entry<byte[], Entry> me = it.next();
             if (me.getValue().tombstone) {
                 index.remove(me.getKey(), me.getValue());
             } else {
-                live++;
+                liveKeys++;
+                table.addLive(log.segmentOf(me.getValue().recordOffset), Cleaner.charge(me.getKey(), me.getValue()));
             }
         }
         log.resume(firstUnused, free, maxGeneration, maxSeq);
-        store.recovered(live);
+        store.recovered(liveKeys);
+        String method = checkpoint == null ? "scan" : scanned == 0 ? "checkpoint" : "checkpoint+scan";
+        return new RecoveryReport(method, scanned, taken, keysFromCheckpoint, recordsChecked, tornTailRecords,
+                (System.nanoTime() - started) / 1_000_000, checkpointNote);
+    }
+
+    /**
+     * Whether segment s holds exactly what the checkpoint recorded: the same header generation (every
+     * change rewrites the header first) and its last recorded record still in place, whole, with its SEQ
+     * (which also catches a pool file restored from an older copy under a newer checkpoint).
+     */
+    private boolean unchangedSince(Checkpoint.Loaded checkpoint, int s, SegmentHeader h) {
+        if (s >= checkpoint.segmentCount || !checkpoint.live(s) || checkpoint.generation(s) != h.generation()) {
+            return false;
+        }
+        long last = checkpoint.lastRecordOffset(s);
+        if (last == 0) {
+            return true;
+        }
+        long base = log.segmentOffset(s);
+        if (last < base + SEG_HEADER_LENGTH || last + REC_HEADER_LENGTH > base + segmentBytes) {
+            return false;
+        }
+        byte[] head = new byte[REC_HEADER_LENGTH];
+        region.read(last, head, 0, REC_HEADER_LENGTH);
+        ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+        int length = b.getInt(REC_LENGTH_OFFSET);
+        if (length < REC_HEADER_LENGTH || last + length > base + segmentBytes
+                || b.getLong(REC_SEQ_OFFSET) != checkpoint.lastRecordSeq(s)
+                || b.getInt(REC_GENERATION_OFFSET) != (int) h.generation()) {
+            return false;
+        }
+        byte[] record = new byte[length];
+        region.read(last, record, 0, length);
+        CRC32C c = new CRC32C();
+        c.update(record, 4, length - 4);
+        return b.getInt(REC_CRC_OFFSET) == (int) c.getValue();
     }
 
     /** Re-reads every live segment and every index entry's record; reports instead of throwing. */
@@ -260,9 +376,9 @@ final class Recovery {
                 }
             }
             Entry inLog = fresh.get(me.getKey());
-            if (inLog == null || inLog.seq != me.getValue().seq) {
+            if (inLog == null || inLog.seq != me.getValue().recordSeq) {
                 if (!damaged.contains(KvStore.printable(me.getKey()))) {
-                    problems.add("key " + KvStore.printable(me.getKey()) + ": the index points at SEQ " + me.getValue().seq
+                    problems.add("key " + KvStore.printable(me.getKey()) + ": the index points at SEQ " + me.getValue().recordSeq
                             + " but the log's newest valid record has " + (inLog == null ? "none" : "SEQ " + inLog.seq));
                 }
             }

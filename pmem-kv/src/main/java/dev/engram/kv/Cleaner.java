@@ -1,0 +1,385 @@
+package dev.engram.kv;
+
+import dev.engram.region.RegionException;
+import org.agrona.concurrent.Agent;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+import static dev.engram.kv.PoolFormat.*;
+
+/**
+ * The log cleaner: reclaims segments whose records are mostly dead (overwritten or deleted) while the
+ * store serves traffic. It runs on demand ({@link KvStore#compact()}) and as an Agrona agent in the
+ * background once the log has sealed segments.
+ *
+ * <h2>Cleaning one segment (C0–C2)</h2>
+ * <ol>
+ *   <li>C0 copy: each record of the segment is checked, under its key's stripe lock, against the index.
+ *       A live version (the index's newest entry points at it) is appended again to the cleaner's own
+ *       lane with a new SEQ, so in recovery the copy outranks the original; the index then points at the
+ *       copy (same logical sequence, so snapshots see no change). A tombstone is copied, keeping its SEQ,
+ *       only while an older version of its key may still lie in another live segment (below); other
+ *       records are dead and dropped.</li>
+ *   <li>C1 persist: the cleaner lane is persisted, so every copy is durable before its original can go.</li>
+ *   <li>C2 free: the segment's header is rewritten FREE and persisted ({@link Log#free}); the segment is
+ *       reused by later appends. While a snapshot older than the cleaning is open it may still read old
+ *       versions in the segment, so the free waits (state RETIRED) until those snapshots are released.</li>
+ * </ol>
+ * A crash before C2 leaves the original and the copy both live: recovery keeps the higher SEQ, the same
+ * value. A reader that looked a key up before C0 and reads after the segment was reused finds another
+ * SEQ (or a bad checksum) at its offset, looks the key up again and reads the copy.
+ *
+ * <h2>The tombstone rule</h2>
+ * A tombstone with SEQ t may be dropped only if no other live segment can hold a version of its key
+ * older than t. Every version older than t has a SEQ below t, and copies of live versions get fresh,
+ * higher SEQs; so if every other segment's smallest SEQ is above t, nothing is left for the tombstone to
+ * hide. Otherwise it is copied forward. Segments are cleaned one at a time, so a dropped tombstone and
+ * the older versions it hid vanish in the same C2.
+ */
+final class Cleaner implements Agent {
+
+    /** Background cleaning starts when at least this many segments hold log. */
+    static final int AUTO_MIN_SEGMENTS = 4;
+
+    private final KvStore store;
+    private final Log log;
+    private final Index index;
+    private final double autoLiveRatio;
+    /** One cleaning at a time; {@link KvStore#check()} holds it too, so it never sees a half-moved log. */
+    final ReentrantLock lock = new ReentrantLock();
+    /** Cleaned segments waiting for older snapshots: {segment, sequence when cleaned}. Guarded by lock. */
+    private final ArrayDeque<long[]> retired = new ArrayDeque<>();
+    private byte[] segmentBuffer = new byte[0];
+
+    // Totals since open, guarded by lock.
+    private long segmentsCleaned;
+    private long segmentsFreed;
+    private long recordsCopied;
+    private long bytesCopied;
+    private long tombstonesDropped;
+    private volatile Throwable lastError;
+
+    Cleaner(KvStore store, Log log, Index index, double autoLiveRatio) {
+        this.store = store;
+        this.log = log;
+        this.index = index;
+        this.autoLiveRatio = autoLiveRatio;
+    }
+
+    /** The log bytes an index entry keeps live: its record, or its share of a BATCH record. */
+    static long charge(byte[] key, Entry e) {
+        return e.single(key.length) ? align8(e.recordLength) : align8(ENTRY_HEADER_LENGTH + key.length + e.valueLength);
+    }
+
+    private long payloadBytes() {
+        return log.segmentBytes - SEG_HEADER_LENGTH;
+    }
+
+    // ------------------------------------------------------------------ policy
+
+    /**
+     * Cleans every sealed segment whose live share is at most {@code maxLiveRatio}, emptiest first, and
+     * frees what released snapshots allow.
+     */
+    CompactionReport compact(double maxLiveRatio) {
+        lock.lock();
+        try {
+            long cleanedBefore = segmentsCleaned;
+            long freedBefore = segmentsFreed;
+            long copiedBefore = bytesCopied;
+            long recordsBefore = recordsCopied;
+            long droppedBefore = tombstonesDropped;
+            long logBefore = log.bytesInSegments();
+            for (int s : candidates(maxLiveRatio)) {
+                store.checkOpen();
+                clean(s);
+            }
+            freeRetired();
+            return new CompactionReport(segmentsCleaned - cleanedBefore, segmentsFreed - freedBefore,
+                    recordsCopied - recordsBefore, bytesCopied - copiedBefore, tombstonesDropped - droppedBefore,
+                    retired.size(), logBefore, log.bytesInSegments());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sealed, undamaged segments at or below the ratio, emptiest first. */
+    private List<Integer> candidates(double maxLiveRatio) {
+        List<long[]> found = new ArrayList<>();
+        int handedOut = log.segmentsHandedOut();
+        for (int s = 0; s < handedOut; s++) {
+            if (log.table.state(s) != SegmentTable.SEALED || log.table.damaged(s)) {
+                continue;
+            }
+            long live = log.table.liveBytes(s);
+            if (live <= maxLiveRatio * payloadBytes()) {
+                found.add(new long[]{live, s});
+            }
+        }
+        found.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        List<Integer> order = new ArrayList<>(found.size());
+        for (long[] f : found) {
+            order.add((int) f[1]);
+        }
+        return order;
+    }
+
+    /** Background duty cycle: frees what it may, then cleans one segment if the log is worth it. */
+    @Override
+    public int doWork() {
+        if (store.isClosed() || !lock.tryLock()) {
+            return 0;
+        }
+        try {
+            int work = freeRetired();
+            int handedOut = log.segmentsHandedOut();
+            int inUse = 0;
+            long live = 0;
+            for (int s = 0; s < handedOut; s++) {
+                int state = log.table.state(s);
+                if (state == SegmentTable.SEALED || state == SegmentTable.OPEN) {
+                    inUse++;
+                    live += log.table.liveBytes(s);
+                }
+            }
+            // Worth it when the log holds at least AUTO_MIN_SEGMENTS and under half of it is live.
+            if (inUse < AUTO_MIN_SEGMENTS || live > 0.5 * inUse * payloadBytes()) {
+                return work;
+            }
+            List<Integer> c = candidates(autoLiveRatio);
+            if (!c.isEmpty() && !store.isClosed()) {
+                clean(c.getFirst());
+                work++;
+            }
+            return work;
+        } catch (KvException | RegionException e) {
+            if (store.isClosed()) {
+                return 0;    // closed under us: nothing to report
+            }
+            lastError = e;
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String roleName() {
+        return "engram-cleaner";
+    }
+
+    Throwable lastError() {
+        return lastError;
+    }
+
+    // ------------------------------------------------------------------ cleaning
+
+    /** C0–C2 for one sealed segment. Caller holds {@link #lock}. */
+    private void clean(int segment) {
+        if (!log.table.compareAndSetState(segment, SegmentTable.SEALED, SegmentTable.RETIRED)) {
+            return;
+        }
+        boolean retire = false;
+        try {
+            retire = copyLive(segment);
+        } finally {
+            if (!retire) {
+                log.table.setState(segment, SegmentTable.SEALED);   // failed or damaged: stays in the log
+            }
+        }
+        segmentsCleaned++;
+        if (retire) {
+            retired.add(new long[]{segment, log.sequence.get()});
+            freeRetired();
+        }
+    }
+
+    /** C0 and C1; false (and the segment marked damaged) when a record failed its checksum. */
+    private boolean copyLive(int segment) {
+        long base = log.segmentOffset(segment);
+        if (segmentBuffer.length < log.segmentBytes) {
+            segmentBuffer = new byte[log.segmentBytes];
+        }
+        byte[] seg = segmentBuffer;
+        store.region().read(base, seg, 0, log.segmentBytes);       // one read of the whole segment
+        ByteBuffer b = ByteBuffer.wrap(seg).order(ByteOrder.LITTLE_ENDIAN);
+        long generation = b.getLong(SEG_GENERATION_OFFSET);
+        // Older versions below this SEQ may exist elsewhere; tombstones at or above it stay needed.
+        long othersMinSeq = Long.MAX_VALUE;
+        int handedOut = log.segmentsHandedOut();
+        for (int s = 0; s < handedOut; s++) {
+            if (s != segment && log.table.state(s) != SegmentTable.FREE) {
+                othersMinSeq = Math.min(othersMinSeq, log.table.minSeq(s));
+            }
+        }
+        int pos = SEG_HEADER_LENGTH;
+        boolean whole = true;
+        while (pos + REC_HEADER_LENGTH <= log.segmentBytes) {
+            int length = b.getInt(pos + REC_LENGTH_OFFSET);
+            if (length < REC_HEADER_LENGTH || length > log.segmentBytes - pos
+                    || b.getInt(pos + REC_GENERATION_OFFSET) != (int) generation) {
+                break;
+            }
+            CRC32C c = new CRC32C();
+            c.update(seg, pos + 4, length - 4);
+            if (b.getInt(pos + REC_CRC_OFFSET) != (int) c.getValue()) {
+                // Damaged since recovery (or the torn tail recovery dropped): freeing the segment could
+                // lose what the record shadows. Leave the segment; check() reports the record.
+                whole = false;
+                break;
+            }
+            cleanRecord(seg, b, base, pos, length, othersMinSeq);
+            pos += align8(length);
+        }
+        Log.Lane lane = log.cleanerLane();
+        lane.lock.lock();
+        try {
+            log.persistLane(lane);                                      // C1 persist: copies durable
+        } finally {
+            lane.lock.unlock();
+        }
+        if (!whole) {
+            log.table.markDamaged(segment);
+        }
+        return whole;
+    }
+
+    private void cleanRecord(byte[] seg, ByteBuffer b, long base, int pos, int length, long othersMinSeq) {
+        long offset = base + pos;
+        long seq = b.getLong(pos + REC_SEQ_OFFSET);
+        byte type = seg[pos + REC_TYPE_OFFSET];
+        if (type == TYPE_PUT || type == TYPE_DELETE) {
+            int kl = b.getInt(pos + REC_KEY_LENGTH_OFFSET);
+            int vl = b.getInt(pos + REC_VALUE_LENGTH_OFFSET);
+            if (kl < 1 || vl < 0 || (long) REC_HEADER_LENGTH + kl + vl != length) {
+                return;    // malformed under a valid checksum: recovery and check() report it; never copy it
+            }
+            byte[] key = Arrays.copyOfRange(seg, pos + REC_HEADER_LENGTH, pos + REC_HEADER_LENGTH + kl);
+            cleanVersion(key, offset, offset + REC_HEADER_LENGTH + kl, seg, pos + REC_HEADER_LENGTH + kl, vl, seq,
+                    type == TYPE_DELETE, othersMinSeq);
+        } else if (type == TYPE_BATCH) {
+            int count = b.getInt(pos + REC_KEY_LENGTH_OFFSET);
+            int at = pos + REC_HEADER_LENGTH;
+            for (int i = 0; i < count; i++) {
+                if (at + ENTRY_HEADER_LENGTH > pos + length) {
+                    return;
+                }
+                byte entryType = seg[at + ENTRY_TYPE_OFFSET];
+                int kl = b.getInt(at + ENTRY_KEY_LENGTH_OFFSET);
+                int vl = b.getInt(at + ENTRY_VALUE_LENGTH_OFFSET);
+                if ((entryType != TYPE_PUT && entryType != TYPE_DELETE) || kl < 1 || vl < 0
+                        || (long) at + ENTRY_HEADER_LENGTH + kl + vl > pos + length) {
+                    return;
+                }
+                int keyAt = at + ENTRY_HEADER_LENGTH;
+                byte[] key = Arrays.copyOfRange(seg, keyAt, keyAt + kl);
+                cleanVersion(key, offset, base + keyAt + kl, seg, keyAt + kl, vl, seq, entryType == TYPE_DELETE,
+                        othersMinSeq);
+                at = align8(at + ENTRY_HEADER_LENGTH + kl + vl);
+            }
+        }
+    }
+
+    /** C0 for one version of one key, under the key's stripe lock. */
+    private void cleanVersion(byte[] key, long recordOffset, long valueOffset, byte[] seg, int valueAt, int valueLength,
+                              long seq, boolean tombstone, long othersMinSeq) {
+        ReentrantLock stripe = store.stripeOf(key);
+        stripe.lock();
+        try {
+            Entry current = index.get(key);
+            if (!tombstone) {
+                if (current == null || current.recordOffset != recordOffset || current.valueOffset != valueOffset) {
+                    return;                          // overwritten or deleted since: dead
+                }
+                copy(key, TYPE_PUT, seg, valueAt, valueLength, -1, current);
+                return;
+            }
+            boolean newest = current == null || (current.tombstone && current.recordOffset == recordOffset);
+            if (!newest) {
+                tombstonesDropped++;                  // a newer version of the key outranks it
+                return;
+            }
+            if (seq < othersMinSeq) {
+                tombstonesDropped++;                  // nothing older left for it to hide
+                return;
+            }
+            copy(key, TYPE_DELETE, seg, valueAt, 0, seq, current);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /**
+     * Appends a copy of one version to the cleaner lane (K1, no K2: C1 persists the lane once) and
+     * points the index at it. {@code keepSeq} >= 0 keeps the tombstone's SEQ; otherwise a new one.
+     */
+    private void copy(byte[] key, byte type, byte[] seg, int valueAt, int valueLength, long keepSeq, Entry current) {
+        int length = REC_HEADER_LENGTH + key.length + valueLength;
+        Log.Lane lane = log.cleanerLane();
+        lane.lock.lock();
+        try {
+            log.reserve(lane, length);
+            byte[] record = new byte[length];
+            ByteBuffer r = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
+            long seq = keepSeq >= 0 ? keepSeq : log.sequence.incrementAndGet();
+            r.putLong(REC_SEQ_OFFSET, seq);
+            record[REC_TYPE_OFFSET] = type;
+            r.putInt(REC_KEY_LENGTH_OFFSET, key.length);
+            r.putInt(REC_VALUE_LENGTH_OFFSET, valueLength);
+            System.arraycopy(key, 0, record, REC_HEADER_LENGTH, key.length);
+            System.arraycopy(seg, valueAt, record, REC_HEADER_LENGTH + key.length, valueLength);
+            long at = log.append(lane, record, length, false);            // C0 copy
+            int toSegment = log.segmentOf(at);
+            if (type == TYPE_PUT) {
+                Entry moved = new Entry(at, length, at + REC_HEADER_LENGTH + key.length, valueLength, current.seq, seq,
+                        false, current.prev);
+                index.put(key, moved);
+                log.table.addLive(log.segmentOf(current.recordOffset), -charge(key, current));
+                log.table.addLive(toSegment, charge(key, moved));
+            } else {
+                Entry moved = new Entry(at, length, at + REC_HEADER_LENGTH + key.length, 0, seq, seq, true,
+                        current == null ? null : current.prev);
+                if (current != null) {
+                    index.put(key, moved);
+                }
+                // A needed tombstone keeps its new segment from looking empty, so cleaning it again is not
+                // pure churn.
+                log.table.addLive(toSegment, charge(key, moved));
+            }
+            recordsCopied++;
+            bytesCopied += align8(length);
+        } finally {
+            lane.lock.unlock();
+        }
+    }
+
+    /** C2 for every retired segment no open snapshot can still read. Caller holds {@link #lock}. */
+    int freeRetired() {
+        int freed = 0;
+        long oldest = store.oldestSnapshot();
+        while (!retired.isEmpty() && oldest >= retired.peekFirst()[1]) {
+            long[] r = retired.pollFirst();
+            log.free((int) r[0]);                                       // C2 free
+            segmentsFreed++;
+            freed++;
+        }
+        return freed;
+    }
+
+    /** Totals since open, for stats. */
+    long[] totals() {
+        lock.lock();
+        try {
+            return new long[]{segmentsCleaned, segmentsFreed, recordsCopied, bytesCopied, tombstonesDropped};
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.engram.kv;
+
+import dev.engram.region.AccessMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The index checkpoint: a clean close lets the next open skip the log scan; after a crash only what
+ * changed since is scanned; a damaged, foreign or outdated checkpoint is never trusted.
+ */
+class KvCheckpointTest {
+
+    private Path dir;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dir = Files.createTempDirectory(Path.of("/dev/shm"), "engram-ckpt-");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static Stream<Arguments> enginesAndModes() {
+        List<Arguments> all = new ArrayList<>();
+        for (EngineKind engine : EngineKind.values()) {
+            for (AccessMode mode : AccessMode.values()) {
+                all.add(Arguments.of(engine, mode));
+            }
+        }
+        return all.stream();
+    }
+
+    private KvOptions options(Path pool, EngineKind engine, AccessMode mode) {
+        return new KvOptions(pool).engine(engine).mode(mode).size(1 << 20).segmentBytes(64 * 1024)
+                .fastTierSize(1 << 20).autoCompact(false);
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String s(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static void assertMatches(Map<String, String> model, KvStore kv) {
+        assertEquals(model.size(), kv.count(), "live keys");
+        for (Map.Entry<String, String> e : model.entrySet()) {
+            assertEquals(e.getValue(), s(kv.get(b(e.getKey()))), "value of " + e.getKey());
+        }
+        CheckReport check = kv.check();
+        assertTrue(check.clean(), check.toString());
+    }
+
+    /** Puts keys 0..n-1 (some overwritten), deletes every fifth, a batch; records it all in the model. */
+    private static void load(KvStore kv, Map<String, String> model, String tag, int n) {
+        for (int k = 0; k < n; k++) {
+            String v = tag + k + "=".repeat(k % 90);
+            kv.put(b("key" + k), b(v));
+            model.put("key" + k, v);
+        }
+        for (int k = 0; k < n; k += 5) {
+            kv.delete(b("key" + k));
+            model.remove("key" + k);
+        }
+        WriteBatch batch = new WriteBatch().put(b("batch-a"), b(tag + "A")).put(b("batch-b"), b(tag + "B"))
+                .delete(b("key1"));
+        kv.write(batch);
+        model.put("batch-a", tag + "A");
+        model.put("batch-b", tag + "B");
+        model.remove("key1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("enginesAndModes")
+    void shouldReopenFromTheCheckpointWithoutScanningAfterACleanClose(EngineKind engine, AccessMode mode) {
+        Path pool = dir.resolve("pool");
+        Map<String, String> model = new TreeMap<>();
+        try (KvStore kv = KvStore.create(options(pool, engine, mode))) {
+            assertEquals("scan", kv.recovery().method());
+            load(kv, model, "v", 3000);
+        }
+        assertTrue(Files.exists(Checkpoint.pathOf(pool)), "checkpoint written at close");
+        try (KvStore kv = KvStore.open(options(pool, engine, mode))) {
+            RecoveryReport r = kv.recovery();
+            assertEquals("checkpoint", r.method(), r.toString());
+            assertEquals(0, r.segmentsScanned(), r.toString());
+            assertEquals(model.size(), r.keysFromCheckpoint(), r.toString());
+            assertMatches(model, kv);
+            load(kv, model, "w", 500);     // and the store goes on from there
+        }
+        try (KvStore kv = KvStore.open(options(pool, engine, mode))) {
+            assertEquals("checkpoint", kv.recovery().method());
+            assertMatches(model, kv);
+        }
+    }
+
+    /** A crash image is taken by copying the pool file of a live store (its bytes are durable here). */
+    @ParameterizedTest
+    @EnumSource(value = AccessMode.class, names = {"CRAWL", "WALK"})
+    void shouldScanOnlyTheSegmentsChangedSinceTheCheckpointAfterACrash(AccessMode mode) throws IOException {
+        for (EngineKind engine : EngineKind.values()) {
+            Path pool = dir.resolve("pool-" + engine);
+            Path crashed = dir.resolve("crashed-" + engine);
+            Map<String, String> model = new TreeMap<>();
+            try (KvStore kv = KvStore.create(options(pool, engine, mode))) {
+                load(kv, model, "v", 3000);
+            }
+            try (KvStore kv = KvStore.open(options(pool, engine, mode))) {
+                // Overwrite the first keys (their old segment turns mostly dead), delete some, clean the
+                // mostly dead segments, and "crash": the later segments stay as the checkpoint saw them.
+                for (int k = 0; k < 800; k++) {
+                    kv.put(b("key" + k), b("after" + k));
+                    model.put("key" + k, "after" + k);
+                }
+                for (int k = 3; k < 3000; k += 7) {
+                    kv.delete(b("key" + k));
+                    model.remove("key" + k);
+                }
+                CompactionReport c = kv.compact(0.5);
+                assertTrue(c.segmentsFreed() > 0, c.toString());
+                kv.sync();
+                Files.copy(pool, crashed);
+                Files.copy(Checkpoint.pathOf(pool), Checkpoint.pathOf(crashed));
+            }
+            try (KvStore kv = KvStore.open(options(crashed, engine, mode))) {
+                RecoveryReport r = kv.recovery();
+                assertEquals("checkpoint+scan", r.method(), r.toString());
+                assertTrue(r.segmentsScanned() > 0 && r.segmentsFromCheckpoint() > 0, r.toString());
+                assertMatches(model, kv);
+            }
+        }
+    }
+
+    @Test
+    void shouldIgnoreADamagedCheckpointAndSayWhy() throws IOException {
+        Path pool = dir.resolve("pool");
+        Map<String, String> model = new TreeMap<>();
+        try (KvStore kv = KvStore.create(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            load(kv, model, "v", 1000);
+        }
+        try (RandomAccessFile f = new RandomAccessFile(Checkpoint.pathOf(pool).toFile(), "rw")) {
+            f.seek(f.length() - 3);
+            int x = f.read();
+            f.seek(f.length() - 3);
+            f.write(x ^ 0x40);
+        }
+        try (KvStore kv = KvStore.open(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            RecoveryReport r = kv.recovery();
+            assertEquals("scan", r.method());
+            assertNotNull(r.checkpointNote());
+            assertTrue(r.checkpointNote().contains("body checksum"), r.checkpointNote());
+            assertMatches(model, kv);
+        }
+    }
+
+    @Test
+    void shouldIgnoreTheCheckpointOfAnotherPool() throws IOException {
+        Path pool = dir.resolve("pool");
+        Path other = dir.resolve("other");
+        Map<String, String> model = new TreeMap<>();
+        try (KvStore kv = KvStore.create(options(pool, EngineKind.SORTED, AccessMode.WALK))) {
+            load(kv, model, "v", 500);
+        }
+        try (KvStore kv = KvStore.create(options(other, EngineKind.SORTED, AccessMode.WALK))) {
+            load(kv, new TreeMap<>(), "other", 800);
+        }
+        Files.copy(Checkpoint.pathOf(other), Checkpoint.pathOf(pool), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (KvStore kv = KvStore.open(options(pool, EngineKind.SORTED, AccessMode.WALK))) {
+            assertEquals("scan", kv.recovery().method());
+            assertTrue(kv.recovery().checkpointNote().contains("another pool"), kv.recovery().checkpointNote());
+            assertMatches(model, kv);
+        }
+    }
+
+    /**
+     * A pool file restored from an older copy under a newer checkpoint: the segments share their
+     * generations, but the checkpoint's last records are missing, so they are scanned, not trusted.
+     */
+    @Test
+    void shouldNotTrustACheckpointNewerThanARestoredPoolFile() throws IOException {
+        Path pool = dir.resolve("pool");
+        Path backup = dir.resolve("backup");
+        Map<String, String> atBackup;
+        try (KvStore kv = KvStore.create(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            Map<String, String> model = new TreeMap<>();
+            for (int k = 0; k < 100; k++) {
+                kv.put(b("key" + k), b("old" + k));
+                model.put("key" + k, "old" + k);
+            }
+            kv.sync();
+            Files.copy(pool, backup);
+            atBackup = new TreeMap<>(model);
+            for (int k = 0; k < 100; k++) {
+                kv.put(b("key" + k), b("new" + k));   // same open segments: same generations
+            }
+        }
+        Files.copy(backup, pool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (KvStore kv = KvStore.open(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            assertEquals(0, kv.recovery().segmentsFromCheckpoint(), kv.recovery().toString());
+            assertMatches(atBackup, kv);
+        }
+    }
+
+    @Test
+    void shouldKeepNoCheckpointWhenTurnedOff() {
+        Path pool = dir.resolve("pool");
+        try (KvStore kv = KvStore.create(options(pool, EngineKind.HASH, AccessMode.WALK).indexCheckpoint(false))) {
+            kv.put(b("a"), b("1"));
+        }
+        assertTrue(Files.notExists(Checkpoint.pathOf(pool)));
+        try (KvStore kv = KvStore.open(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            assertEquals("scan", kv.recovery().method());
+            assertNull(kv.recovery().checkpointNote());
+            assertEquals("1", s(kv.get(b("a"))));
+        }
+    }
+}
