@@ -947,8 +947,15 @@ public final class KvStore implements AutoCloseable {
         return compact(0.999);
     }
 
-    /** Cleans the sealed segments at most {@code maxLiveRatio} live (tests; the CLI's --below). */
-    CompactionReport compact(double maxLiveRatio) {
+    /**
+     * Cleans the sealed segments at most {@code maxLiveRatio} (0..1) live, emptiest first: 1 takes every
+     * segment with any dead bytes (what {@link #compact()} does), 0.5 only those at least half dead.
+     */
+    public CompactionReport compact(double maxLiveRatio) {
+        if (!(maxLiveRatio >= 0 && maxLiveRatio <= 1)) {
+            throw new KvException(KvException.Code.INVALID_ARGUMENT, path, "maxLiveRatio " + maxLiveRatio
+                    + " must be from 0 to 1");
+        }
         checkOpen();
         try {
             return cleaner.compact(maxLiveRatio);

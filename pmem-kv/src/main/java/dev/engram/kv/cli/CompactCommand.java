@@ -1,17 +1,43 @@
 package dev.engram.kv.cli;
 
+import dev.engram.kv.CompactionReport;
+import dev.engram.kv.KvStats;
+import dev.engram.kv.KvStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "compact", header = "Reclaim dead log space: not yet implemented (exit 3).",
+import java.io.PrintStream;
+
+@Command(name = "compact", header = "Reclaim dead log space now.",
         description = {
-        "Not yet implemented: the engine has no compaction yet (exit 3). The log keeps every record until",
-        "then; 'stats' shows the live ratio, the share compaction will be able to keep."})
+        "Cleans the log: every sealed segment whose live share is at most --below is read, its live",
+        "records (and the tombstones still needed to hide older versions) are copied forward and made",
+        "durable, and the segment is freed for reuse. Safe to interrupt at any moment: a crash leaves",
+        "both copies, and the next open keeps the newer. Prints what it did. A running store also cleans",
+        "in the background once the log is under half live (KvOptions.autoCompact)."})
 final class CompactCommand extends PoolCommand {
+
+    @Option(names = "--below", paramLabel = "RATIO", defaultValue = "1.0",
+            description = "clean segments at most this share live, 0..1 (default ${DEFAULT-VALUE}: any dead bytes)")
+    double below;
 
     @Override
     public Integer call() {
-        io().err().println("engram kv: compact is not yet implemented: the engine has no compaction yet, so "
-                + pool.pool + " was not changed ('./engram kv stats --pool " + pool.pool + "' shows its live ratio)");
-        return ExitCode.NOT_IMPLEMENTED.code;
+        if (!(below >= 0 && below <= 1)) {
+            throw new CliException(ExitCode.USAGE, "--below " + below + " must be from 0 to 1");
+        }
+        PrintStream out = io().out();
+        try (KvStore kv = pool.open()) {
+            KvStats before = kv.stats();
+            CompactionReport r = kv.compact(below >= 1 ? 0.999 : below);
+            KvStats after = kv.stats();
+            Text.field(out, "segments cleaned", Text.count(r.segmentsCleaned()));
+            Text.field(out, "segments freed", Text.count(r.segmentsFreed()));
+            Text.field(out, "records copied", Text.count(r.recordsCopied()) + " (" + Text.bytes(r.bytesCopied()) + ")");
+            Text.field(out, "tombstones dropped", Text.count(r.tombstonesDropped()));
+            Text.field(out, "log in use", Text.bytes(before.logBytes()) + " -> " + Text.bytes(after.logBytes()));
+            Text.field(out, "live ratio", String.format("%.3f -> %.3f", before.liveRatio(), after.liveRatio()));
+        }
+        return ExitCode.OK.code;
     }
 }

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every exit status of {@code ./engram kv}, in one place. 0-3 are the store's own answers; the rest
+ * Every exit status of {@code ./engram kv}, in one place. 0-2 are the store's own answers; the rest
  * follow BSD {@code sysexits.h}, so a script can tell "you typed it wrong" (64) from "your input was
  * refused" (65), "there is no pool" (66), "someone else has it" (69) and "the disk failed" (74).
  *
@@ -18,7 +18,6 @@ enum ExitCode {
     OK(0, "success"),
     NOT_FOUND(1, "the key is absent (get, delete)"),
     CORRUPT(2, "check found damage, or the pool is corrupt or its media returned bad data"),
-    NOT_IMPLEMENTED(3, "the command is not implemented yet (compact)"),
     USAGE(64, "usage error: unknown command or option, a bad --mode or SIZE, a missing --pool"),
     BAD_INPUT(65, "input refused: a malformed import line, a key or value over the pool's limits, a range scan on a hash pool, create over an existing file"),
     NO_POOL(66, "the pool file (or the import file) does not exist"),

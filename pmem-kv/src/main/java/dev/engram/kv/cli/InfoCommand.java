@@ -43,6 +43,10 @@ final class InfoCommand extends PoolCommand {
             Text.field(out, "max key", Text.bytes(KvOptions.MAX_KEY_BYTES));
             Text.field(out, "max value", Text.bytes(kv.maxValueBytes()) + " (set by the segment size)");
             Text.field(out, "mode", PoolOptions.name(kv.mode()));
+            dev.engram.kv.RecoveryReport r = kv.recovery();
+            Text.field(out, "index rebuilt", r.method() + " in " + r.millis() + " ms (" + r.segmentsFromCheckpoint()
+                    + " segments from the checkpoint, " + r.segmentsScanned() + " scanned)"
+                    + (r.checkpointNote() == null ? "" : "; " + r.checkpointNote()));
             PersistencePath p = kv.persistencePath();
             Text.field(out, "persistence path", p.kind() + ": " + p.reason());
             Text.field(out, "pmem", switch (p.dax()) {

@@ -225,14 +225,29 @@ class KvCliTest {
     }
 
     @Test
-    void shouldSayCompactIsNotYetImplementedWithExitThreeAndChangeNothing() throws IOException {
+    void shouldCompactAPoolOfOverwritesAndKeepItsValues() {
         cli.createPool("sorted");
-        cli.onPool("put", "k", "v");
-        byte[] before = Files.readAllBytes(cli.pool);
+        StringBuilder lines = new StringBuilder();
+        for (int round = 0; round < 40; round++) {
+            for (int k = 0; k < 60; k++) {
+                lines.append("{\"key\":\"k").append(k).append("\",\"value\":\"r").append(round).append('-')
+                        .append("x".repeat(100)).append("\"}\n");
+            }
+        }
+        Result load = cli.onPool(new java.io.ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)),
+                "import", "--file", "-");
+        assertEquals(0, load.exit(), load::toString);
         Result r = cli.onPool("compact");
-        assertEquals(ExitCode.NOT_IMPLEMENTED.code, r.exit());
-        assertTrue(r.err().startsWith("engram kv: compact is not yet implemented"), r::toString);
-        assertArrayEquals(before, Files.readAllBytes(cli.pool));
+        assertEquals(0, r.exit(), r::toString);
+        java.util.regex.Matcher freed = java.util.regex.Pattern.compile("segments freed\\s*:?\\s*(\\d+)").matcher(r.out());
+        assertTrue(freed.find(), r::toString);
+        assertTrue(Integer.parseInt(freed.group(1)) >= 2, r::toString);
+        Result get = cli.onPool("get", "k7");
+        assertEquals("r39-" + "x".repeat(100), get.out().strip());
+        Result check = cli.onPool("check");
+        assertEquals(0, check.exit(), check::toString);
+        Result bad = cli.onPool("compact", "--below", "1.5");
+        assertEquals(ExitCode.USAGE.code, bad.exit(), bad::toString);
     }
 
     @Test
