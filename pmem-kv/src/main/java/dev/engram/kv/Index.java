@@ -41,7 +41,16 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             }
         }
 
-        private final ConcurrentHashMap<Key, Entry> map = new ConcurrentHashMap<>(1 << 16);
+        private final ConcurrentHashMap<Key, Entry> map;
+
+        Hash() {
+            this(1 << 16);
+        }
+
+        /** Sized for about {@code expectedKeys} keys, so that loading them never resizes the table. */
+        Hash(int expectedKeys) {
+            this.map = new ConcurrentHashMap<>(Math.max(16, expectedKeys));
+        }
 
         @Override
         public Entry get(byte[] key) {

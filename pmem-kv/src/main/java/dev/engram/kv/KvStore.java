@@ -256,8 +256,6 @@ public final class KvStore implements AutoCloseable {
         this.uuid = new UUID(b.getLong(UUID_HI_OFFSET), b.getLong(UUID_LO_OFFSET));
         this.maxValueBytes = b.getInt(MAX_VALUE_OFFSET);
         this.formatMinor = Short.toUnsignedInt(b.getShort(MINOR_OFFSET));
-        this.index = engine == EngineKind.HASH ? new Index.Hash() : new Index.Sorted(comparator);
-        this.log = new Log(path, region, segmentBytes, options.lanes());
         Checkpoint.Loaded checkpoint = null;
         String note = null;
         if (checkpointFile != null) {
@@ -265,6 +263,12 @@ public final class KvStore implements AutoCloseable {
             checkpoint = Checkpoint.load(checkpointFile, uuid, engine, whyNot);
             note = whyNot[0] == null ? null : "index checkpoint " + checkpointFile + " not used: " + whyNot[0];
         }
+        // The hash index starts at the checkpoint's key count, or at one key per 256 bytes of pool (an
+        // average record), so neither loading nor filling spends its time resizing the table.
+        int expectedKeys = (int) Math.min(1 << 24, checkpoint != null ? checkpoint.keyCount + (checkpoint.keyCount >> 3)
+                : Math.max(1 << 10, region.size() / 256));
+        this.index = engine == EngineKind.HASH ? new Index.Hash(expectedKeys) : new Index.Sorted(comparator);
+        this.log = new Log(path, region, segmentBytes, options.lanes());
         try {
             this.recovery = new Recovery(this).run(checkpoint, note);
         } finally {

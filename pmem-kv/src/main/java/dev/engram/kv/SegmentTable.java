@@ -128,9 +128,11 @@ final class SegmentTable {
     }
 
     void lastRecord(int segment, long offset, long seq) {
+        // Written by the segment's one lane under its lock and read at close or by recovery (which
+        // also hold or own every lane): release ordering is enough, and spares the append a full fence.
         Chunk k = chunk(segment);
-        k.lastRecordOffset.set(segment % CHUNK, offset);
-        k.lastRecordSeq.set(segment % CHUNK, seq);
+        k.lastRecordOffset.lazySet(segment % CHUNK, offset);
+        k.lastRecordSeq.lazySet(segment % CHUNK, seq);
     }
 
     long lastRecordOffset(int segment) {
