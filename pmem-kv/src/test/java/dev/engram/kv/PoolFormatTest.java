@@ -55,6 +55,32 @@ class PoolFormatTest {
         assertEquals(4, PoolFormat.ENTRY_KEY_LENGTH_OFFSET);
         assertEquals(8, PoolFormat.ENTRY_VALUE_LENGTH_OFFSET);
         assertEquals(16, PoolFormat.ENTRY_HEADER_LENGTH);
+        assertEquals(1, PoolFormat.FLAG_PREFIX_DURABLE);
+        assertEquals(1, PoolFormat.MAJOR);
+        assertEquals(1, PoolFormat.MINOR);
+    }
+
+    @Test
+    void shouldPinEveryIndexCheckpointOffset() {
+        assertEquals(0, Checkpoint.MAGIC_OFFSET);
+        assertEquals(8, Checkpoint.VERSION_OFFSET);
+        assertEquals(12, Checkpoint.HEADER_LENGTH_OFFSET);
+        assertEquals(16, Checkpoint.UUID_HI_OFFSET);
+        assertEquals(24, Checkpoint.UUID_LO_OFFSET);
+        assertEquals(32, Checkpoint.MAX_GENERATION_OFFSET);
+        assertEquals(40, Checkpoint.MAX_SEQ_OFFSET);
+        assertEquals(48, Checkpoint.SEGMENT_COUNT_OFFSET);
+        assertEquals(52, Checkpoint.ENGINE_OFFSET);
+        assertEquals(56, Checkpoint.KEY_COUNT_OFFSET);
+        assertEquals(64, Checkpoint.BODY_LENGTH_OFFSET);
+        assertEquals(72, Checkpoint.BODY_CRC_OFFSET);
+        assertEquals(124, Checkpoint.HEADER_CRC_OFFSET);
+        assertEquals(128, Checkpoint.HEADER_LENGTH);
+        assertEquals(40, Checkpoint.SEGMENT_ENTRY_LENGTH);
+        assertEquals(32, Checkpoint.KEY_ENTRY_HEADER_LENGTH);
+        assertEquals(1, Checkpoint.VERSION);
+        byte[] magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(Checkpoint.MAGIC).array();
+        assertEquals("EKVINDX1", new String(magic, java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     @Test
