@@ -81,6 +81,25 @@ class ForcedPmemTest {
     }
 
     @Test
+    void shouldReadBackBytesFlushedAndPersistedByRawAddress() {
+        Path pool = dir.resolve("pool");
+        long seed = 41;
+        try (PmemMapping mapping = Pmem.map(pool, POOL_LENGTH, EnumSet.of(Pmem.MapOption.CREATE), OWNER_ONLY)) {
+            long base = mapping.segment().address();
+            writePattern(mapping.segment(), seed);
+            for (long line = 0; line < POOL_LENGTH / 2; line += CACHE_LINE) {
+                Pmem.flushAddress(base + line, CACHE_LINE);   // no segment: no arena acquired per call
+            }
+            Pmem.drain();
+            Pmem.persistAddress(base + POOL_LENGTH / 2, POOL_LENGTH / 2);
+        }
+
+        try (PmemMapping remapped = Pmem.map(pool)) {
+            assertEquals(-1, firstMismatch(remapped.segment(), seed), "first offset that lost its byte");
+        }
+    }
+
+    @Test
     void shouldReadBackBytesCopiedWithMemcpyPersist() {
         Path pool = dir.resolve("pool");
         try (PmemMapping mapping = Pmem.map(pool, POOL_LENGTH, EnumSet.of(Pmem.MapOption.CREATE), OWNER_ONLY);

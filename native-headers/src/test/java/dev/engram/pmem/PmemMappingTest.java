@@ -140,6 +140,18 @@ class PmemMappingTest {
     }
 
     @Test
+    void shouldRejectANegativeLengthInTheByRawAddressCallsBeforeAnyDowncall() {
+        try (PmemMapping mapping = Pmem.map(dir.resolve("pool"), POOL_LENGTH, EnumSet.of(Pmem.MapOption.CREATE), OWNER_ONLY)) {
+            long base = mapping.segment().address();
+            IllegalArgumentException flush = assertThrows(IllegalArgumentException.class, () -> Pmem.flushAddress(base, -1));
+            assertTrue(flush.getMessage().contains("-1"), flush.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Pmem.persistAddress(base, -64));
+            Pmem.flushAddress(base, 0);   // an empty range is a no-op, as pmem_flush's own contract says
+            Pmem.drain();
+        }
+    }
+
+    @Test
     void shouldMapTheWholeExistingFileWhenNoLengthIsGiven() throws Exception {
         Path pool = PmemTestSupport.sizedFile(dir.resolve("pool"), 12288);
 

@@ -21,9 +21,18 @@ final class Delays {
     /** Waits at least {@code nanos}; returns the time actually waited. */
     static long waitNanos(long nanos) {
         long start = System.nanoTime();
-        long deadline = start + nanos;
+        return waitUntil(start, start + nanos);
+    }
+
+    /**
+     * Waits until {@code deadline} on the {@link System#nanoTime()} scale, {@code start} being a clock
+     * reading the caller already took (one clock read fewer per wait); returns the time since
+     * {@code start}.
+     */
+    static long waitUntil(long start, long deadline) {
         long now;
-        // two clock reads at the least: on a VM each can cost 30-80 ns, the resolution of the emulation
+        // one clock read here at the least, beside the caller's: on a VM each can cost 30-80 ns, the
+        // resolution of the emulation (DeviceRegion calibrates its targets for it)
         while ((now = System.nanoTime()) - deadline < 0) {
             long remaining = deadline - now;
             if (remaining > PARK_THRESHOLD_NANOS) {

@@ -36,12 +36,26 @@ import java.util.function.LongConsumer;
  * the source side of {@link #copy}) waits {@link DeviceStats#addedReadNanos} before it reads, and each
  * {@link #drain} (and {@link #persist}) waits {@link DeviceStats#addedPersistNanos} after the wrapped
  * drain returns. Those are the profile's figures less what the wrapped region was measured to cost for
- * the same operation when this region was built ({@link Builder#calibrate}), never below zero. Bytes read
+ * the same operation when this region was built ({@link Builder#calibrate}), never below zero (see
+ * "Calibration" below). Bytes read
  * and bytes stored each pass a bandwidth cap shared by all threads of this region (a token bucket with
  * 100 µs of burst tolerance); the region stands for one device, one DIMM or one drive, as the
  * profile's per-device figures do. Stores are charged, not flushes: every stored byte reaches the media eventually,
  * flushed or evicted, and charging at the store keeps a flush of an untouched range free. Waits
  * spin, or park when long; their sum is {@link DeviceStats#emulatedDelayNanos}.
+ *
+ * <h2>Calibration</h2>
+ * Built with {@link Builder#calibrate} on (the default), this region measures, once: the wrapped
+ * region's read and persist costs ({@code HostCosts}: the median of five round medians after a JIT
+ * warm-up, less the cost of the clock reads that bracket each sample); then, for each latency it adds,
+ * what the emulation step itself costs beyond its target (clock reads, the bandwidth booking, the
+ * bookkeeping), and computes the busy-wait target once: {@link DeviceStats#readSpinNanos} =
+ * {@code addedReadNanos} less that overhead, refined by one more measurement (likewise for persist).
+ * An emulated read then costs about the profile's latency instead of the latency plus ~100 ns of
+ * emulation. The precision is still that of the clock: a wait ends at the first clock read past its
+ * deadline, and on a VM where one {@link System#nanoTime()} costs 35-87 ns
+ * ({@link DeviceStats#clockNanos}) an emulated latency below that cannot be hit exactly; a target
+ * below the step's own cost spins 0 and costs the step.
  *
  * <h2>Wear</h2>
  * Wear is counted per media line ({@link DeviceProfile#mediaLineBytes}, 256 B for Optane), at the point
@@ -107,6 +121,9 @@ public final class DeviceRegion implements Region {
     private final HostCosts host;
     private final long addedReadNanos;
     private final long addedPersistNanos;
+    /** Busy-wait targets, computed once (see "Calibration"): the added latency less the emulation's own cost. */
+    private final long readSpinNanos;
+    private final long persistSpinNanos;
     /** Null when the profile does not cap the direction: the hot path then tests one reference. */
     private final Pacer readPacer;
     private final Pacer writePacer;
@@ -137,6 +154,10 @@ public final class DeviceRegion implements Region {
                 ? null : new Pacer(profile.writeBandwidthBytesPerSecond());
         this.failReadsOnDeadLines = b.failReadsOnDeadLines;
         this.restoreNanos = profile.restoreNanos(base.size());
+        this.readSpinNanos = b.calibrate ? spinTarget(addedReadNanos, readPacer == null ? null
+                : new Pacer(profile.readBandwidthBytesPerSecond()), Long.BYTES) : addedReadNanos;
+        this.persistSpinNanos = b.calibrate ? spinTarget(addedPersistNanos, null, 0) : addedPersistNanos;
+        emulatedDelayNanos.reset();                 // the calibration's own waits are not the workload's
         if (b.waitForRestore && restoreNanos > 0) {
             emulatedDelayNanos.add(Delays.waitNanos(restoreNanos));
         }
@@ -221,7 +242,8 @@ public final class DeviceRegion implements Region {
         long lineCount = lineCount(base.size());
         return new DeviceStats(profile.name(), host.readNanos(), host.persistNanos(), addedReadNanos,
                 addedPersistNanos, emulatedDelayNanos.sum(), lines.totalWear(lineCount), wornOutLines.get(),
-                faults.faultyCells(), faults.deadLines(), restoreNanos);
+                faults.faultyCells(), faults.deadLines(), restoreNanos, host.clockNanos(), readSpinNanos,
+                persistSpinNanos);
     }
 
     // ================================================================ Region: shape
@@ -308,12 +330,61 @@ public final class DeviceRegion implements Region {
             throw new RegionException(Code.MEDIA, null, "read of [" + offset + ", " + offset + " + " + length
                     + ") touches the dead media line at offset " + line + " (" + lineBytes + " B)");
         }
-        if (addedReadNanos != 0) {
-            emulatedDelayNanos.add(Delays.waitNanos(addedReadNanos));
+        if (addedReadNanos != 0 || readPacer != null) {
+            emulate(readSpinNanos, readPacer, length);
         }
-        if (readPacer != null && length > 0) {
-            pace(readPacer, length);
+    }
+
+    /**
+     * One emulation step on one clock reading: books {@code bytes} on {@code pacer} (when there is one)
+     * and waits {@code spinNanos} plus whatever the booking asks, from the same starting instant.
+     */
+    private void emulate(long spinNanos, Pacer pacer, long bytes) {
+        long start = System.nanoTime();
+        long deadline = start + spinNanos;
+        if (pacer != null && bytes > 0) {
+            long wait = pacer.book(bytes, start);
+            if (wait > 0) {
+                deadline += wait;
+            }
         }
+        if (deadline - start > 0) {
+            emulatedDelayNanos.add(Delays.waitUntil(start, deadline));
+        }
+    }
+
+    /** Emulation steps per warm-up: past C2's threshold, so the step is measured as it will run. */
+    static final int SPIN_WARM_UP_STEPS = 20_000;
+    static final int SPIN_ROUNDS = 5;
+
+    /**
+     * The busy-wait target that makes one emulation step cost {@code addedNanos} in all: {@code addedNanos}
+     * less the step's own measured overhead, then corrected once by measuring the step at that target.
+     * {@code scratchPacer} stands in for the real one, so calibration books nothing on the device.
+     */
+    private long spinTarget(long addedNanos, Pacer scratchPacer, long bytes) {
+        if (addedNanos == 0) {
+            return 0;
+        }
+        for (int i = 0; i < SPIN_WARM_UP_STEPS; i++) {
+            emulate(0, scratchPacer, bytes);
+        }
+        long spin = Math.max(0, addedNanos - (stepNanos(addedNanos, scratchPacer, bytes) - addedNanos));
+        return Math.max(0, spin + addedNanos - stepNanos(spin, scratchPacer, bytes));
+    }
+
+    /** What one emulation step at {@code spinNanos} costs: the median of {@link #SPIN_ROUNDS} timed rounds. */
+    private long stepNanos(long spinNanos, Pacer scratchPacer, long bytes) {
+        int steps = (int) Math.max(10, Math.min(200, 2_000_000 / (spinNanos + 100)));
+        long[] perStep = new long[SPIN_ROUNDS];
+        for (int r = 0; r < SPIN_ROUNDS; r++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                emulate(spinNanos, scratchPacer, bytes);
+            }
+            perStep[r] = (System.nanoTime() - t0) / steps;
+        }
+        return HostCosts.median(perStep);
     }
 
     private void pace(Pacer pacer, long bytes) {
@@ -502,7 +573,7 @@ public final class DeviceRegion implements Region {
 
     private void afterDrain() {
         if (addedPersistNanos != 0) {
-            emulatedDelayNanos.add(Delays.waitNanos(addedPersistNanos));
+            emulate(persistSpinNanos, null, 0);
         }
     }
 

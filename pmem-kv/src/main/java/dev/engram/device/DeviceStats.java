@@ -15,6 +15,10 @@ package dev.engram.device;
  * @param faultyCells        cells with stuck bits, outside dead lines
  * @param deadLines          dead lines, injected or worn out
  * @param restoreNanos       modelled restore time at restart for the region's size when built, ns
+ * @param clockNanos         measured cost of one {@link System#nanoTime()} call at calibration, ns (0 when not measured)
+ * @param readSpinNanos      busy-wait target of each read's added latency: addedReadNanos less the
+ *                           emulation step's own measured cost, never below zero, ns
+ * @param persistSpinNanos   the same for each drain's added latency, ns
  */
 public record DeviceStats(
         String profileName,
@@ -27,5 +31,8 @@ public record DeviceStats(
         long wornOutLines,
         long faultyCells,
         long deadLines,
-        long restoreNanos) {
+        long restoreNanos,
+        long clockNanos,
+        long readSpinNanos,
+        long persistSpinNanos) {
 }

@@ -14,31 +14,49 @@ import java.util.function.LongSupplier;
  * an idle <em>random</em> read, a cache miss on a region larger than the cache), timed in batches of
  * {@link #READ_BATCH} because one load is shorter than the clock's resolution. The added latency is
  * then charged to every read call, hit or miss: reads that would hit the CPU cache are over-charged,
- * which makes loops with locality pessimistic (a per-call model cannot see the cache). Persist: one 64-byte flush + drain at a random line, timed one by one.
+ * which makes loops with locality pessimistic (a per-call model cannot see the cache). Persist: one
+ * 64-byte flush + drain at a random line, timed one by one.
  *
- * <p>The path being measured is usually cold when a region is built: interpreted, then compiled in
- * tiers. A single median over that period measures the interpreter (hundreds of ns for a heap load).
- * So samples are taken in rounds of {@link #ROUND_SAMPLES}; compilation only ever makes a round faster,
- * so the cost is the lowest round median, and measuring stops once {@link #STABLE_ROUNDS} rounds in a
- * row fail to beat it by more than 5%, or after {@link #BUDGET_NANOS}. Each median is robust to the odd
- * interrupt or page fault. A slow host (a CRAWL persist is an fdatasync) ends at the budget with at
- * least {@link #MIN_SAMPLES} samples. Calibration writes nothing; its flushes and drains do show in
- * the wrapped region's {@link dev.engram.region.RegionStats}.
+ * <h2>Why it is measured this way</h2>
+ * The first design took the lowest round median of one warm-up series, and on a shared two-core VM the
+ * same 5 ns load came out at 10, 72 and 151 ns in three JVMs: the result depended on which round the
+ * JIT and the neighbours happened to allow. Now:
+ * <ol>
+ *   <li><b>Warm-up</b>: samples in rounds of {@link #ROUND_SAMPLES} until {@code minSamples} have been
+ *       taken (past HotSpot's C2 threshold) and {@link #STABLE_ROUNDS} rounds in a row do not beat the
+ *       best round median by 5% (compilation only ever makes the path faster), or the warm-up budget
+ *       runs out. Nothing measured here is used.</li>
+ *   <li><b>Measurement</b>: {@link #MEASURED_ROUNDS} rounds of up to {@link #ROUND_SAMPLES} samples;
+ *       the cost is the <em>median of the round medians</em>, so one round disturbed by a neighbour
+ *       (or one lucky round) moves nothing.</li>
+ *   <li><b>Clock</b>: every sample is bracketed by two clock reads, so it includes one clock call's
+ *       duration (35-87 ns on this VM, more than the load being measured); that cost, measured the
+ *       same way ({@link #measureClockNanos}), is subtracted.</li>
+ * </ol>
+ * A slow host (a CRAWL persist is an fdatasync) is bounded by {@link #BUDGET_NANOS} per phase with at
+ * least {@link #MIN_SAMPLES} samples per round. Calibration writes nothing; its flushes and drains do
+ * show in the wrapped region's {@link dev.engram.region.RegionStats}. The clock is a parameter so that
+ * tests can drive the arithmetic with a simulated one.
  *
  * @param readNanos    host cost of one random 8-byte read, ns
  * @param persistNanos host cost of one 64-byte flush + drain, ns
+ * @param clockNanos   cost of one clock read ({@link System#nanoTime()}), ns; 0 when nothing was measured
  */
-record HostCosts(long readNanos, long persistNanos) {
+record HostCosts(long readNanos, long persistNanos, long clockNanos) {
 
-    static final HostCosts NOT_MEASURED = new HostCosts(0, 0);
+    static final HostCosts NOT_MEASURED = new HostCosts(0, 0, 0);
 
     static final int READ_BATCH = 16;
     static final int ROUND_SAMPLES = 256;
     static final int STABLE_ROUNDS = 3;
+    static final int MEASURED_ROUNDS = 5;
     static final int MIN_SAMPLES = 5;
+    /** Clock reads per clock-cost sample: enough that the two bracketing reads are noise. */
+    static final int CLOCK_BATCH = 64;
     /** Past HotSpot's C2 threshold (~10-15k invocations) with room for the compile to finish. */
     static final int MIN_READS = 60_000;
     static final int MIN_PERSISTS = 30_000;
+    /** Time allowed to each phase (warm-up; all measured rounds together) of each operation. */
     static final long BUDGET_NANOS = 50_000_000;
     /** Fixed, so that two calibrations of the same region touch the same offsets. */
     private static final long OFFSETS_SEED = 0x5EED_0FF5E7L;
@@ -48,7 +66,30 @@ record HostCosts(long readNanos, long persistNanos) {
     private static volatile long sink;
 
     static HostCosts measure(Region region, boolean read, boolean persist) {
-        return new HostCosts(read ? measureRead(region) : 0, persist ? measurePersist(region) : 0);
+        return measure(region, read, persist, System::nanoTime);
+    }
+
+    /** As {@link #measure(Region, boolean, boolean)} on the given clock (nanoseconds, monotonic). */
+    static HostCosts measure(Region region, boolean read, boolean persist, LongSupplier clock) {
+        if (!read && !persist) {
+            return NOT_MEASURED;
+        }
+        long clockNanos = measureClockNanos(clock);
+        return new HostCosts(read ? measureRead(region, clock, clockNanos) : 0,
+                persist ? measurePersist(region, clock, clockNanos) : 0, clockNanos);
+    }
+
+    /** The cost of one clock read: the median of round medians of {@link #CLOCK_BATCH} back-to-back reads. */
+    static long measureClockNanos(LongSupplier clock) {
+        LongSupplier sample = () -> {
+            long t0 = clock.getAsLong();
+            long last = t0;
+            for (int i = 0; i < CLOCK_BATCH; i++) {
+                last = clock.getAsLong();
+            }
+            return last - t0;
+        };
+        return Math.round(measured(sample, 1_000, clock) / (double) CLOCK_BATCH);
     }
 
     private static long[] randomOffsets(long size, int align) {
@@ -61,33 +102,33 @@ record HostCosts(long readNanos, long persistNanos) {
         return offsets;
     }
 
-    private static long measureRead(Region region) {
+    private static long measureRead(Region region, LongSupplier clock, long clockNanos) {
         long size = region.size();
         if (size < 8) {
             return 0;
         }
         long words = size / 8;
         long[] state = {OFFSETS_SEED, 0};
-        long batch = lowestMedian(() -> {
+        long batch = measured(() -> {
             long x = state[0];
             long sum = 0;
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             for (int b = 0; b < READ_BATCH; b++) {
                 x ^= x << 13; // xorshift64: a fresh random cell every load, a multiply to bound it
                 x ^= x >>> 7;
                 x ^= x << 17;
                 sum += region.getLong(Math.unsignedMultiplyHigh(x, words) << 3);
             }
-            long elapsed = System.nanoTime() - t0;
+            long elapsed = clock.getAsLong() - t0;
             state[0] = x;
             state[1] += sum;
             return elapsed;
-        }, MIN_READS / READ_BATCH);
+        }, MIN_READS / READ_BATCH, clock);
         sink = state[1];
-        return batch / READ_BATCH;
+        return Math.max(0, batch - clockNanos) / READ_BATCH;
     }
 
-    private static long measurePersist(Region region) {
+    private static long measurePersist(Region region, LongSupplier clock, long clockNanos) {
         long size = region.size();
         if (size < 8) {
             return 0;
@@ -98,34 +139,60 @@ record HostCosts(long readNanos, long persistNanos) {
             offsets[i] &= ~63L;
         }
         int[] next = {0};
-        return lowestMedian(() -> {
+        long persist = measured(() -> {
             long offset = offsets[next[0]++ & 1023];
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             region.flush(offset, length);
             region.drain();
-            return System.nanoTime() - t0;
-        }, MIN_PERSISTS);
+            return clock.getAsLong() - t0;
+        }, MIN_PERSISTS, clock);
+        return Math.max(0, persist - clockNanos);
+    }
+
+    /** Warm-up, then the median of {@link #MEASURED_ROUNDS} round medians (see the class comment). */
+    static long measured(LongSupplier sample, int minWarmUpSamples, LongSupplier clock) {
+        warmUp(sample, minWarmUpSamples, clock);
+        return medianOfRoundMedians(sample, clock);
     }
 
     /**
-     * The lowest round median of {@code sample}'s timings (see the class comment): rounds of up to
-     * {@link #ROUND_SAMPLES}, at least {@code minSamples} samples in all so that the top compiler tier
-     * has had its chance, until {@link #STABLE_ROUNDS} rounds in a row do not improve by 5%; everything
-     * within {@link #BUDGET_NANOS}, but never fewer than {@link #MIN_SAMPLES} samples.
+     * {@link #MEASURED_ROUNDS} rounds of {@link #ROUND_SAMPLES} samples (fewer, but at least
+     * {@link #MIN_SAMPLES}, when a round's share of {@link #BUDGET_NANOS} runs out): the median of the
+     * rounds' medians.
      */
-    private static long lowestMedian(LongSupplier sample, int minSamples) {
+    static long medianOfRoundMedians(LongSupplier sample, LongSupplier clock) {
+        long[] roundMedians = new long[MEASURED_ROUNDS];
+        long[] samples = new long[ROUND_SAMPLES];
+        long end = clock.getAsLong() + BUDGET_NANOS;
+        for (int round = 0; round < MEASURED_ROUNDS; round++) {
+            long roundEnd = end - (BUDGET_NANOS / MEASURED_ROUNDS) * (MEASURED_ROUNDS - 1 - round);
+            int n = 0;
+            while (n < ROUND_SAMPLES && (n < MIN_SAMPLES || clock.getAsLong() - roundEnd < 0)) {
+                samples[n++] = sample.getAsLong();
+            }
+            roundMedians[round] = median(Arrays.copyOf(samples, n));
+        }
+        return median(roundMedians);
+    }
+
+    /**
+     * Runs {@code sample} until the measured path is compiled: rounds of {@link #ROUND_SAMPLES}, at least
+     * {@code minSamples} in all, until {@link #STABLE_ROUNDS} rounds in a row do not improve on the best
+     * round median by 5%, or {@link #BUDGET_NANOS} has passed (with at least {@link #MIN_SAMPLES}).
+     */
+    private static void warmUp(LongSupplier sample, int minSamples, LongSupplier clock) {
         long[] samples = new long[ROUND_SAMPLES];
         long best = Long.MAX_VALUE;
         long taken = 0;
         int stable = 0;
-        long end = System.nanoTime() + BUDGET_NANOS;
+        long end = clock.getAsLong() + BUDGET_NANOS;
         while (true) {
             int n = 0;
             boolean outOfTime = false;
             while (n < ROUND_SAMPLES) {
                 samples[n++] = sample.getAsLong();
-                outOfTime = System.nanoTime() - end >= 0;
-                if (outOfTime && (n >= MIN_SAMPLES || best != Long.MAX_VALUE)) {
+                outOfTime = clock.getAsLong() - end >= 0;
+                if (outOfTime && n >= MIN_SAMPLES) {
                     break;
                 }
             }
@@ -134,12 +201,12 @@ record HostCosts(long readNanos, long persistNanos) {
             stable = median < best * 0.95 ? 0 : stable + 1;
             best = Math.min(best, median);
             if (outOfTime || (taken >= minSamples && stable >= STABLE_ROUNDS)) {
-                return best;
+                return;
             }
         }
     }
 
-    private static long median(long[] samples) {
+    static long median(long[] samples) {
         Arrays.sort(samples);
         return samples[samples.length / 2];
     }

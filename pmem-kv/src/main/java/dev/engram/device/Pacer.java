@@ -28,8 +28,12 @@ final class Pacer {
 
     /** Books {@code bytes} of transfer; returns how long the caller must wait (0 or less: not at all). */
     long book(long bytes) {
+        return book(bytes, System.nanoTime());
+    }
+
+    /** As {@link #book(long)}, at {@code now}, a {@link System#nanoTime()} reading the caller already took. */
+    long book(long bytes, long now) {
         long cost = (long) Math.ceil(bytes * nanosPerByte);
-        long now = System.nanoTime();
         long prev;
         long next;
         do {

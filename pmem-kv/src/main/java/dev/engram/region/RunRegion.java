@@ -1,6 +1,8 @@
 package dev.engram.region;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -40,7 +42,11 @@ import java.util.zip.CRC32C;
  *   <li>Placement and promotion: every access goes through the fast tier; a miss promotes the whole
  *       block (read from the capacity file). The header page (block 0 when blocks are 4 KiB; bytes
  *       below 4096 in any case) is never cached: it is read and written on the capacity file.</li>
- *   <li>Eviction: CLOCK over the slots, preferring clean blocks; a dirty victim is destaged first.</li>
+ *   <li>Eviction: CLOCK over the slots, preferring clean blocks. When every candidate is dirty, the
+ *       victim is destaged together with up to {@link #evictionBatch} more dirty slots that the clock
+ *       reaches next, all in one batch: one {@code pwrite} each and one {@code fdatasync} for all (R4), so a
+ *       foreground that outruns the destager pays one fdatasync per batch, not per miss; the extra slots
+ *       stay resident, now clean, and are the next cheap victims.</li>
  *   <li>Destage (write-back): a background thread destages when more than half of the slots are
  *       dirty, down to a quarter; {@link #destage()} destages everything.</li>
  * </ul>
@@ -66,9 +72,28 @@ import java.util.zip.CRC32C;
  * file resets the directory, so a fast tier can never serve bytes older than the capacity file.
  *
  * <h2>Concurrency</h2>
- * Each slot has a {@link StampedLock}: loads read optimistically and validate; stores hold the read
- * side (stores to different bytes of one block do not exclude each other); destage and eviction hold
- * the write side. Misses promote under one lock.
+ * Loads take no lock. Each block has a <em>block word</em> in one flat {@code long[]}:
+ * {@code NOT_FAST | generation << 32 | slot}. The slot field is the fast-tier slot holding the block
+ * ({@code -1}: not resident); bit 63, {@link #NOT_FAST}, sends loads of the block to the general path
+ * (set when it is not resident, and for the capacity file's last block while that is partial); the
+ * generation counts the block's evictions. A load is a seqlock read of the word: read it (acquire),
+ * load the bytes from its slot, fence, read it again; the load stands when both reads agree. Eviction
+ * changes the word (a volatile store, new generation) before the slot's bytes change, so a load that
+ * raced with an eviction and a new promotion into the same slot sees two different words and retries;
+ * the generation makes the check immune to a block returning to the same slot (ABA). Growth replaces
+ * the array and then <em>poisons</em> the old one (every word NOT_FAST, new generation), so a load
+ * that still holds the old array fails validation too. Stores hold the read side of the slot's
+ * {@link StampedLock} (stores to different bytes of one block do not exclude each other); destage and
+ * eviction hold the write side. Misses promote under one lock.
+ *
+ * <h2>The resident-read fast path</h2>
+ * When the fast tier is a {@link WalkRegion} (always, outside tests), loads within one resident block
+ * read its slot area through one segment held in a final field. A hit costs the block word (twice, the
+ * second read on a line just read), the load itself with the segment's bounds check, and CLOCK's
+ * reference byte: one array element before the data address is known, no interface call into the fast
+ * tier, no lock object, no separate size check (a word with bit 63 clear is by construction a full,
+ * resident block inside the region). Anything else (the header block, a range across blocks, a miss, a
+ * closed region, a fast tier of another kind) takes the general path, which re-checks everything.
  */
 final class RunRegion implements TieredRegion {
 
@@ -88,6 +113,22 @@ final class RunRegion implements TieredRegion {
     static final int DIRTY = 2;
 
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Block word, bit 63: loads of this block take the general path (not resident, or a partial last block). */
+    static final long NOT_FAST = Long.MIN_VALUE;
+    /** Block word, bits 32-62: the generation, one more at each eviction of the block. */
+    static final long GENERATION_MASK = 0x7FFF_FFFF_0000_0000L;
+    static final long GENERATION_ONE = 1L << 32;
+    /** Block word, bits 0-31: the slot, as a signed int (-1: not resident). */
+    static final long SLOT_MASK = 0xFFFF_FFFFL;
+    /** The word of a block that is not resident, generation 0. */
+    static final long NOT_RESIDENT = NOT_FAST | SLOT_MASK;
+    /** Little-endian on every platform, any alignment: the fast tier's own layout for {@code getLong}. */
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** At most this many dirty slots are destaged by one eviction ... */
+    static final int EVICTION_BATCH_MAX = 64;
+    /** ... and at most this fraction (1/n) of the slots, so a small fast tier is not destaged whole. */
+    static final int EVICTION_BATCH_SLOT_FRACTION = 4;
     private static final int MIN_SLOTS = 8;
 
     private final Path path;
@@ -101,10 +142,22 @@ final class RunRegion implements TieredRegion {
     private final int slotCount;
     private final long slotsOffset;
 
-    /** block -> slot, or -1; replaced (never shrunk) on growth. Elements read with acquire. */
-    private volatile int[] slotOfBlock;
-    /** slot -> block, or -1. */
+    /**
+     * block -> block word (see the class comment), replaced by a longer array on growth, the old one
+     * then poisoned. Written under the promotion lock (promotion, eviction, growth).
+     */
+    private volatile long[] blockWords;
+    /** slot -> block, or -1; written under the promotion lock with the slot write-locked. */
     private final int[] blockOfSlot;
+    /**
+     * The fast tier's slot area (slot {@code s} at {@code s << blockShift}) when the fast tier is a
+     * {@link WalkRegion}, else null, and then every block word has {@link #NOT_FAST} set, so the fast
+     * path, entered only on a word with bit 63 clear, never sees null. Final, and always the same kind
+     * of segment, so the hot call site stays monomorphic.
+     */
+    private final MemorySegment fastSlots;
+    /** Dirty slots destaged together when an eviction must destage (see the class comment's Policy). */
+    private final int evictionBatch;
     /** slot -> 1 when its entry is DIRTY and durable (R3 done). */
     private final int[] dirty;
     private final byte[] referenced;
@@ -267,6 +320,8 @@ final class RunRegion implements TieredRegion {
         this.attached = capFields.attachWord() != 0;
 
         this.blockOfSlot = new int[slotCount];
+        this.fastSlots = fast instanceof WalkRegion walk ? walk.slice(slotsOffset, (long) slotCount << blockShift) : null;
+        this.evictionBatch = Math.max(1, Math.min(EVICTION_BATCH_MAX, slotCount / EVICTION_BATCH_SLOT_FRACTION));
         this.dirty = new int[slotCount];
         this.referenced = new byte[slotCount];
         this.locks = new StampedLock[slotCount];
@@ -275,10 +330,10 @@ final class RunRegion implements TieredRegion {
             locks[s] = new StampedLock();
             writeGates[s] = locks[s].asReadLock();
         }
-        int[] map = new int[blockCount(capacity.size())];
-        java.util.Arrays.fill(map, -1);
-        recover(map);
-        this.slotOfBlock = map;
+        long[] words = new long[blockCount(capacity.size())];
+        java.util.Arrays.fill(words, NOT_RESIDENT);
+        recover(words);
+        this.blockWords = words;
 
         if (backgroundDestage) {
             destager = Thread.ofPlatform().daemon().name("engram-destage-" + path.getFileName()).unstarted(this::destageLoop);
@@ -289,8 +344,9 @@ final class RunRegion implements TieredRegion {
     }
 
     /** Rebuilds the DRAM index from the directory: DIRTY slots are authoritative, CLEAN ones valid copies. */
-    private void recover(int[] map) {
+    private void recover(long[] words) {
         int dirtySlots = 0;
+        long size = capacity.size();
         for (int s = 0; s < slotCount; s++) {
             long e = fast.getLongVolatile(entryOffset(s));
             blockOfSlot[s] = -1;
@@ -299,14 +355,14 @@ final class RunRegion implements TieredRegion {
             }
             long block = (e >>> 2) - 1;
             int state = (int) (e & 3);
-            if (block < 1 || block >= map.length || (state != CLEAN && state != DIRTY) || map[(int) block] >= 0
-                    || !attached) {
+            if (block < 1 || block >= words.length || (state != CLEAN && state != DIRTY)
+                    || slotIn(words[(int) block]) >= 0 || !attached) {
                 throw new RegionException(RegionException.Code.BAD_FORMAT, path,
                         "fast-tier directory entry " + s + " is 0x" + Long.toHexString(e) + ": expected EMPTY or"
-                                + " CLEAN/DIRTY of a distinct block in [1, " + map.length + ")"
+                                + " CLEAN/DIRTY of a distinct block in [1, " + words.length + ")"
                                 + (attached ? "" : " (and none at all while detached)"));
             }
-            map[(int) block] = s;
+            words[(int) block] = residentWord(0, s, block, size);
             blockOfSlot[s] = (int) block;
             if (state == DIRTY) {
                 dirty[s] = 1;
@@ -371,20 +427,56 @@ final class RunRegion implements TieredRegion {
         }
     }
 
-    private int slotAcquire(int[] map, long block) {
-        return (int) INTS.getAcquire(map, (int) block);
+    /** The slot field of a block word: the slot holding the block, or -1. */
+    private static int slotIn(long word) {
+        return (int) word;
+    }
+
+    /** The generation field of a block word advanced by one, wrapping within its 31 bits. */
+    private static long nextGeneration(long word) {
+        return (word + GENERATION_ONE) & GENERATION_MASK;
+    }
+
+    /**
+     * The word of {@code block} resident in {@code slot}: NOT_FAST when it is the partial last block,
+     * or when the fast tier is not a WALK region (no {@link #fastSlots} to read directly).
+     */
+    private long residentWord(long generation, int slot, long block, long size) {
+        boolean general = ((block + 1) << blockShift) > size || fastSlots == null;
+        return (general ? NOT_FAST : 0) | (generation & GENERATION_MASK) | (slot & SLOT_MASK);
+    }
+
+    /**
+     * The slot holding {@code block} now, or -1, without promoting. Reading a poisoned old array after
+     * a growth reads again from the current one, so a resident block is never reported absent.
+     */
+    private int slotNow(long block) {
+        while (true) {
+            long[] words = blockWords;
+            int s = block < words.length ? slotIn((long) WORDS.getAcquire(words, (int) block)) : -1;
+            if (s >= 0 || words == blockWords) {
+                return s;
+            }
+        }
     }
 
     /** The slot that holds {@code block}, promoting it first on a miss. */
     private int resident(long block) {
-        int s = slotAcquire(slotOfBlock, block);
-        return s >= 0 ? s : promote(block);
+        long[] words = blockWords;
+        if (block < words.length) {
+            int s = slotIn((long) WORDS.getAcquire(words, (int) block));
+            if (s >= 0) {
+                return s;
+            }
+        }
+        return promote(block);                              // also the way past a poisoned or short array
     }
 
     private int promote(long block) {
         synchronized (promotionLock) {
-            int[] map = slotOfBlock;
-            int s = map[(int) block];
+            long[] words = blockWords;                      // current: growth replaces it under this lock
+            long word = words[(int) block];
+            int s = slotIn(word);
             if (s >= 0) {
                 return s;
             }
@@ -392,14 +484,16 @@ final class RunRegion implements TieredRegion {
             try {
                 byte[] data = new byte[blockBytes];
                 long from = block << blockShift;
-                int n = (int) Math.min(blockBytes, capacity.size() - from);
+                long size = capacity.size();
+                int n = (int) Math.min(blockBytes, size - from);
                 capacity.read(from, data, 0, n);
                 fast.write(slotOffset(s), data, 0, blockBytes);
                 fast.persist(slotOffset(s), blockBytes);    // R2 promote: slot bytes durable first
                 fast.putLongRelease(entryOffset(s), entry(block, CLEAN));
                 fast.persist(entryOffset(s), 8);            // R2 promote: then the entry names them
                 INTS.setRelease(blockOfSlot, s, (int) block);
-                INTS.setRelease(map, (int) block, s);
+                // Release: a load that reads this word also sees the bytes copied above.
+                WORDS.setRelease(words, (int) block, residentWord(word, s, block, size));
                 referenced[s] = 1;
                 promotions.increment();
                 return s;
@@ -411,7 +505,8 @@ final class RunRegion implements TieredRegion {
 
     /**
      * CLOCK: returns a slot, write-locked, whose entry is EMPTY and durable. Prefers free and clean
-     * slots; destages a dirty victim when every slot is dirty. Called under the promotion lock.
+     * slots; when every candidate is dirty, destages the victim in a batch with the dirty slots the
+     * clock reaches next (see Policy). Called under the promotion lock.
      */
     private int victim() {
         for (int pass = 0; ; pass++) {
@@ -434,17 +529,52 @@ final class RunRegion implements TieredRegion {
                     return s;
                 }
                 if ((int) INTS.getAcquire(dirty, s) != 0) {
-                    destageLocked(List.of(s));
+                    destageWithBatch(s);
                 }
+                // Loads that read the old word now fail validation: change it before the slot's bytes do.
+                long[] words = blockWords;
+                WORDS.setVolatile(words, block, NOT_RESIDENT | nextGeneration(words[block]));
                 fast.putLongRelease(entryOffset(s), EMPTY);
                 fast.persist(entryOffset(s), 8);            // R5 evict: EMPTY durable before reuse
-                INTS.setRelease(slotOfBlock, block, -1);
                 INTS.setRelease(blockOfSlot, s, -1);
                 evictions.increment();
                 return s;
             }
             if (pass > 0) {
                 Thread.onSpinWait();                        // every slot busy: writers hold them briefly
+            }
+        }
+    }
+
+    /**
+     * R4 for the eviction victim {@code s} (write-locked by the caller) together with up to
+     * {@code evictionBatch - 1} more dirty slots that the clock reaches next and that no one holds: one
+     * pwrite each, one fdatasync for all. The extra slots are unlocked again, clean and still resident.
+     */
+    private void destageWithBatch(int s) {
+        List<Integer> batch = new ArrayList<>(evictionBatch);
+        List<Long> stamps = new ArrayList<>(evictionBatch);
+        batch.add(s);
+        for (int i = 0, t = clockHand; i < slotCount && batch.size() < evictionBatch; i++, t = (t + 1) % slotCount) {
+            if (t == s || (int) INTS.getAcquire(dirty, t) == 0) {
+                continue;
+            }
+            long stamp = locks[t].tryWriteLock();
+            if (stamp == 0) {
+                continue;
+            }
+            if ((int) INTS.getAcquire(dirty, t) != 0) {
+                batch.add(t);
+                stamps.add(stamp);
+            } else {
+                locks[t].unlockWrite(stamp);
+            }
+        }
+        try {
+            destageLocked(batch);
+        } finally {
+            for (int i = 1; i < batch.size(); i++) {
+                locks[batch.get(i)].unlockWrite(stamps.get(i - 1));
             }
         }
     }
@@ -622,6 +752,9 @@ final class RunRegion implements TieredRegion {
                         + capacity.persistencePath().reason() + "]");
     }
 
+    // Loads. Each validates against the block word (see the class comment): read the word, load, fence,
+    // read the word again; a miss promotes, a mismatch (an eviction or a growth in between) retries.
+
     @Override
     public byte getByte(long offset) {
         check(offset, 1);
@@ -631,10 +764,16 @@ final class RunRegion implements TieredRegion {
         long block = offset >>> blockShift;
         long in = offset & blockMask;
         while (true) {
-            int s = resident(block);
-            long stamp = locks[s].tryOptimisticRead();
+            long[] words = blockWords;
+            long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
+            int s = slotIn(word);
+            if (s < 0) {
+                promote(block);
+                continue;
+            }
             byte v = fast.getByte(slotOffset(s) + in);
-            if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
+            VarHandle.acquireFence();                       // the load above before the word's re-read
+            if (words[(int) block] == word) {
                 markReferenced(s);
                 return v;
             }
@@ -653,10 +792,16 @@ final class RunRegion implements TieredRegion {
         long block = offset >>> blockShift;
         long in = offset & blockMask;
         while (true) {
-            int s = resident(block);
-            long stamp = locks[s].tryOptimisticRead();
+            long[] words = blockWords;
+            long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
+            int s = slotIn(word);
+            if (s < 0) {
+                promote(block);
+                continue;
+            }
             int v = fast.getInt(slotOffset(s) + in);
-            if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
+            VarHandle.acquireFence();                       // the load above before the word's re-read
+            if (words[(int) block] == word) {
                 markReferenced(s);
                 return v;
             }
@@ -664,8 +809,35 @@ final class RunRegion implements TieredRegion {
         }
     }
 
+    /**
+     * The fast path (see the class comment) for a resident block, else {@link #getLongGeneral}. Every
+     * condition it tests sends anything unusual to the general path, which re-checks it all.
+     */
     @Override
     public long getLong(long offset) {
+        MemorySegment slots = fastSlots;
+        long block = offset >>> blockShift;                 // a negative offset makes it huge: refused below
+        long in = offset & blockMask;
+        long[] words = blockWords;
+        if (block < words.length && in <= blockMask - 7) {
+            long word = (long) WORDS.getAcquire(words, (int) block);
+            if (word >= 0) {                                // resident, full, not the header, fastSlots set
+                try {
+                    long v = slots.get(LONG, ((long) slotIn(word) << blockShift) + in);
+                    VarHandle.acquireFence();               // the load above before the word's re-read
+                    if (words[(int) block] == word) {
+                        markReferenced(slotIn(word));
+                        return v;
+                    }
+                } catch (IllegalStateException closedFastTier) {
+                    // fall through: the general path reports CLOSED
+                }
+            }
+        }
+        return getLongGeneral(offset);
+    }
+
+    private long getLongGeneral(long offset) {
         check(offset, 8);
         if (!inOneCachedBlock(offset, 8)) {
             byte[] b = new byte[8];
@@ -688,10 +860,16 @@ final class RunRegion implements TieredRegion {
         long block = offset >>> blockShift;
         long in = offset & blockMask;
         while (true) {
-            int s = resident(block);
-            long stamp = locks[s].tryOptimisticRead();
+            long[] words = blockWords;
+            long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
+            int s = slotIn(word);
+            if (s < 0) {
+                promote(block);
+                continue;
+            }
             long v = acquire ? fast.getLongVolatile(slotOffset(s) + in) : fast.getLong(slotOffset(s) + in);
-            if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
+            VarHandle.acquireFence();                       // the load above before the word's re-read
+            if (words[(int) block] == word) {
                 markReferenced(s);
                 return v;
             }
@@ -699,8 +877,33 @@ final class RunRegion implements TieredRegion {
         }
     }
 
+    /** Reads within one resident block take the fast path of {@link #getLong}; the rest go block by block. */
     @Override
     public void read(long offset, byte[] dst, int dstIndex, int length) {
+        MemorySegment slots = fastSlots;
+        long block = offset >>> blockShift;
+        long in = offset & blockMask;
+        long[] words = blockWords;
+        if (block < words.length && length >= 0 && in + length <= blockBytes) {
+            long word = (long) WORDS.getAcquire(words, (int) block);
+            if (word >= 0) {                                // resident, full, not the header, fastSlots set
+                try {
+                    MemorySegment.copy(slots, ValueLayout.JAVA_BYTE, ((long) slotIn(word) << blockShift) + in,
+                            dst, dstIndex, length);
+                    VarHandle.acquireFence();               // the copy above before the word's re-read
+                    if (words[(int) block] == word) {
+                        markReferenced(slotIn(word));
+                        return;
+                    }
+                } catch (IllegalStateException closedFastTier) {
+                    // fall through: the general path reports CLOSED
+                }
+            }
+        }
+        readGeneral(offset, dst, dstIndex, length);
+    }
+
+    private void readGeneral(long offset, byte[] dst, int dstIndex, int length) {
         check(offset, length);
         long at = offset;
         int done = 0;
@@ -711,10 +914,16 @@ final class RunRegion implements TieredRegion {
                 capacity.read(at, dst, dstIndex + done, n);
             } else {
                 while (true) {
-                    int s = resident(block);
-                    long stamp = locks[s].tryOptimisticRead();
+                    long[] words = blockWords;
+                    long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
+                    int s = slotIn(word);
+                    if (s < 0) {
+                        promote(block);
+                        continue;
+                    }
                     fast.read(slotOffset(s) + (at & blockMask), dst, dstIndex + done, n);
-                    if (blockOfSlot[s] == block && locks[s].validate(stamp)) {
+                    VarHandle.acquireFence();               // the copy above before the word's re-read
+                    if (words[(int) block] == word) {
                         markReferenced(s);
                         break;
                     }
@@ -874,7 +1083,7 @@ final class RunRegion implements TieredRegion {
             if (headerBytes(at)) {
                 capacity.flush(at, n);
             } else {
-                int s = slotAcquire(slotOfBlock, at >>> blockShift);
+                int s = slotNow(at >>> blockShift);
                 if (s >= 0) {
                     fast.flush(slotOffset(s) + (at & blockMask), n);
                 }
@@ -895,14 +1104,32 @@ final class RunRegion implements TieredRegion {
     @Override
     public void grow(long newSize) {
         check(0, 0);
-        synchronized (promotionLock) {
+        synchronized (promotionLock) {                      // no promotion or eviction meanwhile
+            long oldSize = capacity.size();
             capacity.grow(newSize);
-            int[] old = slotOfBlock;
-            int blocks = blockCount(capacity.size());
+            long size = capacity.size();
+            if (size == oldSize) {
+                return;
+            }
+            long[] old = blockWords;
+            int blocks = blockCount(size);
+            long[] words = old;
             if (blocks > old.length) {
-                int[] map = java.util.Arrays.copyOf(old, blocks);
-                java.util.Arrays.fill(map, old.length, blocks, -1);
-                slotOfBlock = map;
+                words = java.util.Arrays.copyOf(old, blocks);
+                java.util.Arrays.fill(words, old.length, blocks, NOT_RESIDENT);
+            }
+            // The old last block may have been partial and be full now: its fast-path bit changes.
+            int last = old.length - 1;
+            int s = slotIn(words[last]);
+            if (s >= 0) {
+                WORDS.setRelease(words, last, residentWord(words[last], s, last, size));
+            }
+            if (words != old) {
+                blockWords = words;
+                // Poison the old array: a load that still reads it fails validation and retries.
+                for (int b = 0; b < old.length; b++) {
+                    WORDS.setVolatile(old, b, NOT_RESIDENT | nextGeneration(old[b]));
+                }
             }
         }
     }

@@ -18,6 +18,25 @@ import java.nio.file.Path;
  * bounds-checked against the current size, never the reservation, so no access can touch a page
  * beyond the end of the file (which would raise SIGBUS).
  *
+ * <h2>The hot path: one bounds check, done by the segment</h2>
+ * Typed reads and writes go through {@link #view}, a slice of the mapping exactly {@code size} bytes
+ * long, so the segment's own bounds check (which the JIT folds into the access) is also the region's:
+ * nothing else runs before the load or store. Growth replaces the view; a thread that still holds the
+ * old, shorter view gets an {@link IndexOutOfBoundsException} for the new bytes, and the slow path
+ * ({@link #retryView}) re-checks against the current size and retries with the current view, or throws
+ * the region's own {@code OUT_OF_BOUNDS} / {@code CLOSED} error. A stale view can only refuse an access
+ * that is in fact legal, never admit one past the end of the file, because the view is replaced only
+ * after the file has been extended.
+ *
+ * <h2>Flushing by address</h2>
+ * {@link #flush} and {@link #persist} pass the absolute address of the checked range to libpmem
+ * ({@link Pmem#flushAddress}, {@link Pmem#persistAddress}) rather than a slice of the mapping: a
+ * downcall that takes a segment acquires and releases the shared arena around every call, two atomic
+ * updates that every flushing thread contends on. The range is checked against the current size first,
+ * so it is mapped. Caveat: {@link #close()} racing with a flush in another thread could unmap the range
+ * under the flush; closing a region that other threads still use is a caller error in every mode, and
+ * here it may fault instead of failing with {@code CLOSED}.
+ *
  * <p>How stores become durable (chosen at open; {@link #persistencePath()} says which and why):
  * <ol>
  *   <li>a MAP_SYNC mapping succeeded (a real DAX file system): cache-line write-back + fence through
@@ -45,6 +64,13 @@ final class WalkRegion extends FileRegion {
     private final Arena arena;
     /** The whole reservation; only [0, size) is backed by the file and ever touched. */
     private final MemorySegment mapping;
+    /**
+     * {@code mapping.asSlice(0, size)}: what the typed accesses use (see the class comment). Plain, not
+     * volatile: a reader that sees an old view only takes the slow path; {@link #grow} writes it after
+     * the file is extended and before the volatile {@code size}, so a reader that has seen the new size
+     * sees this view too.
+     */
+    private MemorySegment view;
     private final boolean libpmemFlush;
     private final Granularity granularity;
     private final PersistencePath persistencePath;
@@ -83,6 +109,7 @@ final class WalkRegion extends FileRegion {
         long a = addr;
         long r = reservedBytes;
         this.mapping = MemorySegment.ofAddress(addr).reinterpret(reservedBytes, arena, ignored -> Libc.munmap(a, r));
+        this.view = mapping.asSlice(0, size);
 
         boolean memoryBacked = "tmpfs".equals(fsType) || "ramfs".equals(fsType);
         boolean forced = "1".equals(System.getenv("PMEM_IS_PMEM_FORCE"));
@@ -131,52 +158,93 @@ final class WalkRegion extends FileRegion {
         return persistencePath;
     }
 
+    // Typed accesses: the view's bounds check is the only one on the fast path (see the class comment).
+
     @Override
     public byte getByte(long offset) {
-        check(offset, 1);
-        return mapping.get(ValueLayout.JAVA_BYTE, offset);
+        try {
+            return view.get(ValueLayout.JAVA_BYTE, offset);
+        } catch (IndexOutOfBoundsException | IllegalStateException refused) {
+            return retryView(offset, 1).get(ValueLayout.JAVA_BYTE, offset);
+        }
     }
 
     @Override
     public void putByte(long offset, byte value) {
-        check(offset, 1);
-        mapping.set(ValueLayout.JAVA_BYTE, offset, value);
+        try {
+            view.set(ValueLayout.JAVA_BYTE, offset, value);
+        } catch (IndexOutOfBoundsException | IllegalStateException refused) {
+            retryView(offset, 1).set(ValueLayout.JAVA_BYTE, offset, value);
+        }
     }
 
     @Override
     public int getInt(long offset) {
-        check(offset, 4);
-        return mapping.get(INT, offset);
+        try {
+            return view.get(INT, offset);
+        } catch (IndexOutOfBoundsException | IllegalStateException refused) {
+            return retryView(offset, 4).get(INT, offset);
+        }
     }
 
     @Override
     public void putInt(long offset, int value) {
-        check(offset, 4);
-        mapping.set(INT, offset, value);
+        try {
+            view.set(INT, offset, value);
+        } catch (IndexOutOfBoundsException | IllegalStateException refused) {
+            retryView(offset, 4).set(INT, offset, value);
+        }
     }
 
     @Override
     public long getLong(long offset) {
-        check(offset, 8);
-        return mapping.get(LONG, offset);
+        try {
+            return view.get(LONG, offset);
+        } catch (IndexOutOfBoundsException | IllegalStateException refused) {
+            return retryView(offset, 8).get(LONG, offset);
+        }
     }
 
     @Override
     public void putLong(long offset, long value) {
-        check(offset, 8);
-        mapping.set(LONG, offset, value);
+        try {
+            view.set(LONG, offset, value);
+        } catch (IndexOutOfBoundsException | IllegalStateException refused) {
+            retryView(offset, 8).set(LONG, offset, value);
+        }
     }
 
+    /**
+     * An array index outside {@code dst} still fails with {@link IndexOutOfBoundsException}, as it did
+     * before the view: the retry re-checks the region's side, then lets the copy report the array's.
+     */
     @Override
     public void read(long offset, byte[] dst, int dstIndex, int length) {
-        check(offset, length);
-        MemorySegment.copy(mapping, ValueLayout.JAVA_BYTE, offset, dst, dstIndex, length);
+        try {
+            MemorySegment.copy(view, ValueLayout.JAVA_BYTE, offset, dst, dstIndex, length);
+        } catch (IndexOutOfBoundsException | IllegalStateException refused) {
+            MemorySegment.copy(retryView(offset, length), ValueLayout.JAVA_BYTE, offset, dst, dstIndex, length);
+        }
     }
 
     @Override
     public void write(long offset, byte[] src, int srcIndex, int length) {
+        try {
+            MemorySegment.copy(src, srcIndex, view, ValueLayout.JAVA_BYTE, offset, length);
+        } catch (IndexOutOfBoundsException | IllegalStateException refused) {
+            MemorySegment.copy(src, srcIndex, retryView(offset, length), ValueLayout.JAVA_BYTE, offset, length);
+        }
+    }
+
+    /**
+     * The slow path of a refused access: throws the region's {@code CLOSED} or {@code OUT_OF_BOUNDS}
+     * error when the access is wrong, else returns the current view, which admits it (the caller's view
+     * predates a {@link #grow}). Reading the volatile {@code size} first makes the view read after it
+     * at least as new.
+     */
+    private MemorySegment retryView(long offset, long length) {
         check(offset, length);
-        MemorySegment.copy(src, srcIndex, mapping, ValueLayout.JAVA_BYTE, offset, length);
+        return view;
     }
 
     @Override
@@ -215,7 +283,7 @@ final class WalkRegion extends FileRegion {
         check(offset, length);
         flushes.increment();
         if (libpmemFlush) {
-            Pmem.flush(mapping, offset, length);
+            Pmem.flushAddress(address + offset, length);   // checked: inside the file, so mapped
         } else {
             syscalls.increment();
             try {
@@ -237,14 +305,31 @@ final class WalkRegion extends FileRegion {
         }
     }
 
-    /** Flush then drain with one bounds check: the call every commit makes. */
+    /**
+     * Flush then drain with one bounds check and, on the libpmem path, one downcall
+     * ({@code pmem_persist} by address): the call every commit makes.
+     */
     @Override
     public void persist(long offset, long length) {
-        flush(offset, length);
-        if (libpmemFlush) {
-            drains.increment();
-            Pmem.drain();
+        if (!libpmemFlush) {
+            flush(offset, length);                          // msync: durable when it returns
+            return;
         }
+        check(offset, length);
+        flushes.increment();
+        drains.increment();
+        Pmem.persistAddress(address + offset, length);      // checked: inside the file, so mapped
+    }
+
+    /**
+     * A segment over {@code [offset, offset + length)} of the mapping, for a {@link RunRegion} that
+     * reads its slot area directly. Valid until this region closes (then accesses fail with
+     * {@link IllegalStateException}); the range must lie inside the current size, which a fast tier
+     * never changes.
+     */
+    MemorySegment slice(long offset, long length) {
+        check(offset, length);
+        return mapping.asSlice(offset, length);
     }
 
     @Override
@@ -266,6 +351,8 @@ final class WalkRegion extends FileRegion {
         } catch (java.io.IOException e) {
             throw new RegionException(RegionException.Code.IO, path, "fsync after growth: " + e.getMessage(), e);
         }
+        // The new view only now, after the file is extended: no reader can reach past its end.
+        view = mapping.asSlice(0, newSize);
         size = newSize;
     }
 

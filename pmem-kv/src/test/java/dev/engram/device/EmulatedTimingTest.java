@@ -110,6 +110,27 @@ class EmulatedTimingTest {
     }
 
     @Test
+    void shouldComputeEachBusyWaitTargetOnceAtBuildAndNeverAboveTheAddedLatency() {
+        // No timing asserts: how long the step takes on this machine is for docs/regions.md. What holds
+        // everywhere: the target is the added latency less a measured overhead, clamped to [0, added].
+        DeviceRegion r = DeviceRegion.over(new HeapRegion(SIZE), DeviceProfile.OPTANE_PCM);
+        DeviceStats s = r.deviceStats();
+        assertTrue(s.clockNanos() > 0, "the clock's own cost was measured: " + s);
+        assertTrue(s.readSpinNanos() >= 0 && s.readSpinNanos() <= s.addedReadNanos(), s.toString());
+        assertTrue(s.persistSpinNanos() >= 0 && s.persistSpinNanos() <= s.addedPersistNanos(), s.toString());
+        assertEquals(0, s.emulatedDelayNanos(), "calibration's own waits are not counted as the workload's");
+        r.getLong(0);
+        r.persist(0, 8);
+        assertEquals(s.readSpinNanos(), r.deviceStats().readSpinNanos(), "computed once, not per call");
+
+        DeviceRegion exact = uncalibrated(DeviceProfile.OPTANE_PCM);
+        DeviceStats e = exact.deviceStats();
+        assertEquals(305, e.readSpinNanos(), "uncalibrated: the profile's latency in full");
+        assertEquals(116, e.persistSpinNanos());
+        assertEquals(0, e.clockNanos(), "uncalibrated: nothing measured");
+    }
+
+    @Test
     void shouldWaitTheModelledNvdimmRestoreTimeAtOpenWhenAsked() {
         long restoreNanos = 5_000_000;
         long bytesPerSecond = (long) (SIZE / (restoreNanos / 1e9));

@@ -33,9 +33,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@link #pmemPersist64}: a bare {@code pmem_persist} of one 64 B line through the {@link Pmem}
- *       facade (a critical downcall: CLWB/CLFLUSHOPT + SFENCE), no store before it.</li>
- *   <li>{@link #store64PmemPersist}: copy a 64 B record from the heap into the mapping, then
- *       {@code pmem_persist} it: exactly the work of WALK's {@code write} + {@code persist}, minus the region.</li>
+ *       facade's segment API (a critical downcall: CLWB/CLFLUSHOPT + SFENCE), no store before it. The
+ *       linker acquires and releases the mapping's shared arena around the call.</li>
+ *   <li>{@link #pmemPersistAddress64}: the same downcall by raw address ({@link Pmem#persistAddress}):
+ *       no arena acquired. Since WALK persists this way, this is the floor WALK is held to; the segment
+ *       floor above stays for comparison with earlier runs.</li>
+ *   <li>{@link #store64PmemPersist} / {@link #store64PmemPersistAddress}: copy a 64 B record from the heap
+ *       into the mapping, then {@code pmem_persist} it: exactly the work of WALK's {@code write} +
+ *       {@code persist}, minus the region.</li>
  *   <li>{@link #pwrite64Fdatasync}: one 64 B {@code pwrite} from a direct buffer and one
  *       {@code fdatasync} ({@link FileChannel#force(boolean) force(false)}) on an ordinary file: CRAWL's
  *       floor on that file system.</li>
@@ -71,6 +76,8 @@ public class PersistFloor {
     private TrialDirectory syncTrial;
     private PmemMapping pmemMapping;
     private MemorySegment segment;
+    /** {@code segment.address()}: for the by-address floors. */
+    private long base;
     private FileChannel channel;
     private ByteBuffer direct;
     private final byte[] record = new byte[RECORD_BYTES];
@@ -95,6 +102,7 @@ public class PersistFloor {
         pmemMapping = Pmem.map(pmemTrial.file("pmem"), size, EnumSet.of(Pmem.MapOption.CREATE, Pmem.MapOption.EXCLUSIVE),
                 PosixFilePermissions.fromString("rw-------"));
         segment = pmemMapping.segment();
+        base = segment.address();
         segment.fill((byte) 1);   // fault every page in before measuring
         System.out.println("pmem mapping: pmem_map_file of " + size + " bytes in " + pmemTrial + ", pmem_is_pmem="
                 + pmemMapping.isPmem() + ", libpmem " + Pmem.availability().version());
@@ -137,6 +145,23 @@ public class PersistFloor {
         long offset = offsets[next++ & mask];
         MemorySegment.copy(record, 0, segment, ValueLayout.JAVA_BYTE, offset, RECORD_BYTES);
         Pmem.persist(segment, offset, RECORD_BYTES);
+    }
+
+    /**
+     * The bare downcall: {@code pmem_persist} by raw address ({@link Pmem#persistAddress}), with no segment
+     * in the call and so no arena acquired and released around it. The floor WALK's persist is held to.
+     */
+    @Benchmark
+    public void pmemPersistAddress64() {
+        Pmem.persistAddress(base + offsets[next++ & mask], RECORD_BYTES);
+    }
+
+    /** The same work as a WALK 64 B write + persist, with no region: a copy, then {@link #pmemPersistAddress64}. */
+    @Benchmark
+    public void store64PmemPersistAddress() {
+        long offset = offsets[next++ & mask];
+        MemorySegment.copy(record, 0, segment, ValueLayout.JAVA_BYTE, offset, RECORD_BYTES);
+        Pmem.persistAddress(base + offset, RECORD_BYTES);
     }
 
     @Benchmark
