@@ -1,7 +1,9 @@
 package dev.engram.neuro.experiment;
 
 import dev.engram.neuro.data.Mnist;
+import dev.engram.neuro.nn.Activation;
 import dev.engram.neuro.nn.Mlp;
+import dev.engram.neuro.pcm.FaultHandling;
 import dev.engram.neuro.pcm.FaultKind;
 import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
@@ -45,6 +47,25 @@ final class NetworkOptions {
                     + "default 10,25,50")
     int[] spikingSteps = RunSpec.DEFAULT_SPIKING_STEPS.clone();
 
+    @Option(names = "--fault-handling", paramLabel = "H", converter = FaultHandlingConverter.class,
+            description = "what the PCM controller does about conductors its self-test finds broken: off (default), "
+                    + "prune (zero the pair, no updates) or one-sided (the healthy conductor carries the weight both "
+                    + "ways: SET up, RESET and reprogram down)")
+    FaultHandling faultHandling = FaultHandling.OFF;
+
+    @Option(names = "--states", paramLabel = "N",
+            description = "PCM: scale the device's SET step so that it has N distinguishable states; default: the "
+                    + "preset's (ibm2014: 40)")
+    int states;
+
+    @Option(names = "--drift-seconds", paramLabel = "T",
+            description = "PCM: score the trained network T seconds after programming (drift, 1/f noise); default 0")
+    double driftSeconds;
+
+    @Option(names = "--activation", paramLabel = "F",
+            description = "hidden layers: relu (default), tanh or sigmoid; spiking runs need relu")
+    String activation = "relu";
+
     @Option(names = "--data", paramLabel = "DIR",
             description = "MNIST directory; default $ENGRAM_DATA/mnist or ~/.cache/engram/mnist")
     Path data = Mnist.defaultCacheDir();
@@ -52,7 +73,23 @@ final class NetworkOptions {
     /** The spec of a run with these options. */
     RunSpec spec(int defaultEpochs, long seed, FaultPlan faults, int threads, boolean telemetry) {
         return new RunSpec(synapse, device, protocol, widths, epochs == null ? defaultEpochs : epochs, batch,
-                learningRate, seed, weightRange, faults, threads, telemetry, spikingSteps);
+                learningRate, seed, weightRange, faults, threads, telemetry, spikingSteps,
+                new DeviceTuning(faultHandling, states, driftSeconds), activation());
+    }
+
+    private Activation activation() {
+        try {
+            return Activation.valueOf(activation.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("activation '" + activation + "': expected relu, tanh or sigmoid");
+        }
+    }
+
+    static final class FaultHandlingConverter implements ITypeConverter<FaultHandling> {
+        @Override
+        public FaultHandling convert(String value) {
+            return FaultHandling.parse(value);
+        }
     }
 
     static final class SynapseConverter implements ITypeConverter<SynapseKind> {

@@ -40,7 +40,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "engram neuro", mixinStandardHelpOptions = true, version = "engram neuro experiments",
         description = {"Training runs, fault sweeps and reports of the 528-250-125-10 MNIST network over float, PCM "
                 + "or spiking synapses."},
-        subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class},
+        subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class, BenchCommand.class},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
         footer = {

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -134,17 +136,36 @@ public final class Report {
             List<SweepPoint> all = new ArrayList<>();
             sweeps.forEach(s -> all.addAll(s.points()));
             List<Summary> summaries = Summary.of(all);
-            files.addAll(Charts.save(SweepFiles.faultChart("Test accuracy against faulty conductors", summaries),
-                    out, "faults"));
-            md.append("## Fault sweeps\n\n");
-            md.append("From ");
-            for (int i = 0; i < sweeps.size(); i++) {
-                md.append(i == 0 ? "" : ", ").append(link(out, sweeps.get(i).dir()));
+            List<Summary> faultCurves = summaries.stream().filter(s -> s.variable() == SweepVariable.FRACTION).toList();
+            if (!faultCurves.isEmpty()) {
+                files.addAll(Charts.save(SweepFiles.faultChart("Test accuracy against faulty conductors", faultCurves),
+                        out, "faults"));
+                md.append("## Fault sweeps\n\n");
+                md.append("From ").append(links(out, sweeps, SweepVariable.FRACTION))
+                        .append(". ± is the sample standard deviation over seeds.\n\n");
+                md.append(SweepFiles.summaryTable(faultCurves));
+                md.append(SweepFiles.verdicts(faultCurves)).append('\n');
+                md.append("![test accuracy against faulty conductors](faults.png)\n\n");
             }
-            md.append(". ± is the sample standard deviation over seeds.\n\n");
-            md.append(SweepFiles.summaryTable(summaries));
-            md.append(SweepFiles.verdicts(summaries)).append('\n');
-            md.append("![test accuracy against faulty conductors](faults.png)\n");
+            for (SweepVariable v : SweepVariable.values()) {
+                List<Summary> curves = summaries.stream().filter(s -> s.variable() == v).toList();
+                if (v == SweepVariable.FRACTION || curves.isEmpty()) {
+                    continue;
+                }
+                String name = v.label();
+                files.addAll(Charts.save(SweepFiles.chart("Test accuracy against " + v.axisTitle().replaceAll(" \\(.*", ""),
+                        v, curves), out, name));
+                md.append("## Sweeps of ").append(name).append("\n\n");
+                md.append("From ").append(links(out, sweeps, v)).append(". ± is the sample standard deviation over "
+                        + "seeds; IBM's 82.9 % (no faults) is drawn for reference.\n\n");
+                md.append(SweepFiles.summaryTable(curves));
+                md.append("![test accuracy against ").append(name).append("](").append(name).append(".png)\n\n");
+            }
+        }
+        List<TrainRun> withGradients = runs.stream().filter(r -> Files.isRegularFile(r.dir().resolve(RunFiles.GRADIENTS)))
+                .toList();
+        if (!withGradients.isEmpty()) {
+            md.append(gradientSection(withGradients, out, files));
         }
         Path report = out.resolve(REPORT);
         try {
@@ -154,6 +175,66 @@ public final class Report {
         }
         files.add(report);
         return files;
+    }
+
+    /** Markdown links to the sweeps of {@code sweeps} that vary {@code v}. */
+    private static String links(Path out, List<SweepRun> sweeps, SweepVariable v) {
+        StringBuilder b = new StringBuilder();
+        for (SweepRun s : sweeps) {
+            if (s.points().stream().anyMatch(p -> p.variable() == v)) {
+                b.append(b.isEmpty() ? "" : ", ").append(link(out, s.dir()));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The gradient phases of every run with a gradients.csv: per layer one chart with every run's ratio,
+     * and a table of where each run's drift phase ends ({@link GradientPhases}).
+     */
+    private static String gradientSection(List<TrainRun> runs, Path out, List<Path> files) {
+        StringBuilder md = new StringBuilder("## Gradient signal-to-noise phases\n\n");
+        md.append("Per layer, the ratio of the norm of the mean minibatch gradient to the norm of its standard "
+                + "deviation, over windows of ").append(Trainer.GRADIENT_WINDOW_MINIBATCHES).append(" minibatches "
+                + "(Shwartz-Ziv and Tishby 2017). Pure noise gives 1/sqrt(window); the drift phase is where the "
+                + "ratio stands above it. Transition: the first window from which the ratio stays below "
+                + GradientPhases.FLOOR_FACTOR + " times the floor (the ratio noise alone gives) for " + GradientPhases.CONFIRMING_WINDOWS
+                + " windows (epochs; — when it never does).\n\n");
+        Map<String, List<GradientPhases.Series>> byLayer = new java.util.TreeMap<>();
+        Map<String, Map<String, GradientPhases.Series>> table = new LinkedHashMap<>();
+        for (TrainRun r : runs) {
+            String label = r.dir().getFileName() + " (" + r.get("synapse") + (r.get("synapse").equals("float") ? ""
+                    : " " + r.get("device")) + ", " + r.properties().getProperty("activation", "relu") + ")";
+            for (GradientPhases.Series s : GradientPhases.read(r.dir().resolve(RunFiles.GRADIENTS)).series()) {
+                byLayer.computeIfAbsent(s.layer(), k -> new ArrayList<>()).add(new GradientPhases.Series(label,
+                        s.position(), s.snr(), s.floor()));
+                table.computeIfAbsent(label, k -> new LinkedHashMap<>()).put(s.layer(), s);
+            }
+        }
+        List<String> layers = new ArrayList<>(byLayer.keySet());
+        md.append("| run |");
+        layers.forEach(l -> md.append(" ").append(l).append(": drift ends at epoch | ").append(l)
+                .append(": peak ratio, first 5 windows |"));
+        md.append("\n|---|");
+        layers.forEach(l -> md.append("---:|---:|"));
+        md.append('\n');
+        for (var row : table.entrySet()) {
+            md.append("| ").append(row.getKey()).append(" |");
+            for (String l : layers) {
+                GradientPhases.Series s = row.getValue().get(l);
+                md.append(s == null ? " | |" : String.format(Locale.ROOT, " %s | %.2f |",
+                        GradientPhases.format(s.transition()), s.peak(5)));
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+        for (var e : byLayer.entrySet()) {
+            String name = "gradients-" + e.getKey();
+            files.addAll(Charts.save(GradientPhases.chart("Gradient signal-to-noise, layer " + e.getKey(), e.getValue()),
+                    out, name));
+            md.append("![gradient phases of ").append(e.getKey()).append("](").append(name).append(".png)\n\n");
+        }
+        return md.toString();
     }
 
     private static XYChart learningChart(List<TrainRun> runs) {

@@ -23,9 +23,13 @@ import org.knowm.xchart.XYChart;
  *   run.properties       the spec and the scores, key=value (what {@code report} reads)
  *   metrics.csv          epoch, train_accuracy, test_accuracy, seconds, train_loss, test_loss
  *   telemetry.csv        epoch, layer, weight_mean, weight_std, gradient_mean_norm, gradient_std_norm, snr, minibatches
- *   pcm.csv              per PCM layer: pulses, RESETs, refreshed pairs, faulty and worn-out conductors
+ *   pcm.csv              per PCM layer: pulses, RESETs, refreshed pairs, faulty and worn-out conductors,
+ *                        conductors the controller diagnosed, and its last self-test's misses and false alarms
  *   spiking.csv          steps, test_accuracy (spiking runs)
  *   accuracy.png|svg     train and test accuracy against epochs, with IBM's 82.9 % and the 90 % goal
+ *   gradients.csv        per layer per window of minibatches: end_minibatch, epoch, epoch_position, layer,
+ *                        gradient_mean_norm, gradient_std_norm, snr, noise_floor, minibatches
+ *   gradients.png|svg    the windows' signal-to-noise ratio per layer against epochs (log), with the floor
  *   telemetry.png|svg    gradient signal-to-noise ratio per layer against epochs
  *   weights.png|svg      weight standard deviation per layer against epochs
  *   spiking.png|svg      spiking test accuracy against time steps (spiking runs)
@@ -39,6 +43,9 @@ public final class RunFiles {
     public static final String TELEMETRY = "telemetry.csv";
     public static final String PCM = "pcm.csv";
     public static final String SPIKING = "spiking.csv";
+    public static final String GRADIENTS = "gradients.csv";
+    public static final List<String> GRADIENT_COLUMNS = List.of("end_minibatch", "epoch", "epoch_position", "layer",
+            "gradient_mean_norm", "gradient_std_norm", "snr", "noise_floor", "minibatches");
 
     /** The columns of {@code telemetry.csv}. */
     public static final List<String> TELEMETRY_COLUMNS = List.of("epoch", "layer", "weight_mean", "weight_std",
@@ -92,15 +99,31 @@ public final class RunFiles {
             files.add(telemetry);
             files.addAll(telemetryCharts(result, dir));
         }
+        if (!result.gradients().isEmpty()) {
+            Path gradients = dir.resolve(GRADIENTS);
+            Csv.write(gradients, GRADIENT_COLUMNS, result.gradients().stream().map(g -> List.of(
+                    Long.toString(g.endMinibatch()), Integer.toString(g.epoch()),
+                    Csv.number(g.epochPosition()), g.layer(), Csv.number(g.gradientMeanNorm()),
+                    Csv.number(g.gradientStdNorm()), Csv.number(g.signalToNoise()), Csv.number(g.noiseFloor()),
+                    Long.toString(g.minibatches()))).toList());
+            files.add(gradients);
+            files.addAll(Charts.save(GradientPhases.chart("Gradient signal-to-noise per window of "
+                    + result.gradients().getFirst().minibatches() + " minibatches (" + label(spec) + ", "
+                    + spec.activation().name().toLowerCase(java.util.Locale.ROOT) + ")",
+                    GradientPhases.read(gradients).series()), dir, "gradients"));
+        }
         if (!result.arrays().isEmpty()) {
             Path pcm = dir.resolve(PCM);
             Csv.write(pcm, List.of("layer", "outputs", "inputs", "set_pulses", "resets", "refreshed_pairs",
-                    "faulty_conductors", "worn_out_conductors", "max_pulse_count"), result.arrays().stream().map(a -> {
+                    "faulty_conductors", "worn_out_conductors", "max_pulse_count", "diagnosed_conductors",
+                    "self_test_missed", "self_test_false_alarms"), result.arrays().stream().map(a -> {
                         PcmArrayStats s = a.stats();
                         return List.of(a.layer(), Integer.toString(a.outputs()), Integer.toString(a.inputs()),
                                 Long.toString(s.setPulses()), Long.toString(s.resets()), Long.toString(s.refreshedPairs()),
                                 Integer.toString(s.faultyConductors()), Integer.toString(s.wornOutConductors()),
-                                Long.toString(s.maxPulseCount()));
+                                Long.toString(s.maxPulseCount()), Integer.toString(s.diagnosedConductors()),
+                                a.selfTest().map(t -> Integer.toString(t.missed())).orElse(""),
+                                a.selfTest().map(t -> Integer.toString(t.falseAlarms())).orElse(""));
                     }).toList());
             files.add(pcm);
         }
@@ -125,6 +148,53 @@ public final class RunFiles {
             files.addAll(Charts.save(chart, dir, "spiking"));
         }
         return files;
+    }
+
+    /**
+     * After every epoch of a {@code train}: run.properties with the spec and {@code status=running}, and
+     * metrics.csv with the epochs so far, so that {@code --resume} finds them after a stop or a crash.
+     */
+    static void writeProgress(RunSpec spec, List<EpochMetrics> epochs, Path dir, String command) {
+        Map<String, String> p = new LinkedHashMap<>(spec.describe());
+        p.put("status", "running");
+        p.put("epochs_done", Integer.toString(epochs.size()));
+        p.put("command", command);
+        writeProperties(dir.resolve(PROPERTIES), p);
+        Csv.write(dir.resolve(METRICS), EpochMetrics.COLUMNS, epochs.stream().map(EpochMetrics::cells).toList());
+    }
+
+    /**
+     * What a stopped run in {@code dir} recorded, for {@code --resume}: its metrics, after checking that
+     * its run.properties describe {@code spec} (every key but the epoch count) and that its pool exists.
+     *
+     * @throws ExperimentException naming the file and the first setting that differs
+     */
+    static Trainer.Done readDone(Path dir, RunSpec spec) {
+        Path props = dir.resolve(PROPERTIES);
+        Path pool = dir.resolve("synapses.pcm");
+        if (!Files.isRegularFile(props) || !Files.isRegularFile(pool) || !Files.isRegularFile(dir.resolve(METRICS))) {
+            throw new ExperimentException(dir, "nothing to resume: expected " + PROPERTIES + ", " + METRICS
+                    + " and synapses.pcm of an earlier train --out " + dir);
+        }
+        Properties stored = readProperties(props);
+        for (var e : spec.describe().entrySet()) {
+            if (e.getKey().equals("epochs")) {
+                continue;
+            }
+            String found = stored.getProperty(e.getKey());
+            if (!e.getValue().equals(found)) {
+                throw new ExperimentException(props, "holds another run: " + e.getKey() + " is " + found
+                        + ", this run's is " + e.getValue() + "; resume with the same options");
+            }
+        }
+        Csv.Table t = Csv.read(dir.resolve(METRICS));
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (int r = 0; r < t.rows().size(); r++) {
+            epochs.add(new EpochMetrics((int) t.number(r, "epoch"), t.number(r, "train_accuracy"),
+                    t.number(r, "test_accuracy"), t.number(r, "seconds"), t.number(r, "train_loss"),
+                    t.number(r, "test_loss")));
+        }
+        return new Trainer.Done(epochs, List.of());
     }
 
     private static List<Path> accuracyChart(RunResult result, Path dir) {

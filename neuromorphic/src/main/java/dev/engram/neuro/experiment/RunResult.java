@@ -1,7 +1,9 @@
 package dev.engram.neuro.experiment;
 
+import dev.engram.neuro.nn.GradientWindow;
 import dev.engram.neuro.nn.LayerTelemetry;
 import dev.engram.neuro.pcm.PcmArrayStats;
+import dev.engram.neuro.pcm.SelfTestResult;
 import dev.engram.neuro.snn.SpikingResult;
 import java.util.List;
 import java.util.Optional;
@@ -21,19 +23,23 @@ import java.util.Optional;
  * @param arrays            each PCM layer's counters at the end, in layer order (empty for float)
  * @param spiking           the spiking network's accuracy against time steps, for spiking runs
  * @param seconds           wall-clock time of the whole run
+ * @param gradients         per layer per window of {@link Trainer#GRADIENT_WINDOW_MINIBATCHES} minibatches
+ *                          (empty unless the spec asked for telemetry)
  */
 public record RunResult(RunSpec spec, List<EpochMetrics> epochs, List<LayerTelemetry> telemetry, double testAccuracy,
                         double annTestAccuracy, long conductors, long faultyConductors, List<LayerStats> arrays,
-                        Optional<SpikingResult> spiking, double seconds) {
+                        Optional<SpikingResult> spiking, double seconds, List<GradientWindow> gradients) {
 
-    /** One PCM layer's counters. */
-    public record LayerStats(String layer, int outputs, int inputs, PcmArrayStats stats) {
+    /** One PCM layer's counters, and its controller's last self-test when the fault handling ran one. */
+    public record LayerStats(String layer, int outputs, int inputs, PcmArrayStats stats,
+                             Optional<SelfTestResult> selfTest) {
     }
 
     public RunResult {
         epochs = List.copyOf(epochs);
         telemetry = List.copyOf(telemetry);
         arrays = List.copyOf(arrays);
+        gradients = List.copyOf(gradients);
     }
 
     /** The fraction of conductors with a fault at the end, 0 for float synapses. */

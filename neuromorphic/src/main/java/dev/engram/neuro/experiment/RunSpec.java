@@ -1,5 +1,6 @@
 package dev.engram.neuro.experiment;
 
+import dev.engram.neuro.nn.Activation;
 import dev.engram.neuro.nn.Mlp;
 import dev.engram.neuro.nn.TrainingConfig;
 import dev.engram.neuro.pcm.FaultKind;
@@ -32,10 +33,13 @@ import java.util.Map;
  * @param telemetry     collect per-layer gradient statistics (costs about two passes over the weights per step)
  * @param spikingSteps  for {@link SynapseKind#SPIKING}: the time steps at which the spiking network is
  *                      scored, ascending; the run's test accuracy is the one at the last
+ * @param tuning        PCM only: fault handling, number of states, drift time ({@link DeviceTuning#NONE}
+ *                      for the preset as it is)
+ * @param activation    the hidden layers' nonlinearity (ReLU by default; spiking runs need ReLU)
  */
 public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int[] widths, int epochs, int minibatch,
                       float learningRate, long seed, double weightRange, FaultPlan faults, int threads,
-                      boolean telemetry, int[] spikingSteps) {
+                      boolean telemetry, int[] spikingSteps, DeviceTuning tuning, Activation activation) {
 
     public static final String DEFAULT_DEVICE = "ibm2014";
     public static final int DEFAULT_EPOCHS = 20;
@@ -53,8 +57,37 @@ public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int
     public static final double DEFAULT_WEIGHT_RANGE = 0.5;
     public static final int[] DEFAULT_SPIKING_STEPS = {10, 25, 50};
 
+    /** A run of the preset device as it is ({@link DeviceTuning#NONE}). */
+    public RunSpec(SynapseKind synapse, String device, Protocol protocol, int[] widths, int epochs, int minibatch,
+                   float learningRate, long seed, double weightRange, FaultPlan faults, int threads,
+                   boolean telemetry, int[] spikingSteps) {
+        this(synapse, device, protocol, widths, epochs, minibatch, learningRate, seed, weightRange, faults, threads,
+                telemetry, spikingSteps, DeviceTuning.NONE, Activation.RELU);
+    }
+
+    /** A ReLU network. */
+    public RunSpec(SynapseKind synapse, String device, Protocol protocol, int[] widths, int epochs, int minibatch,
+                   float learningRate, long seed, double weightRange, FaultPlan faults, int threads,
+                   boolean telemetry, int[] spikingSteps, DeviceTuning tuning) {
+        this(synapse, device, protocol, widths, epochs, minibatch, learningRate, seed, weightRange, faults, threads,
+                telemetry, spikingSteps, tuning, Activation.RELU);
+    }
+
     public RunSpec {
         device = synapse.usesDevice() ? PcmDeviceModel.parse(device).name() : "none";
+        if (activation == null) {
+            throw new IllegalArgumentException("activation: expected relu, tanh or sigmoid");
+        }
+        if (synapse == SynapseKind.SPIKING && activation != Activation.RELU) {
+            throw new IllegalArgumentException("spiking runs convert a ReLU network; found activation "
+                    + activation.name().toLowerCase(Locale.ROOT));
+        }
+        if (tuning == null) {
+            throw new IllegalArgumentException("tuning: expected DeviceTuning.NONE for the preset as it is");
+        }
+        if (!synapse.usesDevice() && !tuning.isNone()) {
+            throw new IllegalArgumentException("float synapses have no device to tune (" + tuning + "); use --synapse pcm");
+        }
         widths = widths.clone();
         spikingSteps = spikingSteps.clone();
         new TrainingConfig(epochs, minibatch, learningRate, seed, telemetry); // validates the SGD settings
@@ -110,22 +143,32 @@ public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int
 
     public RunSpec withSeed(long newSeed) {
         return new RunSpec(synapse, device, protocol, widths, epochs, minibatch, learningRate, newSeed, weightRange,
-                faults, threads, telemetry, spikingSteps);
+                faults, threads, telemetry, spikingSteps, tuning, activation);
     }
 
     public RunSpec withFaults(FaultPlan newFaults) {
         return new RunSpec(synapse, device, protocol, widths, epochs, minibatch, learningRate, seed, weightRange,
-                newFaults, threads, telemetry, spikingSteps);
+                newFaults, threads, telemetry, spikingSteps, tuning, activation);
     }
 
     public RunSpec withThreads(int newThreads) {
         return new RunSpec(synapse, device, protocol, widths, epochs, minibatch, learningRate, seed, weightRange,
-                faults, newThreads, telemetry, spikingSteps);
+                faults, newThreads, telemetry, spikingSteps, tuning, activation);
+    }
+
+    public RunSpec withTuning(DeviceTuning newTuning) {
+        return new RunSpec(synapse, device, protocol, widths, epochs, minibatch, learningRate, seed, weightRange,
+                faults, threads, telemetry, spikingSteps, newTuning, activation);
+    }
+
+    public RunSpec withMinibatch(int newMinibatch) {
+        return new RunSpec(synapse, device, protocol, widths, epochs, newMinibatch, learningRate, seed, weightRange,
+                faults, threads, telemetry, spikingSteps, tuning, activation);
     }
 
     public RunSpec withTelemetry(boolean on) {
         return new RunSpec(synapse, device, protocol, widths, epochs, minibatch, learningRate, seed, weightRange,
-                faults, threads, on, spikingSteps);
+                faults, threads, on, spikingSteps, tuning, activation);
     }
 
     /** The SGD settings for {@link dev.engram.neuro.nn.Training}. */
@@ -135,7 +178,20 @@ public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int
 
     /** The PCM arrays' options: the preset's model and update policy, the weight range, the run's seed. */
     public PcmArrayOptions arrayOptions() {
-        return options(device, weightRange, seed);
+        PcmArrayOptions o = options(device, weightRange, seed);
+        if (tuning.states() > 0) {
+            // A finer device needs proportionally more pulses for the same change: the pulse cap scales
+            // with the step, so that the states, not the cap, are what varies.
+            PcmDeviceModel preset = o.model();
+            PcmDeviceModel scaled = preset.withStates(tuning.states());
+            double factor = preset.set().nominalStepMicroSiemens() / scaled.set().nominalStepMicroSiemens();
+            int cap = o.policy().maxPulsesPerUpdate();
+            if (cap != dev.engram.neuro.pcm.UpdatePolicy.UNLIMITED_PULSES) {
+                o.policy(o.policy().withMaxPulsesPerUpdate((int) Math.max(1, Math.round(cap * factor))));
+            }
+            o.model(scaled);
+        }
+        return o.policy(o.policy().withFaultHandling(tuning.faultHandling()));
     }
 
     private static PcmArrayOptions options(String device, double weightRange, long seed) {
@@ -152,7 +208,7 @@ public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int
         m.put("device", device);
         m.put("protocol", protocol.label());
         m.put("widths", join(widths));
-        m.put("activation", "relu");
+        m.put("activation", activation.name().toLowerCase(Locale.ROOT));
         m.put("epochs", Integer.toString(epochs));
         m.put("batch", Integer.toString(minibatch));
         m.put("learning_rate", Float.toString(learningRate));
@@ -161,6 +217,9 @@ public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int
         m.put("fault", faults.kind().label());
         m.put("fraction", Double.toString(faults.fraction()));
         m.put("fault_epoch", Integer.toString(faults.afterEpoch()));
+        m.put("fault_handling", tuning.faultHandling().label());
+        m.put("states", Integer.toString(synapse.usesDevice() ? arrayOptions().model().distinguishableStates() : 0));
+        m.put("drift_seconds", Double.toString(tuning.driftSeconds()));
         if (synapse == SynapseKind.SPIKING) {
             m.put("spiking_steps", join(spikingSteps));
         }
@@ -178,9 +237,10 @@ public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%s synapses%s, %s protocol, network %s, %d epochs, batch %d, lr %s, "
-                        + "seed %d%s, %s", synapse, synapse.usesDevice() ? " (" + device + ", weight range "
+                        + "seed %d%s, %s%s", synapse, synapse.usesDevice() ? " (" + device + ", weight range "
                         + weightRange + ")" : "", protocol, Arrays.toString(widths), epochs, minibatch, learningRate,
-                seed, threads == 2 ? ", 2 threads" : "", faults);
+                seed, threads == 2 ? ", 2 threads" : "", faults, (tuning.isNone() ? "" : ", " + tuning)
+                        + (activation == Activation.RELU ? "" : ", " + activation.name().toLowerCase(Locale.ROOT)));
     }
 
     @Override
@@ -189,12 +249,13 @@ public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int
                 && Arrays.equals(widths, s.widths) && epochs == s.epochs && minibatch == s.minibatch
                 && Float.compare(learningRate, s.learningRate) == 0 && seed == s.seed
                 && Double.compare(weightRange, s.weightRange) == 0 && faults.equals(s.faults)
-                && threads == s.threads && telemetry == s.telemetry && Arrays.equals(spikingSteps, s.spikingSteps);
+                && threads == s.threads && telemetry == s.telemetry && Arrays.equals(spikingSteps, s.spikingSteps)
+                && tuning.equals(s.tuning) && activation == s.activation;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(synapse, device, protocol, Arrays.hashCode(widths), epochs, minibatch,
-                learningRate, seed, weightRange, faults, threads, telemetry, Arrays.hashCode(spikingSteps));
+                learningRate, seed, weightRange, faults, threads, telemetry, Arrays.hashCode(spikingSteps), tuning, activation);
     }
 }

@@ -34,27 +34,27 @@ public final class Sweep {
     private Sweep() {
     }
 
-    /** Orders points as results.csv lists them: curve, fraction, seed. */
+    /** Orders points as results.csv lists them: curve, varied value, seed. */
     public static final Comparator<SweepPoint> ORDER = Comparator.comparing(SweepPoint::curve)
-            .thenComparingDouble(SweepPoint::fraction).thenComparingLong(SweepPoint::seed);
+            .thenComparingDouble(SweepPoint::x).thenComparingLong(SweepPoint::seed);
 
-    /** The points of {@code spec} not in {@code done} (matched by fraction and seed). */
+    /** The points of {@code spec} not in {@code done} (matched by the varied value and the seed). */
     public static List<RunSpec> remaining(SweepSpec spec, List<SweepPoint> done) {
         Set<String> finished = new HashSet<>();
         for (SweepPoint p : done) {
-            finished.add(key(p.fraction(), p.seed()));
+            finished.add(key(p.x(), p.seed()));
         }
         List<RunSpec> out = new ArrayList<>();
         for (RunSpec r : spec.points()) {
-            if (!finished.contains(key(r.faults().fraction(), r.seed()))) {
+            if (!finished.contains(key(spec.variable().valueOf(r), r.seed()))) {
                 out.add(r);
             }
         }
         return out;
     }
 
-    private static String key(double fraction, long seed) {
-        return fraction + "/" + seed;
+    private static String key(double value, long seed) {
+        return value + "/" + seed;
     }
 
     /**

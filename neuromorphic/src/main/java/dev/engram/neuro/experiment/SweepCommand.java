@@ -12,12 +12,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code sweep}: test accuracy against the fraction of faulty conductors, over several seeds. */
+/**
+ * {@code sweep}: test accuracy against the fraction of faulty conductors (or, with {@code --vary}, against
+ * the batch size, the device's number of states or the time since programming), over several seeds.
+ */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains one network per fault fraction and seed, 2 at a time, and writes results.csv "
+        description = {"Trains one network per value and seed, 2 at a time, and writes results.csv "
                 + "(fault, fraction, seed, synapse, device, test_accuracy, ...), runs.csv (per epoch), "
                 + "results.png|svg (mean ± std) and report.md into --out. Deterministic for its seeds. "
-                + "Resumes: points already in OUT/results.csv (of the same sweep) are not run again.",
+                + "Resumes: points already in OUT/results.csv (of the same sweep) are not run again. "
+                + "By default it varies the fraction of faulty conductors; --vary batch|states|drift-seconds "
+                + "--values ... varies another setting instead (faults then fixed by --fault and --fraction).",
                 "Defaults (no options; 2 min 44 s measured on 2 busy cores): pcm synapses, ibm2014, ibm-5k, dead conductors "
                         + "at 0,0.1,0.2,0.3,0.4,0.6 before training, 2 seeds, 10 epochs, batch 10."})
 final class SweepCommand implements Callable<Integer> {
@@ -32,9 +37,18 @@ final class SweepCommand implements Callable<Integer> {
             description = "dead, stuck-on or stuck-off; default dead")
     FaultKind fault = FaultKind.DEAD;
 
-    @Option(names = "--fractions", paramLabel = "F", split = ",",
-            description = "fault fractions of every layer's conductors; default 0,0.1,0.2,0.3,0.4,0.6")
-    double[] fractions = SweepSpec.DEFAULT_FRACTIONS.clone();
+    @Option(names = "--vary", paramLabel = "V", converter = VariableConverter.class,
+            description = "what varies: fraction (of faulty conductors; default), batch, states or drift-seconds")
+    SweepVariable vary = SweepVariable.FRACTION;
+
+    @Option(names = {"--fractions", "--values"}, paramLabel = "X", split = ",",
+            description = "the values of the varied setting; fraction default 0,0.1,0.2,0.3,0.4,0.6; batch e.g. "
+                    + "1,2,5,10,20,50; states e.g. 10,20,40,100,200; drift-seconds e.g. 0,60,3600,86400,2592000,31536000")
+    double[] values;
+
+    @Option(names = "--fraction", paramLabel = "F",
+            description = "when another setting varies: the fraction of every layer's conductors broken; default 0")
+    double fraction;
 
     @Option(names = "--seeds", paramLabel = "N", description = "seeds per fraction; default 2")
     int seeds = SweepSpec.DEFAULT_SEEDS;
@@ -57,13 +71,22 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunSpec base = network.spec(SweepSpec.DEFAULT_EPOCHS, firstSeed, FaultPlan.none(fault), 1, false);
-        SweepSpec spec = new SweepSpec(base, fault, fractions, seeds, firstSeed, faultEpoch, workers);
+        if (vary == SweepVariable.FRACTION && fraction != 0) {
+            throw new IllegalArgumentException("--fraction is for sweeps of another setting; a fault sweep takes "
+                    + "--fractions");
+        }
+        if (values == null && vary != SweepVariable.FRACTION) {
+            throw new IllegalArgumentException("--vary " + vary + " needs --values");
+        }
+        RunSpec base = network.spec(SweepSpec.DEFAULT_EPOCHS, firstSeed, new FaultPlan(fault, fraction, faultEpoch), 1,
+                false);
+        SweepSpec spec = new SweepSpec(base, vary, values == null ? SweepSpec.DEFAULT_FRACTIONS : values, seeds,
+                firstSeed, workers);
         SweepFiles.Previous previous = SweepFiles.previous(out, spec, fresh);
         TrainTest data = root.data.load(network.data, base.widths()[0]);
         SweepFiles.writeSpec(out, spec, root.commandLine, previous.wallSeconds());
         List<RunSpec> todo = Sweep.remaining(spec, previous.points());
-        int total = spec.fractions().length * spec.seeds();
+        int total = spec.values().length * spec.seeds();
         root.out.println("sweep: " + spec);
         root.out.printf(Locale.ROOT, "  %d points, %d to run%s; results in %s%n", total, todo.size(),
                 todo.size() < total ? " (" + (total - todo.size()) + " resumed from " + SweepFiles.RESULTS + ")" : "",
@@ -80,15 +103,14 @@ final class SweepCommand implements Callable<Integer> {
 
                 @Override
                 public void pointDone(RunResult r) {
-                    SweepPoint p = SweepPoint.of(r);
+                    SweepPoint p = SweepPoint.of(r, vary);
                     synchronized (points) {
                         points.add(p);
-                        r.epochs().forEach(m -> epochRows.add(SweepFiles.epochRow(r.spec(), m)));
+                        r.epochs().forEach(m -> epochRows.add(SweepFiles.epochRow(vary, r.spec(), m)));
                         SweepFiles.writeResults(out, points, epochRows);  // an interruption loses only running points
                     }
-                    bar.runDone(String.format(Locale.ROOT, "%s %s %% seed %d: test %s (%.0f s)", p.fault(),
-                            SweepFiles.trim(100 * p.fraction()), p.seed(), RunFiles.percent(p.testAccuracy()),
-                            p.seconds()));
+                    bar.runDone(String.format(Locale.ROOT, "%s seed %d: test %s (%.0f s)", label(p.x()), p.seed(),
+                            RunFiles.percent(p.testAccuracy()), p.seconds()));
                 }
             });
         }
@@ -98,11 +120,24 @@ final class SweepCommand implements Callable<Integer> {
         SweepFiles.writeSpec(out, spec, root.commandLine, wall);
         List<Path> files = SweepFiles.writeReport(out, spec, points, root.commandLine, wall);
         for (Summary s : Summary.of(points)) {
-            root.out.printf(Locale.ROOT, "  %-9s %5s %%  test %6.2f ± %.2f %%  (%d seeds)%n", s.fault(),
-                    SweepFiles.trim(100 * s.fraction()), 100 * s.mean(), 100 * s.std(), s.runs());
+            root.out.printf(Locale.ROOT, "  %-22s test %6.2f ± %.2f %%  (%d seeds)%n", label(s.x()), 100 * s.mean(),
+                    100 * s.std(), s.runs());
         }
         root.out.printf(Locale.ROOT, "swept in %s; wrote %s, %s, %s%n", ProgressBar.clock(seconds), SweepFiles.RESULTS,
                 SweepFiles.RUNS, files.stream().map(f -> f.getFileName().toString()).toList());
         return NeuroCli.OK;
+    }
+
+    /** "dead 30 %", "batch 10", "states 40", "drift-seconds 3600". */
+    private String label(double x) {
+        return vary == SweepVariable.FRACTION ? fault + " " + SweepFiles.trim(100 * x) + " %"
+                : vary + " " + SweepFiles.trim(x);
+    }
+
+    static final class VariableConverter implements picocli.CommandLine.ITypeConverter<SweepVariable> {
+        @Override
+        public SweepVariable convert(String value) {
+            return SweepVariable.parse(value);
+        }
     }
 }

@@ -22,10 +22,11 @@ import org.knowm.xchart.XYChart;
  *   results.csv        one row per point: fault, fraction, seed, synapse, device, protocol, epochs,
  *                      fault_epoch, test_accuracy, ann_test_accuracy, train_accuracy, faulty_conductors,
  *                      conductors, faulty_fraction, seconds
- *   runs.csv           one row per point per epoch: fault, fraction, seed, epoch, train_accuracy,
- *                      test_accuracy, seconds
- *   results.png|svg    mean test accuracy against the faulty fraction, error bars ± one standard
- *                      deviation over the seeds, with IBM's reported figures as references
+ *                      (then varied, fault_handling, batch, states, drift_seconds)
+ *   runs.csv           one row per point per epoch: fault, fraction, value (of the varied setting), seed,
+ *                      epoch, train_accuracy, test_accuracy, seconds
+ *   results.png|svg    mean test accuracy against the varied value, error bars ± one standard deviation
+ *                      over the seeds; fault sweeps with IBM's reported figures as references
  *   report.md          mean ± std per point, the change from the fault-free point, the targets
  * </pre>
  * results.csv and runs.csv are rewritten after every finished point, so an interrupted sweep resumes
@@ -37,8 +38,8 @@ public final class SweepFiles {
     public static final String RESULTS = "results.csv";
     public static final String RUNS = "runs.csv";
     public static final String REPORT = "report.md";
-    public static final List<String> RUNS_COLUMNS = List.of("fault", "fraction", "seed", "epoch", "train_accuracy",
-            "test_accuracy", "seconds");
+    public static final List<String> RUNS_COLUMNS = List.of("fault", "fraction", "value", "seed", "epoch",
+            "train_accuracy", "test_accuracy", "seconds");
 
     private SweepFiles() {
     }
@@ -111,48 +112,64 @@ public final class SweepFiles {
         Csv.write(dir.resolve(RESULTS), SweepPoint.COLUMNS, sorted.stream().map(SweepPoint::cells).toList());
         List<List<String>> rows = new ArrayList<>(epochRows);
         rows.sort((a, b) -> {
-            int c = Double.compare(Double.parseDouble(a.get(1)), Double.parseDouble(b.get(1)));
-            c = c != 0 ? c : Long.compare(Long.parseLong(a.get(2)), Long.parseLong(b.get(2)));
-            return c != 0 ? c : Integer.compare(Integer.parseInt(a.get(3)), Integer.parseInt(b.get(3)));
+            int c = Double.compare(Double.parseDouble(a.get(2)), Double.parseDouble(b.get(2)));
+            c = c != 0 ? c : Long.compare(Long.parseLong(a.get(3)), Long.parseLong(b.get(3)));
+            return c != 0 ? c : Integer.compare(Integer.parseInt(a.get(4)), Integer.parseInt(b.get(4)));
         });
         Csv.write(dir.resolve(RUNS), RUNS_COLUMNS, rows);
     }
 
     /** One runs.csv row. */
-    static List<String> epochRow(RunSpec point, EpochMetrics m) {
+    static List<String> epochRow(SweepVariable variable, RunSpec point, EpochMetrics m) {
         return List.of(point.faults().kind().label(), Double.toString(point.faults().fraction()),
-                Long.toString(point.seed()), Integer.toString(m.epoch()), Csv.fraction(m.trainAccuracy()),
-                Csv.fraction(m.testAccuracy()), Csv.seconds(m.seconds()));
+                Double.toString(variable.valueOf(point)), Long.toString(point.seed()), Integer.toString(m.epoch()),
+                Csv.fraction(m.trainAccuracy()), Csv.fraction(m.testAccuracy()), Csv.seconds(m.seconds()));
     }
 
     /** Writes results.png/svg and report.md; returns the files. */
     public static List<Path> writeReport(Path dir, SweepSpec spec, List<SweepPoint> points, String command,
                                          double wallSeconds) {
         List<Summary> summaries = Summary.of(points);
-        List<Path> files = new ArrayList<>(Charts.save(faultChart("Test accuracy against faulty conductors", summaries),
-                dir, "results"));
+        SweepVariable v = spec.variable();
+        boolean faultSweep = v == SweepVariable.FRACTION;
+        XYChart chart = faultSweep ? faultChart("Test accuracy against faulty conductors", summaries)
+                : chart("Test accuracy against " + v.axisTitle().replaceAll(" \\(.*", ""), v, summaries);
+        List<Path> files = new ArrayList<>(Charts.save(chart, dir, "results"));
         StringBuilder md = new StringBuilder();
         RunSpec base = spec.base();
-        md.append("# Fault sweep: ").append(spec.fault()).append(" conductors, ").append(RunFiles.label(base))
-                .append(", ").append(base.protocol()).append(" protocol\n\n");
+        FaultPlan faults = base.faults();
+        md.append(faultSweep ? "# Fault sweep: " + spec.fault() + " conductors, " : "# Sweep of " + v.label() + ", ")
+                .append(RunFiles.label(base)).append(", ").append(base.protocol()).append(" protocol\n\n");
         md.append("Command: `").append(command).append("`\n\n");
-        md.append(String.format(Locale.ROOT, "%d points (%d fractions × %d seeds, seeds %d..%d), %d epochs each, "
-                        + "batch %d, learning rate %s, weight range %s, network %s, faults %s. "
-                        + "Wall time %s on %d worker(s).%n%n", points.size(), spec.fractions().length, spec.seeds(),
-                spec.firstSeed(), spec.firstSeed() + spec.seeds() - 1, base.epochs(), base.minibatch(),
-                base.learningRate(), base.weightRange(), RunSpec.join(base.widths()).replace(';', '-'),
-                spec.faultEpoch() == 0 ? "injected before training (before the initial weights are programmed)"
-                        : "injected after epoch " + spec.faultEpoch(),
+        String faultText = faultSweep || faults.any()
+                ? (faultSweep ? "" : trim(100 * faults.fraction()) + " % " + faults.kind() + " conductors ")
+                        + (faults.afterEpoch() == 0 ? "injected before training (before the initial weights are programmed)"
+                        : "injected after epoch " + faults.afterEpoch())
+                : "none";
+        md.append(String.format(Locale.ROOT, "%d points (%d values of %s × %d seeds, seeds %d..%d), %d epochs each, "
+                        + "batch %s, learning rate %s, weight range %s, network %s, faults %s, fault handling %s%s. "
+                        + "Wall time %s on %d worker(s).%n%n", points.size(), spec.values().length, v.label(),
+                spec.seeds(), spec.firstSeed(), spec.firstSeed() + spec.seeds() - 1, base.epochs(),
+                v == SweepVariable.BATCH ? "varied" : Integer.toString(base.minibatch()), base.learningRate(),
+                base.weightRange(), RunSpec.join(base.widths()).replace(';', '-'), faultText,
+                base.tuning().faultHandling(), base.tuning().driftSeconds() > 0 && v != SweepVariable.DRIFT_SECONDS
+                        ? String.format(Locale.ROOT, ", read %.4g s after programming", base.tuning().driftSeconds()) : "",
                 ProgressBar.clock(wallSeconds), spec.workers()));
         md.append("Accuracy is the MNIST test accuracy (10,000 images) after the last epoch");
+        if (v == SweepVariable.DRIFT_SECONDS) {
+            md.append(", read the given time after programming (drift and 1/f noise; the training itself reads "
+                    + "at once)");
+        }
         if (base.synapse() == SynapseKind.SPIKING) {
             md.append(" of the converted spiking network at ").append(base.spikingSteps()[base.spikingSteps().length - 1])
                     .append(" time steps");
         }
         md.append("; ± is the sample standard deviation over the seeds (n − 1; 0 for one seed).\n\n");
         md.append(summaryTable(summaries));
-        md.append('\n').append(verdicts(summaries)).append('\n');
-        md.append("![test accuracy against the faulty fraction](results.png)\n");
+        if (faultSweep) {
+            md.append('\n').append(verdicts(summaries)).append('\n');
+        }
+        md.append("![test accuracy against ").append(v.label()).append("](results.png)\n");
         Path report = dir.resolve(REPORT);
         try {
             Files.writeString(report, md, StandardCharsets.UTF_8);
@@ -170,16 +187,21 @@ public final class SweepFiles {
         summaries.forEach(s -> curves.add(s.curve()));
         for (String curve : curves) {
             List<Summary> rows = summaries.stream().filter(s -> s.curve().equals(curve)).toList();
+            SweepVariable v = rows.getFirst().variable();
+            boolean faultSweep = v == SweepVariable.FRACTION;
             md.append("**").append(curve).append("**\n\n");
-            md.append("| faulty conductors | runs | test accuracy (mean ± std) | min | max | change from 0 % |\n");
+            md.append(faultSweep ? "| faulty conductors | runs | test accuracy (mean ± std) | min | max | change from 0 % |\n"
+                    : "| " + v.label() + " | runs | test accuracy (mean ± std) | min | max | change from the first |\n");
             md.append("|---:|---:|---:|---:|---:|---:|\n");
-            double zero = rows.stream().filter(s -> s.fraction() == 0).mapToDouble(Summary::mean).findFirst()
-                    .orElse(Double.NaN);
+            double reference = faultSweep
+                    ? rows.stream().filter(s -> s.x() == 0).mapToDouble(Summary::mean).findFirst().orElse(Double.NaN)
+                    : rows.getFirst().mean();
             for (Summary s : rows) {
-                md.append(String.format(Locale.ROOT, "| %s %% | %d | %.2f ± %.2f %% | %.2f %% | %.2f %% | %s |%n",
-                        trim(100 * s.fraction()), s.runs(), 100 * s.mean(), 100 * s.std(), 100 * s.min(),
-                        100 * s.max(), s.fraction() == 0 || Double.isNaN(zero) ? "—"
-                                : String.format(Locale.ROOT, "%+.2f points", 100 * (s.mean() - zero))));
+                boolean isReference = faultSweep ? s.x() == 0 : s == rows.getFirst();
+                md.append(String.format(Locale.ROOT, "| %s%s | %d | %.2f ± %.2f %% | %.2f %% | %.2f %% | %s |%n",
+                        trim(v.display(s.x())), faultSweep ? " %" : "", s.runs(), 100 * s.mean(), 100 * s.std(),
+                        100 * s.min(), 100 * s.max(), isReference || Double.isNaN(reference) ? "—"
+                                : String.format(Locale.ROOT, "%+.2f points", 100 * (s.mean() - reference))));
             }
             md.append('\n');
         }
@@ -195,6 +217,9 @@ public final class SweepFiles {
             List<Summary> rows = summaries.stream().filter(s -> s.curve().equals(curve)).toList();
             String fault = rows.getFirst().fault();
             double tolerated = References.toleratedFraction(fault);
+            if (rows.getFirst().variable() != SweepVariable.FRACTION) {
+                continue;
+            }
             if (Double.isNaN(tolerated)) {
                 continue;
             }
@@ -221,7 +246,8 @@ public final class SweepFiles {
      * tolerated fraction for its fault kind as a point with the same number, IBM's 82.9 %, and IBM's
      * tolerated fractions as vertical references. Legend labels stay short: XChart cuts long ones.
      */
-    static XYChart faultChart(String title, List<Summary> summaries) {
+    static XYChart faultChart(String title, List<Summary> all) {
+        List<Summary> summaries = all.stream().filter(s -> s.variable() == SweepVariable.FRACTION).toList();
         Set<String> curves = new LinkedHashSet<>();
         summaries.forEach(s -> curves.add(s.curve()));
         Set<String> faults = new LinkedHashSet<>();
@@ -275,6 +301,47 @@ public final class SweepFiles {
                     + " (coverage summary)", 100 * tolerated, yLow, 100, Charts.REFERENCE);
         }
         Charts.yRange(chart, yLow, 100);
+        return chart;
+    }
+
+    /**
+     * Test accuracy (%) against the varied value of a sweep that is not a fault sweep: one numbered curve
+     * per {@link Summary#curve} with error bars, IBM's 82.9 % as a reference. Logarithmic x for drift
+     * times (0 is drawn at 1 s) and for batch sizes and states spanning more than a decade.
+     */
+    static XYChart chart(String title, SweepVariable variable, List<Summary> summaries) {
+        List<Summary> rows = summaries.stream().filter(s -> s.variable() == variable).toList();
+        Set<String> curves = new LinkedHashSet<>();
+        rows.forEach(s -> curves.add(s.curve()));
+        XYChart chart = Charts.lineChart(title, variable == SweepVariable.DRIFT_SECONDS
+                ? variable.axisTitle() + "; 0 drawn at 1 s" : variable.axisTitle(),
+                "test accuracy (%), mean ± std over seeds", curves.size() + 1);
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = 0;
+        double yMin = 100 * References.IBM2014_HARDWARE_TEST_ACCURACY;
+        int number = 0;
+        for (String curve : curves) {
+            number++;
+            List<Summary> c = rows.stream().filter(s -> s.curve().equals(curve)).toList();
+            double[] x = c.stream().mapToDouble(s -> variable == SweepVariable.DRIFT_SECONDS ? Math.max(1, s.x())
+                    : variable.display(s.x())).toArray();
+            double[] y = c.stream().mapToDouble(s -> 100 * s.mean()).toArray();
+            double[] e = c.stream().mapToDouble(s -> 100 * s.std()).toArray();
+            Charts.curve(chart, "[" + number + "] " + shortLabel(curve), x, y, e);
+            for (int i = 0; i < x.length; i++) {
+                xMin = Math.min(xMin, x[i]);
+                xMax = Math.max(xMax, x[i]);
+                yMin = Math.min(yMin, y[i] - e[i]);
+            }
+        }
+        if (xMin > 0 && (variable == SweepVariable.DRIFT_SECONDS || xMax / xMin > 10)) {
+            chart.getStyler().setXAxisLogarithmic(true);
+        }
+        if (Double.isFinite(xMin)) {
+            Charts.level(chart, "IBM 2014 hardware: 82.9 %, no faults (reported)", xMin, xMax,
+                    100 * References.IBM2014_HARDWARE_TEST_ACCURACY, Charts.REFERENCE);
+        }
+        Charts.yRange(chart, Math.max(0, Math.floor((yMin - 5) / 10) * 10), 100);
         return chart;
     }
 

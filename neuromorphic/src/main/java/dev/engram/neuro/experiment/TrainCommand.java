@@ -49,6 +49,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "where the files go (created); default neuro-runs/train")
     Path out = Path.of("neuro-runs", "train");
 
+    @Option(names = "--resume",
+            description = "continue the run in --out from its synapses.pcm (committed after every epoch), with the same "
+                    + "options (--epochs may be larger): the result is the one an uninterrupted run gives")
+    boolean resume;
+
     @Override
     public Integer call() throws IOException {
         RunSpec spec = network.spec(RunSpec.DEFAULT_EPOCHS, seed, new FaultPlan(fault, fraction, faultEpoch), threads,
@@ -56,15 +61,28 @@ final class TrainCommand implements Callable<Integer> {
         TrainTest data = root.data.load(network.data, spec.widths()[0]);
         Files.createDirectories(out);
         Path pool = out.resolve("synapses.pcm");
-        Files.deleteIfExists(pool);
-        root.out.println("train: " + spec);
+        Trainer.Done done = resume ? RunFiles.readDone(out, spec) : null;
+        if (!resume) {
+            Files.deleteIfExists(pool);
+        }
+        root.out.println((resume ? "train (resuming after epoch " + done.epochs().size() + "): " : "train: ") + spec);
         if (spec.synapse().usesDevice()) {
             root.out.println("  device " + spec.arrayOptions().model());
             root.out.println("  " + spec.arrayOptions().policy() + ", array seed=" + spec.seed() + "; synapses in " + pool);
         }
         root.out.printf("  data %s: %d training images, %d test images%n", network.data,
                 spec.protocol().apply(data).train().size(), data.test().size());
-        RunResult result = Trainer.run(spec, data, pool, true, m -> root.out.println("  " + m));
+        List<EpochMetrics> progress = new java.util.ArrayList<>(resume ? done.epochs() : List.of());
+        java.util.function.Consumer<EpochMetrics> onEpoch = m -> {
+            root.out.println("  " + m);
+            progress.add(m);
+            RunFiles.writeProgress(spec, progress, out, root.commandLine);   // what --resume reads
+        };
+        RunResult result = resume ? Trainer.resume(spec, data, pool, done, onEpoch)
+                : Trainer.run(spec, data, pool, true, onEpoch);
+        for (RunResult.LayerStats layer : result.arrays()) {
+            layer.selfTest().ifPresent(t -> root.out.println("  " + layer.layer() + " " + t));
+        }
         if (result.conductors() > 0) {
             root.out.printf("  %,d of %,d conductors faulty (%.2f %%)%n", result.faultyConductors(), result.conductors(),
                     100 * result.faultyFraction());

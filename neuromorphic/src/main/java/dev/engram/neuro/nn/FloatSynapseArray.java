@@ -86,6 +86,9 @@ public final class FloatSynapseArray implements SynapseArray {
         for (int i = 0; i < inputs; i++) {
             float[] column = columns[i];
             float[] d = delta[i];
+            if (d == null) {
+                continue;                       // an unchanged column
+            }
             // Same index into two distinct arrays: C2 vectorises this loop.
             for (int o = 0; o < outputs; o++) {
                 column[o] += d[o];

@@ -34,7 +34,9 @@ final class Layer {
     float[][] wt;          // (I, O) this minibatch's read, by column; owned by the array, never written here
     final float[][] w;     // (O, I) its transpose, for the input gradient; null in the first layer
 
-    GradientStatistics statistics; // (I, O) moments; null unless telemetry is on
+    GradientStatistics statistics; // (I, O) moments over the epoch; null unless telemetry is on
+    GradientStatistics windowStatistics; // (I, O) moments over a window of minibatches; null unless windows are on
+    final float[][] delta;         // (I) the minibatch's change by column: shard 0's gradient columns, null if zero
 
     Layer(String name, SynapseArray array, boolean needsInputGradient) {
         this.name = name;
@@ -43,6 +45,7 @@ final class Layer {
         this.out = array.outputs();
         this.needsInputGradient = needsInputGradient;
         this.w = needsInputGradient ? new float[out][in] : null;
+        this.delta = new float[in][];
     }
 
     /** The nonzero entries of one vector: {@code value[j]} at {@code index[j]}, j &lt; count, index ascending. */
@@ -181,17 +184,19 @@ final class Layer {
      * a separate delta matrix would push the first layer's working set (weights, two shard gradients)
      * out of a 2 MiB L2. The two shards are always added in this order, whatever ran them, which keeps one
      * and two threads identical. Feeds the minibatch's mean gradient {@code (grad0 + grad1) · invBatch} to
-     * the statistics when they are on.
+     * the statistics when they are on. {@code delta[i]} is set to grad0's column i, or to null where
+     * neither shard touched the column: no change there (see {@link SynapseArray#updateWeightColumns}).
      */
     void combine(int part, float[][] grad0, boolean[] touched0, float[][] grad1, boolean[] touched1,
-                 float scale, double invBatch) {
+                 float scale, double invBatch, float[][] delta) {
         for (int i = part * in / 2, end = (part + 1) * in / 2; i < end; i++) {
             float[] d = grad0[i];
             float[] b = grad1[i];
             if (!touched0[i] && !touched1[i]) {
-                Arrays.fill(d, 0f); // a zero column adds nothing to the statistics either
+                delta[i] = null;    // a zero column changes nothing, and adds nothing to the statistics either
                 continue;
             }
+            delta[i] = d;
             if (statistics != null) {
                 if (touched0[i] && touched1[i]) {
                     for (int k = 0; k < out; k++) {
@@ -201,6 +206,9 @@ final class Layer {
                     System.arraycopy(b, 0, d, 0, out);
                 }
                 statistics.add(i, d, invBatch);
+                if (windowStatistics != null) {
+                    windowStatistics.add(i, d, invBatch);
+                }
                 for (int k = 0; k < out; k++) {
                     d[k] *= scale;
                 }
@@ -222,42 +230,99 @@ final class Layer {
 
     /**
      * {@code y[0..n) ← Σ_j scale[j] · vectors[index[j]]} for j in [from, from + count), summed left to right
-     * in j order (so the result equals adding the terms one at a time into zero), four terms per pass over
-     * y: a quarter of the loads and stores of y, and of the loop overheads, of the one-term-per-pass form.
+     * in j order: the result equals adding the terms one at a time into zero, bit for bit, whatever the
+     * grouping below. Up to eight terms per pass over y (an eighth of the loads and stores of y, and of
+     * the loop overheads, of the one-term-per-pass form), and the last one to three terms in one pass:
+     * the gradient's sums have one to five terms (a shard's samples whose input is not zero), so a
+     * pass per term would dominate them. Java never fuses {@code a * b + c}, so every grouping performs
+     * the same roundings.
      */
     static void sumOfScaled(float[] y, float[][] vectors, float[] scale, int[] index, int from, int count, int n) {
         int j = from;
         int end = from + count;
-        if (count >= 4) {
+        if (count >= 8) {
+            float a0 = scale[j], a1 = scale[j + 1], a2 = scale[j + 2], a3 = scale[j + 3];
+            float a4 = scale[j + 4], a5 = scale[j + 5], a6 = scale[j + 6], a7 = scale[j + 7];
+            float[] v0 = vectors[index[j]], v1 = vectors[index[j + 1]], v2 = vectors[index[j + 2]], v3 = vectors[index[j + 3]];
+            float[] v4 = vectors[index[j + 4]], v5 = vectors[index[j + 5]], v6 = vectors[index[j + 6]], v7 = vectors[index[j + 7]];
+            for (int k = 0; k < n; k++) {
+                y[k] = a0 * v0[k] + a1 * v1[k] + a2 * v2[k] + a3 * v3[k] + a4 * v4[k] + a5 * v5[k] + a6 * v6[k]
+                        + a7 * v7[k];
+            }
+            j += 8;
+        } else if (count >= 4) {
             float a0 = scale[j], a1 = scale[j + 1], a2 = scale[j + 2], a3 = scale[j + 3];
             float[] v0 = vectors[index[j]], v1 = vectors[index[j + 1]], v2 = vectors[index[j + 2]], v3 = vectors[index[j + 3]];
             for (int k = 0; k < n; k++) {
                 y[k] = a0 * v0[k] + a1 * v1[k] + a2 * v2[k] + a3 * v3[k];
             }
             j += 4;
-        } else if (count >= 1) {
+        } else if (count == 3) {
+            float a0 = scale[j], a1 = scale[j + 1], a2 = scale[j + 2];
+            float[] v0 = vectors[index[j]], v1 = vectors[index[j + 1]], v2 = vectors[index[j + 2]];
+            for (int k = 0; k < n; k++) {
+                y[k] = a0 * v0[k] + a1 * v1[k] + a2 * v2[k];
+            }
+            return;
+        } else if (count == 2) {
+            float a0 = scale[j], a1 = scale[j + 1];
+            float[] v0 = vectors[index[j]], v1 = vectors[index[j + 1]];
+            for (int k = 0; k < n; k++) {
+                y[k] = a0 * v0[k] + a1 * v1[k];
+            }
+            return;
+        } else if (count == 1) {
             float a0 = scale[j];
             float[] v0 = vectors[index[j]];
             for (int k = 0; k < n; k++) {
                 y[k] = a0 * v0[k];
             }
-            j += 1;
+            return;
         } else {
             Arrays.fill(y, 0, n, 0f);
             return;
         }
-        for (; j + 4 <= end; j += 4) {
+        for (; j + 8 <= end; j += 8) {
+            float a0 = scale[j], a1 = scale[j + 1], a2 = scale[j + 2], a3 = scale[j + 3];
+            float a4 = scale[j + 4], a5 = scale[j + 5], a6 = scale[j + 6], a7 = scale[j + 7];
+            float[] v0 = vectors[index[j]], v1 = vectors[index[j + 1]], v2 = vectors[index[j + 2]], v3 = vectors[index[j + 3]];
+            float[] v4 = vectors[index[j + 4]], v5 = vectors[index[j + 5]], v6 = vectors[index[j + 6]], v7 = vectors[index[j + 7]];
+            for (int k = 0; k < n; k++) {
+                y[k] = y[k] + a0 * v0[k] + a1 * v1[k] + a2 * v2[k] + a3 * v3[k] + a4 * v4[k] + a5 * v5[k]
+                        + a6 * v6[k] + a7 * v7[k];
+            }
+        }
+        if (j + 4 <= end) {
             float a0 = scale[j], a1 = scale[j + 1], a2 = scale[j + 2], a3 = scale[j + 3];
             float[] v0 = vectors[index[j]], v1 = vectors[index[j + 1]], v2 = vectors[index[j + 2]], v3 = vectors[index[j + 3]];
             for (int k = 0; k < n; k++) {
                 y[k] = y[k] + a0 * v0[k] + a1 * v1[k] + a2 * v2[k] + a3 * v3[k];
             }
+            j += 4;
         }
-        for (; j < end; j++) {
-            float a0 = scale[j];
-            float[] v0 = vectors[index[j]];
-            for (int k = 0; k < n; k++) {
-                y[k] += a0 * v0[k];
+        switch (end - j) {
+            case 3 -> {
+                float a0 = scale[j], a1 = scale[j + 1], a2 = scale[j + 2];
+                float[] v0 = vectors[index[j]], v1 = vectors[index[j + 1]], v2 = vectors[index[j + 2]];
+                for (int k = 0; k < n; k++) {
+                    y[k] = y[k] + a0 * v0[k] + a1 * v1[k] + a2 * v2[k];
+                }
+            }
+            case 2 -> {
+                float a0 = scale[j], a1 = scale[j + 1];
+                float[] v0 = vectors[index[j]], v1 = vectors[index[j + 1]];
+                for (int k = 0; k < n; k++) {
+                    y[k] = y[k] + a0 * v0[k] + a1 * v1[k];
+                }
+            }
+            case 1 -> {
+                float a0 = scale[j];
+                float[] v0 = vectors[index[j]];
+                for (int k = 0; k < n; k++) {
+                    y[k] += a0 * v0[k];
+                }
+            }
+            default -> {
             }
         }
     }

@@ -40,6 +40,9 @@ public final class Mlp implements AutoCloseable {
     private final Layer[] layers;       // (L)
     private final Shard[] shards;       // (2) fixed halves of every minibatch
     private final TwoParts parts;
+    private int gradientWindow;
+    private long minibatchesTrained;
+    private final List<GradientWindow> windows = new ArrayList<>();
 
     /**
      * @param widths     N_0 .. N_L, at least an input and an output width
@@ -115,7 +118,33 @@ public final class Mlp implements AutoCloseable {
     public void collectGradientStatistics(boolean on) {
         for (Layer layer : layers) {
             layer.statistics = on ? new GradientStatistics(layer.in, layer.out) : null;
+            layer.windowStatistics = on && gradientWindow > 0 ? new GradientStatistics(layer.in, layer.out) : null;
         }
+    }
+
+    /**
+     * Also takes the gradient statistics over every {@code minibatches} consecutive minibatches
+     * ({@link GradientWindow}), 0 for none (the default); applies from the next
+     * {@link #collectGradientStatistics}(true). The windows run on across epochs.
+     */
+    public void gradientWindow(int minibatches) {
+        if (minibatches < 0) {
+            throw new IllegalArgumentException("gradient window: found " + minibatches + " minibatches, expected >= 0");
+        }
+        this.gradientWindow = minibatches;
+    }
+
+    /**
+     * The windows completed since the last call, in order (layers in order within a window), placed in
+     * {@code epoch} of {@code minibatchesPerEpoch} minibatches.
+     */
+    public List<GradientWindow> takeGradientWindows(int epoch, long minibatchesPerEpoch) {
+        List<GradientWindow> out = new ArrayList<>(windows.size());
+        for (GradientWindow w : windows) {
+            out.add(w.at(epoch, minibatchesPerEpoch));
+        }
+        windows.clear();
+        return out;
     }
 
     /**
@@ -131,15 +160,28 @@ public final class Mlp implements AutoCloseable {
         parts.run(p -> {
             for (int l = 0; l < layers.length; l++) {
                 layers[l].combine(p, shards[0].grad[l], shards[0].touched[l], shards[1].grad[l],
-                        shards[1].touched[l], scale, invBatch);
+                        shards[1].touched[l], scale, invBatch, layers[l].delta);
             }
         });
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
-            layer.array.updateWeightColumns(shards[0].grad[l]); // combine left the change there
+            layer.array.updateWeightColumns(layer.delta); // combine left the change in shard 0's columns
             layer.array.endOfBatch();
             if (layer.statistics != null) {
                 layer.statistics.endMinibatch();
+            }
+            if (layer.windowStatistics != null) {
+                layer.windowStatistics.endMinibatch();
+            }
+        }
+        minibatchesTrained++;
+        if (gradientWindow > 0 && minibatchesTrained % gradientWindow == 0) {
+            for (Layer layer : layers) {
+                if (layer.windowStatistics != null) {
+                    long n = layer.windowStatistics.minibatches();
+                    double[] norms = layer.windowStatistics.takeNorms();
+                    windows.add(new GradientWindow(minibatchesTrained, 0, 0, layer.name, norms[0], norms[1], n));
+                }
             }
         }
         return loss;

@@ -59,13 +59,18 @@ public interface SynapseArray extends AutoCloseable {
 
     /**
      * Requests {@code w += delta} with {@code delta} by column ({@code inputs()} arrays of {@code outputs()}
-     * floats, as {@link #readWeightColumns()}); the default transposes it and calls {@link #update}.
+     * floats, as {@link #readWeightColumns()}); a null column is a column of zeros (the network passes
+     * null for the inputs no sample of the minibatch used, e.g. blank pixels, so that an array can skip
+     * them). The default transposes it and calls {@link #update}.
      */
     default void updateWeightColumns(float[][] delta) {
         int outputs = outputs();
         int inputs = inputs();
         float[] rowMajor = new float[outputs * inputs];
         for (int i = 0; i < inputs; i++) {
+            if (delta[i] == null) {
+                continue;
+            }
             for (int o = 0; o < outputs; o++) {
                 rowMajor[o * inputs + i] = delta[i][o];
             }

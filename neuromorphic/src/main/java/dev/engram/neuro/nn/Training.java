@@ -18,8 +18,26 @@ public final class Training {
      * epoch. The seed is split in two streams: the first draws the initial weights, the second the shuffles.
      */
     public static List<EpochReport> run(Mlp mlp, TrainTest data, TrainingConfig config, Consumer<EpochReport> onEpoch) {
+        return run(mlp, data, config, 0, onEpoch);
+    }
+
+    /**
+     * Continues a training that stopped after epoch {@code epochsDone} (0: a fresh start, as
+     * {@link #run(Mlp, TrainTest, TrainingConfig, Consumer)}): the network's synapses must hold the state
+     * they had then (a reopened persistent pool does); the initial weights are not drawn again, and the
+     * first {@code epochsDone} shuffles are replayed so that epoch {@code epochsDone + 1} sees the order
+     * it would have seen. Reports epochs {@code epochsDone + 1 .. config.epochs()}.
+     */
+    public static List<EpochReport> run(Mlp mlp, TrainTest data, TrainingConfig config, int epochsDone,
+                                        Consumer<EpochReport> onEpoch) {
+        if (epochsDone < 0 || epochsDone > config.epochs()) {
+            throw new IllegalArgumentException("epochs done: found " + epochsDone + ", expected 0 to " + config.epochs());
+        }
         SplittableRandom root = new SplittableRandom(config.seed());
-        mlp.initialize(root.split());
+        SplittableRandom initial = root.split();                 // split even when resuming: the streams stay aligned
+        if (epochsDone == 0) {
+            mlp.initialize(initial);
+        }
         SplittableRandom shuffle = root.split();
         mlp.collectGradientStatistics(config.gradientStatistics());
         Dataset train = data.train();
@@ -29,7 +47,10 @@ public final class Training {
             order[i] = i;
         }
         List<EpochReport> reports = new ArrayList<>();
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = 1; epoch <= epochsDone; epoch++) {
+            shuffle(order, shuffle);                              // replayed: the order depends on every earlier one
+        }
+        for (int epoch = epochsDone + 1; epoch <= config.epochs(); epoch++) {
             shuffle(order, shuffle);
             double loss = 0;
             int correct = 0;

@@ -12,7 +12,8 @@ package dev.engram.neuro.pcm;
  * @param faultyConductors   conductors with a fault of any kind
  * @param wornOutConductors  conductors that reached their endurance
  * @param maxPulseCount      the highest pulse count of any conductor (SETs plus RESETs)
+ * @param diagnosedConductors conductors the controller's last self-test found unprogrammable
  */
 public record PcmArrayStats(long batches, long committedBatches, long setPulses, long resets, long refreshedPairs,
-                            int faultyConductors, int wornOutConductors, long maxPulseCount) {
+                            int faultyConductors, int wornOutConductors, long maxPulseCount, int diagnosedConductors) {
 }

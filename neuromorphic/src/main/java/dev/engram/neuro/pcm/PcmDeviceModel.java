@@ -444,6 +444,51 @@ public final class PcmDeviceModel {
         return new PcmDeviceModel(name, range, set, reset, programming, read, drift, cycles);
     }
 
+    /**
+     * This device with {@code states} distinguishable states ({@link #distinguishableStates}): the SET
+     * step α and the controller's nominal step scaled by one factor, every other parameter kept (the
+     * shape of the response, the relative and the absolute cycle-to-cycle noise, the range), named
+     * {@code <name>-<states>states}. The count is a whole number of pulses, so the factor is the one
+     * whose count is nearest; this model itself when it already has that many.
+     *
+     * @throws IllegalArgumentException if {@code states} is below 2
+     */
+    public PcmDeviceModel withStates(int states) {
+        if (states < 2) {
+            throw new IllegalArgumentException("PCM device model '" + name + "': " + states
+                    + " states asked, expected at least 2");
+        }
+        if (states == distinguishableStates()) {
+            return this;
+        }
+        double small = 1;                       // larger factors, fewer states: bracket [small, large]
+        double large = 1;
+        while (scaledStep(small).distinguishableStates() < states) {
+            small /= 2;
+        }
+        while (scaledStep(large).distinguishableStates() > states) {
+            large *= 2;
+        }
+        for (int iteration = 0; iteration < 60 && large / small > 1 + 1e-9; iteration++) {
+            double mid = Math.sqrt(small * large);
+            if (scaledStep(mid).distinguishableStates() > states) {
+                small = mid;
+            } else {
+                large = mid;
+            }
+        }
+        int atSmall = scaledStep(small).distinguishableStates();
+        int atLarge = scaledStep(large).distinguishableStates();
+        double factor = Math.abs(atSmall - states) < Math.abs(atLarge - states) ? small : large;
+        return scaledStep(factor).withName(name + "-" + states + "states");
+    }
+
+    private PcmDeviceModel scaledStep(double factor) {
+        return withSet(new SetResponse(set.stepMicroSiemens() * factor, set.stepDeviceToDeviceRelative(),
+                set.powerExponent(), set.expAmplitude(), set.expRate(), set.noiseRelative(), set.noiseMicroSiemens(),
+                set.noisePerMicroSiemens(), set.nominalStepMicroSiemens() * factor, set.fractionalPulses()));
+    }
+
     /** Whether devices wear out. */
     public boolean hasEnduranceLimit() {
         return enduranceCycles != UNLIMITED_ENDURANCE;
@@ -529,6 +574,36 @@ public final class PcmDeviceModel {
             g = g + (full - g) * fraction;
         }
         return g;
+    }
+
+    /**
+     * The conductance from which {@code pulses} noiseless SET pulses of the nominal device (α, Gmax) lead
+     * to {@code g}, never below Gmin: the controller's inverse of a SET, used to lower a conductor by as
+     * many pulses as a change asks ({@link FaultHandling#ONE_SIDED}), so that steps down mirror steps up.
+     * Each pulse is undone by solving {@code x + ΔG(x) = g} by fixed-point iteration, which contracts
+     * because a step changes by less than the conductance does (|dΔG/dG| ≤ 0.7 for every preset). A
+     * fraction of a pulse undoes that fraction of a whole pulse's step.
+     */
+    public float undoSetPulses(float g, float pulses) {
+        float alpha = (float) set.stepMicroSiemens();
+        float inverseRange = (float) (1 / range.widthMicroSiemens());
+        int whole = (int) pulses;
+        for (int k = 0; k < whole && g > gMin; k++) {
+            g = undoSetPulse(g, alpha, inverseRange);
+        }
+        float fraction = pulses - whole;
+        if (fraction > 0 && g > gMin) {
+            g = g - (g - undoSetPulse(g, alpha, inverseRange)) * fraction;
+        }
+        return Math.max(g, gMin);
+    }
+
+    private float undoSetPulse(float g, float alpha, float inverseRange) {
+        float x = g - tabulatedStep(g, alpha, inverseRange);
+        for (int iteration = 0; iteration < 4; iteration++) {
+            x = g - tabulatedStep(x, alpha, inverseRange);
+        }
+        return x;
     }
 
     /**

@@ -24,9 +24,12 @@ import java.util.Locale;
  *
  * <h2>Per minibatch</h2>
  * <ol>
- *   <li>{@link #readWeightColumns()} (or {@link #readWeights()}): {@code w = (G+ − G− + noise) · scale}, the noise Gaussian with
- *       σ = σ_read · sqrt(G+² + G−²) (the two devices' independent read noises, drawn as one), from the
- *       array's read stream; after {@link #driftTo} the drifted conductances are read instead.</li>
+ *   <li>{@link #readWeightColumns()} (or {@link #readWeights()}): {@code w = (G+ − G− + σ·z) · scale},
+ *       σ = σ_read · sqrt(G+² + G−²) (the two devices' independent read noises, drawn as one) and z an
+ *       approximate standard normal per weight and read ({@link PcmRandom#counterNormals}) keyed by one
+ *       draw of the array's read stream; after {@link #driftTo} the drifted conductances are read
+ *       instead. The array keeps {@code (G+ − G−)·scale} and {@code σ·scale} of every weight by column,
+ *       updated whenever a conductance changes, so that a read is one vectorised pass.</li>
  *   <li>{@link #updateWeightColumns} (or {@link #update}): for each weight, {@code n = |Δw| / (scale · nominal step)} pulses, rounded
  *       stochastically from the update stream and capped ({@link UpdatePolicy}), applied to G+ for
  *       Δw &gt; 0 and to G− for Δw &lt; 0 through {@link PcmDeviceModel#setPulses}. Conductances only
@@ -114,6 +117,8 @@ public final class PcmSynapseArray implements SynapseArray {
     private final long faultKindsOffset;
     private final long faultMasksOffset;
     private final long[] slotOffsets = new long[2];
+    /** DIAGNOSIS, or −1 in a format 1.0 pool (no self-test). */
+    private final long diagnosisOffset;
 
     // conversions
     /** Weight units per µS. */
@@ -135,6 +140,10 @@ public final class PcmSynapseArray implements SynapseArray {
     private final float[] resetLevel;
     private final float[] driftZ;
     private final byte[] faultKind;
+    // the controller's belief, from its self-test (PoolLayout.DIAGNOSIS_*), used by the fault handling
+    private final FaultHandling handling;
+    private final byte[] diagnosis;
+    private int diagnosedConductors;
     private long[] faultMask;   // null until the first fault
     private long[] faultValue;
     private int faultyConductors;
@@ -155,8 +164,16 @@ public final class PcmSynapseArray implements SynapseArray {
     private int[] pendingWearOut = new int[16];
     private int pendingWearOutCount;
 
-    // reads
+    // reads: what a read sees of every weight, by column as the network reads, kept current by every
+    // change of a conductance (derive), so that the per-batch read is one vectorised pass
+    private final float[][] readMean;   // (I, O) (G+ − G−) · scale of the conductances reads see
+    private final float[][] readSigma;  // (I, O) σ_read · sqrt(G+² + G−²) · scale; null when reads are noiseless
+    private final float readRelative;
+    private final int[] noiseKeys;      // (O) row o's counter in a column's noise draw
     private final float[] weightsOut;
+    private final float[] columnScratch;
+    private final float[] pulseScratch;
+    private final byte[] smallCountScratch;   // (O rounded up to 8) the zero padding lets the scan read 8 at a time
     private float[][] columnsOut;
     private float[] drifted;
     private double inferenceSeconds;
@@ -183,6 +200,8 @@ public final class PcmSynapseArray implements SynapseArray {
         this.faultMasksOffset = blockOffset + PoolLayout.faultMasksOffset(conductors);
         this.slotOffsets[0] = blockOffset + PoolLayout.slotOffset(0, conductors);
         this.slotOffsets[1] = blockOffset + PoolLayout.slotOffset(1, conductors);
+        this.diagnosisOffset = pool.hasDiagnosis() ? blockOffset + PoolLayout.diagnosisOffset(conductors) : -1;
+        this.handling = policy.faultHandling();
 
         PcmDeviceModel.Range range = model.range();
         this.gMin = (float) range.gMinMicroSiemens();
@@ -203,9 +222,17 @@ public final class PcmSynapseArray implements SynapseArray {
         this.driftZ = new float[conductors];
         model.sampleDevices(PcmRandom.derive(seed, name, 0), alpha, gMaxDevice, resetLevel, driftZ);
         this.faultKind = new byte[conductors];
+        this.diagnosis = new byte[conductors];
         this.updateRandom = new PcmRandom(PcmRandom.derive(seed, name, 1));
         this.readRandom = new PcmRandom(PcmRandom.derive(seed, name, 2));
         this.weightsOut = new float[weights];
+        this.readMean = new float[inputs][outputs];
+        this.readRelative = (float) model.read().relative();
+        this.readSigma = model.hasReadNoise() ? new float[inputs][outputs] : null;
+        this.noiseKeys = PcmRandom.counterKeys(outputs);
+        this.columnScratch = new float[outputs];
+        this.pulseScratch = new float[outputs];
+        this.smallCountScratch = new byte[(outputs + 7) & ~7];
     }
 
     // ================================================================ create, open
@@ -245,6 +272,7 @@ public final class PcmSynapseArray implements SynapseArray {
         PcmSynapseArray a = new PcmSynapseArray(pool, directoryIndex, name, outputs, inputs, blockOffset,
                 options.model(), options.policy(), options.weightRange(), options.seed());
         System.arraycopy(a.resetLevel, 0, a.g, 0, a.conductors);
+        a.deriveAll();
         a.writeHeader();
         DeviceRegion d = a.device;
         d.fill(a.faultKindsOffset, PoolLayout.pad(a.conductors), (byte) 0);
@@ -254,6 +282,10 @@ public final class PcmSynapseArray implements SynapseArray {
         a.writeSlot(1, sequence);                   // flushes slot 1 and its meta
         d.flush(blockOffset, PoolLayout.BLOCK_BYTES); // the header with the model
         d.flush(a.faultKindsOffset, a.slotOffsets[0] - a.faultKindsOffset); // the zeroed fault tables
+        if (a.diagnosisOffset >= 0) {
+            d.fill(a.diagnosisOffset, PoolLayout.pad(a.conductors), (byte) 0);
+            d.flush(a.diagnosisOffset, PoolLayout.pad(a.conductors));      // and the empty diagnosis
+        }
         // the caller drains: the block must be durable before the directory entry names it
         LOG.log(System.Logger.Level.INFO, "created {0}", a);
         return a;
@@ -288,7 +320,7 @@ public final class PcmSynapseArray implements SynapseArray {
         UpdatePolicy policy;
         try {
             model = PcmDeviceModel.fromParameters(modelName, p);
-            policy = new UpdatePolicy((int) ap[1], ap[2], ap[3], (int) ap[4]);
+            policy = new UpdatePolicy((int) ap[1], ap[2], ap[3], (int) ap[4], FaultHandling.ofCode((int) ap[5]));
         } catch (IllegalArgumentException e) {
             throw pool.error(PcmPoolException.Code.CORRUPT, "array '" + name + "': stored parameters are invalid: "
                     + e.getMessage());
@@ -326,7 +358,7 @@ public final class PcmSynapseArray implements SynapseArray {
             d.putLong(blockOffset + PoolLayout.MODEL_PARAMETERS_OFFSET + 8L * i, Double.doubleToRawLongBits(p[i]));
         }
         double[] ap = {weightRange, policy.maxPulsesPerUpdate(), policy.refreshUpperFraction(),
-                policy.refreshLowerFraction(), policy.refreshPeriodBatches()};
+                policy.refreshLowerFraction(), policy.refreshPeriodBatches(), policy.faultHandling().code()};
         for (int i = 0; i < ap.length; i++) {
             d.putLong(blockOffset + PoolLayout.ARRAY_PARAMETERS_OFFSET + 8L * i, Double.doubleToRawLongBits(ap[i]));
         }
@@ -365,6 +397,7 @@ public final class PcmSynapseArray implements SynapseArray {
             g[c] = Float.intBitsToFloat((int) cell);
             pulses[c] = (int) (cell >>> 32);
         }
+        deriveAll();
         batches = device.getLong(meta + PoolLayout.META_BATCHES_OFFSET);
         committedBatches = batches;
         updateRandom.state(device.getLong(meta + PoolLayout.META_UPDATE_RANDOM_OFFSET));
@@ -378,6 +411,16 @@ public final class PcmSynapseArray implements SynapseArray {
         dirtyLo[1 - s] = 0;                 // the other slot may hold an uncommitted, half-written image
         dirtyHi[1 - s] = conductors;
 
+        if (diagnosisOffset >= 0) {
+            device.read(diagnosisOffset, diagnosis, 0, conductors);
+            for (int c = 0; c < conductors; c++) {
+                if (diagnosis[c] < PoolLayout.DIAGNOSIS_HEALTHY || diagnosis[c] > PoolLayout.DIAGNOSIS_STUCK_HIGH) {
+                    throw pool.error(PcmPoolException.Code.CORRUPT, "array '" + name + "': conductor " + c
+                            + " has diagnosis " + diagnosis[c] + ", expected 0 to " + PoolLayout.DIAGNOSIS_STUCK_HIGH);
+                }
+                diagnosedConductors += diagnosis[c] != PoolLayout.DIAGNOSIS_HEALTHY ? 1 : 0;
+            }
+        }
         byte[] kinds = new byte[conductors];
         device.read(faultKindsOffset, kinds, 0, conductors);
         byte[] masks = new byte[conductors * 8];
@@ -480,32 +523,49 @@ public final class PcmSynapseArray implements SynapseArray {
     }
 
     /**
-     * One read of every weight in storage order (so both layouts draw the same noise): into
-     * {@code rowMajor} or {@code columns}, whichever is given.
+     * One read of every weight, column by column, into {@code rowMajor} or {@code columns}, whichever is
+     * given: {@code w = readMean + readSigma · z}, z one approximate standard normal per weight and read
+     * ({@link PcmRandom#counterNormals}), keyed by the read's draw from the read stream, the column and
+     * the row, so that both layouts draw the same noise and the loop vectorises.
      */
     private void read(float[] rowMajor, float[][] columns) {
+        long draw = readSigma != null ? readRandom.nextLong() : 0;
+        for (int i = 0; i < inputs; i++) {
+            float[] column = columns != null ? columns[i] : columnScratch;
+            if (readSigma != null) {
+                PcmRandom.counterNormals(column, readMean[i], readSigma[i], noiseKeys, PcmRandom.columnKey(draw, i),
+                        outputs);
+            } else {
+                System.arraycopy(readMean[i], 0, column, 0, outputs);
+            }
+            if (rowMajor != null) {
+                for (int o = 0; o < outputs; o++) {
+                    rowMajor[o * inputs + i] = column[o];
+                }
+            }
+        }
+    }
+
+    /** Recomputes what reads see of weight {@code w} from its two conductances (drifted, if so viewed). */
+    private void derive(int w) {
+        int i = w / outputs;
+        derive(w, i, w - i * outputs);
+    }
+
+    private void derive(int w, int i, int o) {
         float[] src = drifted != null ? drifted : g;
-        float s = scale;
-        boolean noisy = model.hasReadNoise();
-        float relative = (float) model.read().relative();
-        PcmRandom random = readRandom;
-        for (int i = 0, c = 0; i < inputs; i++) {
-            float[] column = columns != null ? columns[i] : null;
-            for (int o = 0; o < outputs; o++, c += 2) {
-                float gp = src[c];
-                float gm = src[c + 1];
-                float w;
-                if (noisy) {
-                    float sigma = relative * (float) Math.sqrt(gp * gp + gm * gm);
-                    w = (gp - gm + sigma * random.nextGaussian()) * s;
-                } else {
-                    w = (gp - gm) * s;
-                }
-                if (column != null) {
-                    column[o] = w;
-                } else {
-                    rowMajor[o * inputs + i] = w;
-                }
+        float gp = src[2 * w];
+        float gm = src[2 * w + 1];
+        readMean[i][o] = (gp - gm) * scale;
+        if (readSigma != null) {
+            readSigma[i][o] = readRelative * (float) Math.sqrt(gp * gp + gm * gm) * scale;
+        }
+    }
+
+    private void deriveAll() {
+        for (int i = 0, w = 0; i < inputs; i++) {
+            for (int o = 0; o < outputs; o++, w++) {
+                derive(w, i, o);
             }
         }
     }
@@ -536,7 +596,7 @@ public final class PcmSynapseArray implements SynapseArray {
                     + " columns, expected " + inputs);
         }
         for (int i = 0; i < inputs; i++) {
-            if (delta[i].length != outputs) {
+            if (delta[i] != null && delta[i].length != outputs) {
                 throw new IllegalArgumentException("synapse array '" + name + "': delta column " + i + " has "
                         + delta[i].length + " values, expected " + outputs);
             }
@@ -544,65 +604,114 @@ public final class PcmSynapseArray implements SynapseArray {
         applyUpdate(null, delta);
     }
 
-    /** The update loop, over weights in storage order; exactly one of the two layouts is given. */
+    /**
+     * The update, column by column in storage order; exactly one of the two layouts is given. Each
+     * column takes two passes: a vectorised one that turns every change into a pulse count
+     * ({@link PcmRandom#stochasticCounts}: {@code min(floor(n + u), cap)} with n the pulses the change
+     * asks for and u a uniform keyed by one draw of the update stream, the column and the row, so
+     * E[count] = n below the cap), then a scalar one over the few weights whose count is not zero,
+     * which fires the pulses (their cycle-to-cycle noise from the update stream, in storage order).
+     */
     private void applyUpdate(float[] rowMajor, float[][] columns) {
         endDrift();
         final float perWeight = pulsesPerWeight;
-        final int cap = policy.maxPulsesPerUpdate();
+        final float cap = policy.maxPulsesPerUpdate();
         final boolean fractional = model.set().fractionalPulses();
         final boolean anyFault = faultyConductors > 0;
+        final boolean aware = handling != FaultHandling.OFF && diagnosedConductors > 0;
         final PcmRandom random = updateRandom;
         final float[] gs = g;
+        final float[] count = pulseScratch;
+        final byte[] smallCount = smallCountScratch;
+        // whole pulses under a cap that fits a byte (every preset's): counts as bytes, scanned 8 at a time,
+        // so that the ~99 % of weights a minibatch gives no pulse cost one long load per eight
+        final boolean bytes = !fractional && cap <= Byte.MAX_VALUE;
+        long draw = fractional ? 0 : random.nextLong();
         int lo = Integer.MAX_VALUE;
         int hi = -1;
         long applied = 0;
-        for (int i = 0, w = 0; i < inputs; i++) {
-            float[] column = columns != null ? columns[i] : null;
-            for (int o = 0; o < outputs; o++, w++) {
-                float d = column != null ? column[o] : rowMajor[o * inputs + i];
-                if (d == 0) {
-                    continue;
+        for (int i = 0, w = 0; i < inputs; i++, w += outputs) {
+            float[] column;
+            if (columns != null) {
+                column = columns[i];
+                if (column == null) {
+                    continue;                                      // an unchanged column
                 }
-                if (!(Math.abs(d) <= Float.MAX_VALUE)) {
-                    throw new IllegalArgumentException("synapse array '" + name + "': delta [" + o + "," + i + "] is "
-                            + d + ", expected a finite change");
+            } else {
+                column = columnScratch;
+                for (int o = 0; o < outputs; o++) {
+                    column[o] = rowMajor[o * inputs + i];
                 }
-                float n = Math.abs(d) * perWeight;
+            }
+            if (fractional) {
+                for (int o = 0; o < outputs; o++) {
+                    float d = column[o];
+                    count[o] = Math.min(Math.abs(d) * perWeight, cap) + (d - d);   // NaN for a NaN or infinite d
+                }
+            } else if (bytes) {
+                if (PcmRandom.stochasticCounts(smallCount, column, perWeight, (int) cap, noiseKeys,
+                        PcmRandom.columnKey(draw, i), outputs) != 0) {
+                    throwNotFinite(column, i);
+                }
+            } else {
+                PcmRandom.stochasticCounts(count, column, perWeight, cap, noiseKeys, PcmRandom.columnKey(draw, i),
+                        outputs);
+            }
+            for (int o = 0; o < outputs; o++) {
                 float p;
-                if (fractional) {
-                    p = n < cap ? n : cap;
-                } else {
-                    int whole = (int) n;
-                    if (random.nextUnit() < n - whole) {
-                        whole++;                                   // stochastic rounding: E[whole] = n
+                if (bytes) {
+                    if ((o & 7) == 0 && (long) LONG_LE.get(smallCount, o) == 0) {
+                        o += 7;                                    // eight weights without a pulse
+                        continue;
                     }
-                    p = whole < cap ? whole : cap;
+                    p = smallCount[o];
+                } else {
+                    p = count[o];
                 }
                 if (p == 0) {
                     continue;
                 }
-                int c = d > 0 ? 2 * w : 2 * w + 1;
+                if (!(Math.abs(column[o]) <= Float.MAX_VALUE)) {   // counted NaN: see stochasticCounts
+                    throw new IllegalArgumentException("synapse array '" + name + "': delta [" + o + "," + i + "] is "
+                            + column[o] + ", expected a finite change");
+                }
+                int c = column[o] > 0 ? 2 * (w + o) : 2 * (w + o) + 1;
+                if (aware && (diagnosis[c] | diagnosis[c ^ 1]) != 0) {
+                    if (handling == FaultHandling.PRUNE) {
+                        continue;                                  // a pruned pair takes no updates
+                    }
+                    if (diagnosis[c] != PoolLayout.DIAGNOSIS_HEALTHY) {
+                        if (diagnosis[c ^ 1] == PoolLayout.DIAGNOSIS_HEALTHY) {
+                            lowerPartner(c, p);                    // one-sided: the healthy partner goes down
+                            lo = Math.min(lo, c & ~1);
+                            hi = Math.max(hi, c | 1);
+                        }
+                        continue;                                  // (both broken: nothing moves)
+                    }
+                    // c is healthy and its partner broken: SET pulses on c, as for any pair
+                }
                 if (anyFault && faultKind[c] != 0 && (faultMask[c] & G_FIELD) == G_FIELD) {
                     continue;                                      // stuck: the pulses do not take
                 }
-                int count = pulses[c];
-                if (wears && p > enduranceLimit - count) {
-                    p = enduranceLimit - count;                    // the last pulse lands, then the device is spent
+                int cycleCount = pulses[c];
+                if (wears && p > enduranceLimit - cycleCount) {
+                    p = enduranceLimit - cycleCount;               // the last pulse lands, then the device is spent
                     if (!(p > 0)) {
                         continue;
                     }
                 }
                 gs[c] = model.setPulses(gs[c], p, alpha[c], gMaxDevice[c], random);
                 int cycles = (int) Math.ceil(p);
-                pulses[c] = count + cycles < 0 ? Integer.MAX_VALUE : count + cycles;
+                pulses[c] = cycleCount + cycles < 0 ? Integer.MAX_VALUE : cycleCount + cycles;
                 applied += cycles;
                 if (anyFault && faultKind[c] != 0) {
                     imposeFault(c);                                // some bits of the cell stuck
                 }
+                derive(w + o, i, o);
                 if (c < lo) {
                     lo = c;
                 }
-                hi = c;
+                hi = Math.max(hi, c);
                 if (wears && pulses[c] >= enduranceLimit) {
                     wearOut(c);
                 }
@@ -612,6 +721,16 @@ public final class PcmSynapseArray implements SynapseArray {
         if (hi >= 0) {
             markDirty(lo, hi + 1);
         }
+    }
+
+    private void throwNotFinite(float[] column, int i) {
+        for (int o = 0; o < outputs; o++) {
+            if (!(Math.abs(column[o]) <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException("synapse array '" + name + "': delta [" + o + "," + i + "] is "
+                        + column[o] + ", expected a finite change");
+            }
+        }
+        throw new IllegalStateException("a non-finite change was flagged in column " + i + " and not found");
     }
 
     /**
@@ -655,7 +774,7 @@ public final class PcmSynapseArray implements SynapseArray {
             float gm = g[2 * i + 1];
             float high = Math.max(gp, gm);
             float low = Math.min(gp, gm);
-            if (high > upper && low > lower && !(isStuck(2 * i) && isStuck(2 * i + 1))) {
+            if (high > upper && low > lower && !(isStuck(2 * i) && isStuck(2 * i + 1)) && !handledPair(i)) {
                 programPair(i, gp - gm);
                 refreshed++;
                 if (lo == Integer.MAX_VALUE) {
@@ -676,6 +795,10 @@ public final class PcmSynapseArray implements SynapseArray {
      * (G+ − G−) back: onto G+ if positive, G− if negative, or onto the other one when that one is stuck.
      */
     private void programPair(int i, float differenceMicroSiemens) {
+        if (handledPair(i)) {
+            programDiagnosedPair(i, differenceMicroSiemens);
+            return;
+        }
         int cp = 2 * i;
         int cm = cp + 1;
         boolean stuckPlus = isStuck(cp);
@@ -697,6 +820,50 @@ public final class PcmSynapseArray implements SynapseArray {
         }
         settle(cp, gp);
         settle(cm, gm);
+        derive(i);
+    }
+
+    /** Whether the fault handling treats weight {@code i}'s pair specially: it is on and diagnosed a conductor of it. */
+    private boolean handledPair(int i) {
+        return handling != FaultHandling.OFF && (diagnosis[2 * i] | diagnosis[2 * i + 1]) != 0;
+    }
+
+    /**
+     * Programming of a pair with a diagnosed conductor (see {@link FaultHandling}): the diagnosed one is
+     * left alone; the healthy one is RESET and programmed to the broken one's conductance (read by the
+     * verify step) plus the difference ({@link FaultHandling#ONE_SIDED}), or to it alone, a zero weight
+     * ({@link FaultHandling#PRUNE}). Targets below the RESET level leave it RESET: the weight then takes
+     * the nearest value its one working conductor can give.
+     */
+    private void programDiagnosedPair(int i, float differenceMicroSiemens) {
+        int cp = 2 * i;
+        int cm = cp + 1;
+        boolean badPlus = diagnosis[cp] != PoolLayout.DIAGNOSIS_HEALTHY;
+        boolean badMinus = diagnosis[cm] != PoolLayout.DIAGNOSIS_HEALTHY;
+        if (badPlus && badMinus) {
+            return;                                                  // nothing programmable
+        }
+        int healthy = badPlus ? cm : cp;
+        int broken = healthy ^ 1;
+        float difference = handling == FaultHandling.PRUNE ? 0f : differenceMicroSiemens;
+        float target = healthy == cp ? g[broken] + difference : g[broken] - difference;
+        float from = isStuck(healthy) ? g[healthy] : resetConductor(healthy);
+        settle(healthy, programConductor(healthy, from, target));
+        derive(i);
+    }
+
+    /**
+     * {@link FaultHandling#ONE_SIDED}: the {@code pulses} a change asked of diagnosed conductor
+     * {@code broken} go to its healthy partner as a lowering: RESET, then program-and-verify to the
+     * conductance from which as many nominal SET pulses lead to the present one
+     * ({@link PcmDeviceModel#undoSetPulses}). The RESET and the programming count like any others.
+     */
+    private void lowerPartner(int broken, float pulsesAsked) {
+        int healthy = broken ^ 1;
+        float target = model.undoSetPulses(g[healthy], pulsesAsked);
+        float from = isStuck(healthy) ? g[healthy] : resetConductor(healthy);
+        settle(healthy, programConductor(healthy, from, target));
+        derive(healthy >>> 1);
     }
 
     private float resetConductor(int c) {
@@ -735,6 +902,128 @@ public final class PcmSynapseArray implements SynapseArray {
 
     private boolean isStuck(int c) {
         return faultKind[c] != 0 && (faultMask[c] & G_FIELD) == G_FIELD;
+    }
+
+    // ================================================================ self-test
+
+    /** SET pulses the self-test gives every conductor after its RESET. */
+    public static final int SELF_TEST_PULSES = 3;
+    /** A conductor reading above this fraction of the range right after a RESET is diagnosed stuck high. */
+    public static final double SELF_TEST_HIGH_FRACTION = 0.5;
+    /**
+     * A conductor that {@link #SELF_TEST_PULSES} pulses raise by less than this fraction of what they
+     * raise a nominal device (noiseless, from its RESET level) is diagnosed stuck low.
+     */
+    public static final double SELF_TEST_RISE_FRACTION = 0.1;
+
+    /**
+     * The controller's built-in self-test, as a chip runs one at start-up or in maintenance, learning
+     * from reads alone which conductors it cannot program: each conductor is RESET and read, given
+     * {@link #SELF_TEST_PULSES} SET pulses and read again, then RESET. One that reads above
+     * {@link #SELF_TEST_HIGH_FRACTION} of the range after the RESET is stuck high; one whose pulses
+     * raised it by less than {@link #SELF_TEST_RISE_FRACTION} of a nominal device's rise is stuck low
+     * (dead, stuck-off, or too weak to program — those are false alarms, counted as such). The reads
+     * carry the model's read noise; the pulses and RESETs are the physical ones, with their noise and
+     * their cost in cycles. The result replaces the {@linkplain #diagnosis() diagnosis}, which is made
+     * durable at once; the {@link FaultHandling} acts on it.
+     *
+     * <p>On an initialised array the test is a maintenance cycle: the weights are read first (one noisy
+     * read), every conductor is tested, then every pair is programmed back to its weight as the fault
+     * handling programs it. Before {@link #initialize}, the pairs are simply left RESET. For a crash-exact
+     * resume, {@link #commit()} right after (as after {@link #injectFaults}).
+     *
+     * @throws PcmPoolException VERSION in a format 1.0 pool, which has no room for a diagnosis
+     */
+    public SelfTestResult selfTest() {
+        checkOpen();
+        if (diagnosisOffset < 0) {
+            throw pool.error(PcmPoolException.Code.VERSION, "array '" + name + "': the pool's format 1."
+                    + pool.formatMinor() + " has no diagnosis table; self-test needs format 1."
+                    + PoolLayout.MINOR_WITH_DIAGNOSIS + " (a new pool)");
+        }
+        endDrift();
+        float[] saved = null;
+        if (initialized) {
+            saved = new float[weights];                            // storage order, µS of G+ − G−
+            float[][] read = readWeightColumns();
+            for (int i = 0, w = 0; i < inputs; i++) {
+                for (int o = 0; o < outputs; o++, w++) {
+                    saved[w] = read[i][o] / scale;
+                }
+            }
+        }
+        long cyclesBefore = setPulseCount + resetCount;
+        float width = (float) model.range().widthMicroSiemens();
+        float highLine = gMin + (float) SELF_TEST_HIGH_FRACTION * width;
+        float nominalAlpha = (float) model.set().stepMicroSiemens();
+        float nominalGMax = (float) model.range().gMaxMicroSiemens();
+        float nominal = (float) model.reset().levelMicroSiemens();
+        float start = nominal;
+        for (int k = 0; k < SELF_TEST_PULSES; k++) {
+            nominal += model.meanSetStep(nominal, nominalAlpha, nominalGMax);
+        }
+        float minimumRise = (float) SELF_TEST_RISE_FRACTION * (nominal - start);
+        int stuckLow = 0;
+        int stuckHigh = 0;
+        int faulty = 0;
+        int missed = 0;
+        int falseAlarms = 0;
+        for (int c = 0; c < conductors; c++) {
+            if (!isStuck(c)) {
+                settle(c, resetConductor(c));
+            }
+            float before = testRead(c);
+            if (!isStuck(c)) {
+                float raised = model.setPulses(g[c], SELF_TEST_PULSES, alpha[c], gMaxDevice[c], updateRandom);
+                pulses[c] = pulses[c] > Integer.MAX_VALUE - SELF_TEST_PULSES ? Integer.MAX_VALUE : pulses[c] + SELF_TEST_PULSES;
+                setPulseCount += SELF_TEST_PULSES;
+                settle(c, raised);
+            }
+            float after = testRead(c);
+            if (!isStuck(c)) {
+                settle(c, resetConductor(c));
+            }
+            byte verdict = before > highLine ? PoolLayout.DIAGNOSIS_STUCK_HIGH
+                    : after - before < minimumRise ? PoolLayout.DIAGNOSIS_STUCK_LOW : PoolLayout.DIAGNOSIS_HEALTHY;
+            diagnosis[c] = verdict;
+            stuckHigh += verdict == PoolLayout.DIAGNOSIS_STUCK_HIGH ? 1 : 0;
+            stuckLow += verdict == PoolLayout.DIAGNOSIS_STUCK_LOW ? 1 : 0;
+            boolean broken = isStuck(c);
+            faulty += broken ? 1 : 0;
+            missed += broken && verdict == PoolLayout.DIAGNOSIS_HEALTHY ? 1 : 0;
+            falseAlarms += !broken && verdict != PoolLayout.DIAGNOSIS_HEALTHY ? 1 : 0;
+        }
+        diagnosedConductors = stuckLow + stuckHigh;
+        device.write(diagnosisOffset, diagnosis, 0, conductors);
+        device.flush(diagnosisOffset, conductors);
+        device.drain();                     // the diagnosis is the controller's durable record, at once
+        if (saved != null) {
+            for (int w = 0; w < weights; w++) {
+                programPair(w, saved[w]);
+            }
+        }
+        deriveAll();
+        markDirty(0, conductors);
+        SelfTestResult result = new SelfTestResult(conductors, stuckLow, stuckHigh, faulty, missed, falseAlarms,
+                setPulseCount + resetCount - cyclesBefore);
+        LOG.log(System.Logger.Level.INFO, "array ''{0}'': {1}", name, result);
+        return result;
+    }
+
+    /** One read of conductor {@code c} by the self-test, with the model's read noise from the read stream. */
+    private float testRead(int c) {
+        float relative = (float) model.read().relative();
+        return relative == 0 ? g[c] : g[c] * (1 + relative * readRandom.nextGaussian());
+    }
+
+    /** A copy of the controller's diagnosis, one {@code PoolLayout.DIAGNOSIS_*} byte per conductor. */
+    public byte[] diagnosis() {
+        return diagnosis.clone();
+    }
+
+    /** Conductors the last self-test diagnosed. */
+    public int diagnosedConductors() {
+        return diagnosedConductors;
     }
 
     // ================================================================ faults
@@ -826,6 +1115,7 @@ public final class PcmSynapseArray implements SynapseArray {
         long stuck = (cell & ~faultMask[c]) | faultValue[c];
         g[c] = Float.intBitsToFloat((int) stuck);
         pulses[c] = (int) (stuck >>> 32);
+        derive(c >>> 1);
     }
 
     /** Conductor {@code c} reached its endurance: dead at once here, in the region after the next commit. */
@@ -835,6 +1125,7 @@ public final class PcmSynapseArray implements SynapseArray {
             faultValue = new long[conductors];
         }
         g[c] = 0f;
+        derive(c >>> 1);
         faultyConductors++;
         wornOut++;
         faultKind[c] = (byte) FaultKind.WORN_OUT.code();
@@ -974,6 +1265,7 @@ public final class PcmSynapseArray implements SynapseArray {
             drifted[c] = (float) Math.max(0, gd + sigma * readRandom.nextGaussian());
         }
         inferenceSeconds = tSeconds;
+        deriveAll();
     }
 
     /** Seconds since programming that reads see, 0 when not drifted. */
@@ -982,8 +1274,11 @@ public final class PcmSynapseArray implements SynapseArray {
     }
 
     private void endDrift() {
-        drifted = null;
-        inferenceSeconds = 0;
+        if (drifted != null) {
+            drifted = null;
+            inferenceSeconds = 0;
+            deriveAll();
+        }
     }
 
     // ================================================================ commit (called by the pool)
@@ -1134,7 +1429,7 @@ public final class PcmSynapseArray implements SynapseArray {
             maxCount = Math.max(maxCount, p);
         }
         return new PcmArrayStats(batches, committedBatches, setPulseCount, resetCount, refreshedPairs,
-                faultyConductors, wornOut, maxCount);
+                faultyConductors, wornOut, maxCount, diagnosedConductors);
     }
 
     /** A pool-owned array asked for again after its {@link #close()}. */

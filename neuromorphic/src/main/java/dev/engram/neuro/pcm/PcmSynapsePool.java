@@ -78,6 +78,8 @@ public final class PcmSynapsePool implements AutoCloseable {
     private final List<PcmSynapseArray> arrays = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private long sequence;
+    /** The pool's format minor version (a 1.0 pool's arrays have no diagnosis table). */
+    private int minor = PoolLayout.MINOR;
     private int commitPeriodBatches = 1;
     private long lastCommitBatches;
     private long seenFaultyCells;
@@ -156,7 +158,7 @@ public final class PcmSynapsePool implements AutoCloseable {
         long base = PoolLayout.POOL_OFFSET;
         int version = device.getInt(base + PoolLayout.POOL_MAJOR_OFFSET);
         int major = version & 0xFFFF;
-        int minor = version >>> 16;
+        minor = version >>> 16;
         if (major != PoolLayout.MAJOR) {
             throw error(PcmPoolException.Code.VERSION, "format version " + major + "." + minor
                     + ", this library reads " + PoolLayout.MAJOR + ".x (writes " + PoolLayout.MAJOR + "."
@@ -182,10 +184,12 @@ public final class PcmSynapsePool implements AutoCloseable {
                 throw error(PcmPoolException.Code.CORRUPT, "directory entry " + i + ": " + e.getMessage());
             }
             if (blockOffset % PoolLayout.BLOCK_BYTES != 0 || blockOffset < PoolLayout.FIRST_BLOCK_OFFSET
-                    || blockLength != PoolLayout.blockLength(conductors) || blockOffset > device.size() - blockLength) {
+                    || blockLength != PoolLayout.blockLength(conductors, minor)
+                    || blockOffset > device.size() - blockLength) {
                 throw error(PcmPoolException.Code.CORRUPT, "directory entry " + i + " ('" + name + "'): block at "
                         + blockOffset + " of " + blockLength + " bytes, expected a 4096-aligned block of "
-                        + PoolLayout.blockLength(conductors) + " bytes inside the region's " + device.size());
+                        + PoolLayout.blockLength(conductors, minor) + " bytes (format 1." + minor
+                        + ") inside the region's " + device.size());
             }
             names.add(name);
             arrays.add(PcmSynapseArray.load(this, i, name, outputs, inputs, blockOffset, sequence, null));
@@ -274,13 +278,18 @@ public final class PcmSynapsePool implements AutoCloseable {
                     + " bytes of UTF-8, expected 1 to " + PoolLayout.MAX_ARRAY_NAME_BYTES);
         }
         int conductors = PoolLayout.checkShape(name, outputs, inputs);
+        if (!hasDiagnosis() && options.policy().faultHandling() != FaultHandling.OFF) {
+            throw error(PcmPoolException.Code.VERSION, "cannot add array '" + name + "' with fault handling "
+                    + options.policy().faultHandling() + ": the pool's format 1." + minor
+                    + " has no diagnosis table (1." + PoolLayout.MINOR_WITH_DIAGNOSIS + " and later)");
+        }
         long offset = PoolLayout.FIRST_BLOCK_OFFSET;
         if (index > 0) {
             long last = PoolLayout.directoryEntryOffset(index - 1);
             offset = device.getLong(last + PoolLayout.ENTRY_BLOCK_OFFSET_OFFSET)
                     + device.getLong(last + PoolLayout.ENTRY_BLOCK_LENGTH_OFFSET);
         }
-        long length = PoolLayout.blockLength(conductors);
+        long length = PoolLayout.blockLength(conductors, minor);
         device.grow(offset + length);
         PcmSynapseArray a = PcmSynapseArray.format(this, index, name, outputs, inputs, offset, options, sequence);
         device.drain();                                                   // creation step 1: the block is durable
@@ -317,6 +326,16 @@ public final class PcmSynapsePool implements AutoCloseable {
 
     public int commitPeriodBatches() {
         return commitPeriodBatches;
+    }
+
+    /** Whether the pool's arrays have a diagnosis table (format 1.1 and later). */
+    boolean hasDiagnosis() {
+        return minor >= PoolLayout.MINOR_WITH_DIAGNOSIS;
+    }
+
+    /** The pool's format minor version. */
+    public int formatMinor() {
+        return minor;
     }
 
     /** The number of commits so far; the committed slot of every array is this number's low bit. */

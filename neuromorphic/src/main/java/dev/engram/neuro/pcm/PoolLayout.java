@@ -44,6 +44,8 @@ import dev.engram.region.RegionHeader;
  *   then: FAULT_MASKS   one u64 per conductor: the stuck bits of its cell, padded to 4096
  *   then: SLOT 0        one 8-byte cell per conductor, padded to 4096
  *   then: SLOT 1        the same
+ *   then: DIAGNOSIS     one byte per conductor: what the controller's self-test found, padded to 4096
+ *                       (format 1.1 and later; a 1.0 block ends after SLOT 1)
  *
  *   slot meta (64 bytes): SEQUENCE | BATCHES | UPDATE_RANDOM | READ_RANDOM | FLAGS | SET_PULSES | RESETS | REFRESHES
  *
@@ -61,6 +63,17 @@ import dev.engram.region.RegionHeader;
  * re-injects them with the values the committed slot holds. A conductor is faulty iff its FAULT_MASKS
  * entry is non-zero; its FAULT_KINDS byte is made durable before the mask, so a mask never names a kind
  * that a crash lost.
+ *
+ * <p>FAULT_KINDS is the truth (what is broken); DIAGNOSIS is the controller's belief
+ * ({@link #DIAGNOSIS_HEALTHY}, {@link #DIAGNOSIS_STUCK_LOW}, {@link #DIAGNOSIS_STUCK_HIGH}), found by
+ * {@code PcmSynapseArray.selfTest} from reads alone and used by {@link FaultHandling}. Like the fault
+ * table it is not part of the A/B slots: a self-test writes it and makes it durable at once.
+ *
+ * <h2>Versions</h2>
+ * 1.0: as above without DIAGNOSIS and with five array parameters. 1.1 adds DIAGNOSIS and the sixth
+ * array parameter (the {@link FaultHandling} code, 0 = off, which is what a 1.0 block's reserved zero
+ * reads as). A 1.1 reader opens 1.0 pools (their arrays cannot self-test); a 1.0 reader refuses 1.1
+ * blocks by their length.
  */
 public final class PoolLayout {
 
@@ -70,7 +83,9 @@ public final class PoolLayout {
     /** The format's major version: a reader refuses any other. */
     public static final int MAJOR = 1;
     /** The format's minor version: readers accept any minor of their major. */
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
+    /** The first minor version whose array blocks end with a DIAGNOSIS section. */
+    public static final int MINOR_WITH_DIAGNOSIS = 1;
 
     /** Bytes of the blocks and the padding unit of every section. */
     public static final int BLOCK_BYTES = 4096;
@@ -118,9 +133,12 @@ public final class PoolLayout {
     public static final int MODEL_NAME_FIELD_LENGTH = 32;
     /** {@link PcmDeviceModel#PARAMETER_COUNT} f64 in {@link PcmDeviceModel#parameters()} order. */
     public static final int MODEL_PARAMETERS_OFFSET = 64;
-    /** f64: weight range, max pulses per update, refresh upper, refresh lower, refresh period. */
+    /**
+     * f64: weight range, max pulses per update, refresh upper, refresh lower, refresh period, fault
+     * handling code (1.1).
+     */
     public static final int ARRAY_PARAMETERS_OFFSET = 384;
-    public static final int ARRAY_PARAMETER_COUNT = 5;
+    public static final int ARRAY_PARAMETER_COUNT = 6;
     public static final int SLOT_META_OFFSET = 512;
     public static final int SLOT_META_LENGTH = 64;
 
@@ -136,6 +154,13 @@ public final class PoolLayout {
     public static final int META_RESETS_OFFSET = 48;
     public static final int META_REFRESHES_OFFSET = 56;
     public static final long FLAG_INITIALIZED = 1;
+
+    /** DIAGNOSIS: the self-test found nothing wrong, or has not run. */
+    public static final byte DIAGNOSIS_HEALTHY = 0;
+    /** DIAGNOSIS: reads low after SET pulses (dead, stuck-off, too weak to program). */
+    public static final byte DIAGNOSIS_STUCK_LOW = 1;
+    /** DIAGNOSIS: reads high after a RESET (stuck-on). */
+    public static final byte DIAGNOSIS_STUCK_HIGH = 2;
 
     /** Where FAULT_KINDS starts in a block. */
     public static final int FAULT_KINDS_OFFSET = BLOCK_BYTES;
@@ -173,9 +198,19 @@ public final class PoolLayout {
         return faultMasksOffset(conductors) + image + slot * image;
     }
 
-    /** Bytes of a whole array block. */
-    public static long blockLength(int conductors) {
+    /** DIAGNOSIS, relative to the block (format 1.1 and later). */
+    public static long diagnosisOffset(int conductors) {
         return slotOffset(1, conductors) + pad((long) conductors * CELL_BYTES);
+    }
+
+    /** Bytes of a whole array block in this version's format. */
+    public static long blockLength(int conductors) {
+        return blockLength(conductors, MINOR);
+    }
+
+    /** Bytes of a whole array block in format 1.{@code minor}. */
+    public static long blockLength(int conductors, int minor) {
+        return minor >= MINOR_WITH_DIAGNOSIS ? diagnosisOffset(conductors) + pad(conductors) : diagnosisOffset(conductors);
     }
 
     /** Slot {@code slot}'s meta, relative to the block. */

@@ -25,10 +25,15 @@ import java.util.Locale;
  * @param maxPulsesPerUpdate    most SET pulses one device takes in one update (aihwkit {@code desired_bl})
  * @param refreshUpperFraction  refresh when max(G+, G−) − Gmin exceeds this fraction of the range
  * @param refreshLowerFraction  ... and min(G+, G−) − Gmin exceeds this fraction
+ * <h2>Faults</h2>
+ * {@link #faultHandling} says what the controller does with conductors its self-test found
+ * unprogrammable ({@link FaultHandling}); {@link FaultHandling#OFF} in every preset.
+ *
  * @param refreshPeriodBatches  check every this many batches; 0 never refreshes
+ * @param faultHandling         what the controller does about diagnosed conductors
  */
 public record UpdatePolicy(int maxPulsesPerUpdate, double refreshUpperFraction, double refreshLowerFraction,
-                           int refreshPeriodBatches) {
+                           int refreshPeriodBatches, FaultHandling faultHandling) {
 
     /** No cap on the pulses of one update. */
     public static final int UNLIMITED_PULSES = Integer.MAX_VALUE;
@@ -56,7 +61,16 @@ public record UpdatePolicy(int maxPulsesPerUpdate, double refreshUpperFraction, 
     /** Never refresh, no pulse cap: for experiments on the bare device. */
     public static final UpdatePolicy NO_REFRESH = new UpdatePolicy(UNLIMITED_PULSES, 1.0, 1.0, 0);
 
+    /** A policy with {@link FaultHandling#OFF}. */
+    public UpdatePolicy(int maxPulsesPerUpdate, double refreshUpperFraction, double refreshLowerFraction,
+                        int refreshPeriodBatches) {
+        this(maxPulsesPerUpdate, refreshUpperFraction, refreshLowerFraction, refreshPeriodBatches, FaultHandling.OFF);
+    }
+
     public UpdatePolicy {
+        if (faultHandling == null) {
+            throw new IllegalArgumentException("update policy: faultHandling is null, expected off, prune or one-sided");
+        }
         if (maxPulsesPerUpdate < 1) {
             throw new IllegalArgumentException("update policy: maxPulsesPerUpdate is " + maxPulsesPerUpdate
                     + ", expected at least 1");
@@ -83,21 +97,27 @@ public record UpdatePolicy(int maxPulsesPerUpdate, double refreshUpperFraction, 
     }
 
     public UpdatePolicy withRefreshPeriodBatches(int batches) {
-        return new UpdatePolicy(maxPulsesPerUpdate, refreshUpperFraction, refreshLowerFraction, batches);
+        return new UpdatePolicy(maxPulsesPerUpdate, refreshUpperFraction, refreshLowerFraction, batches, faultHandling);
     }
 
     public UpdatePolicy withRefreshThresholds(double upperFraction, double lowerFraction) {
-        return new UpdatePolicy(maxPulsesPerUpdate, upperFraction, lowerFraction, refreshPeriodBatches);
+        return new UpdatePolicy(maxPulsesPerUpdate, upperFraction, lowerFraction, refreshPeriodBatches, faultHandling);
     }
 
     public UpdatePolicy withMaxPulsesPerUpdate(int pulses) {
-        return new UpdatePolicy(pulses, refreshUpperFraction, refreshLowerFraction, refreshPeriodBatches);
+        return new UpdatePolicy(pulses, refreshUpperFraction, refreshLowerFraction, refreshPeriodBatches, faultHandling);
+    }
+
+    public UpdatePolicy withFaultHandling(FaultHandling handling) {
+        return new UpdatePolicy(maxPulsesPerUpdate, refreshUpperFraction, refreshLowerFraction, refreshPeriodBatches,
+                handling);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "UpdatePolicy[max %s pulses/update, refresh every %d batches above %.2f/%.2f]",
+        return String.format(Locale.ROOT, "UpdatePolicy[max %s pulses/update, refresh every %d batches above %.2f/%.2f%s]",
                 maxPulsesPerUpdate == UNLIMITED_PULSES ? "unlimited" : Integer.toString(maxPulsesPerUpdate),
-                refreshPeriodBatches, refreshUpperFraction, refreshLowerFraction);
+                refreshPeriodBatches, refreshUpperFraction, refreshLowerFraction,
+                faultHandling == FaultHandling.OFF ? "" : ", faults " + faultHandling);
     }
 }

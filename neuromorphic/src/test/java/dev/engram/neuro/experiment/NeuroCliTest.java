@@ -54,16 +54,17 @@ class NeuroCliTest {
         var parsed = parse("sweep");
         SweepCommand sweep = (SweepCommand) parsed.subcommand().commandSpec().userObject();
         RunSpec base = sweep.network.spec(SweepSpec.DEFAULT_EPOCHS, sweep.firstSeed, FaultPlan.none(sweep.fault), 1, false);
+        assertEquals(SweepVariable.FRACTION, sweep.vary);
         assertEquals(SynapseKind.PCM, base.synapse());
         assertEquals("ibm2014", base.device());
         assertEquals(Protocol.IBM_5K, base.protocol());
         assertEquals(10, base.epochs());
         assertEquals(FaultKind.DEAD, sweep.fault);
-        assertArrayEquals(new double[] {0, 0.1, 0.2, 0.3, 0.4, 0.6}, sweep.fractions);
+        assertEquals(null, sweep.values, "no values given: the default fractions");
         assertEquals(2, sweep.seeds);
         assertEquals(0, sweep.faultEpoch);
-        SweepSpec cli = new SweepSpec(base, sweep.fault, sweep.fractions, sweep.seeds, sweep.firstSeed, sweep.faultEpoch,
-                sweep.workers);
+        SweepSpec cli = SweepSpec.faults(base, sweep.fault, SweepSpec.DEFAULT_FRACTIONS, sweep.seeds, sweep.firstSeed,
+                sweep.faultEpoch, sweep.workers);
         assertEquals(SweepSpec.defaults().describe(), cli.describe(), "the CLI's defaults are SweepSpec.defaults()");
     }
 
@@ -184,6 +185,54 @@ class NeuroCliTest {
         Cli.Result refused = Cli.run(other);
         assertEquals(NeuroCli.BAD_INPUT, refused.status(), refused.err());
         assertTrue(refused.err().contains("holds a different sweep"), refused.err());
+    }
+
+    @Test
+    void shouldSweepTheNumberOfStatesAndTheDriftTimeAndReportThemOnTheirOwnAxes(@TempDir Path dir) throws IOException {
+        Path states = dir.resolve("states");
+        Cli.Result r = Cli.run("sweep", "--vary", "states", "--values", "10,80", "--protocol", "full", "--widths",
+                "24,12,10", "--epochs", "1", "--seeds", "1", "--weight-range", "1", "--out", states.toString());
+        assertEquals(NeuroCli.OK, r.status(), r.err());
+        Csv.Table t = Csv.read(states.resolve(SweepFiles.RESULTS));
+        assertEquals(2, t.rows().size());
+        assertEquals("states", t.get(0, "varied"));
+        assertEquals(10, t.number(0, "states"));
+        assertEquals(80, t.number(1, "states"));
+        assertTrue(Files.readString(states.resolve(SweepFiles.REPORT)).contains("| states | runs |"));
+
+        Path drift = dir.resolve("drift");
+        r = Cli.run("sweep", "--vary", "drift-seconds", "--values", "0,86400", "--fraction", "0.1", "--protocol", "full",
+                "--widths", "24,12,10", "--epochs", "1", "--seeds", "1", "--weight-range", "1", "--fault-handling",
+                "prune", "--out", drift.toString());
+        assertEquals(NeuroCli.OK, r.status(), r.err());
+        t = Csv.read(drift.resolve(SweepFiles.RESULTS));
+        assertEquals(86400, t.number(1, "drift_seconds"));
+        assertEquals(0.1, t.number(1, "fraction"));
+        assertEquals("prune", t.get(1, "fault_handling"));
+        assertTrue(t.number(1, "test_accuracy") != t.number(0, "test_accuracy"), "a day of drift reads other weights");
+
+        Path report = dir.resolve("report");
+        assertEquals(NeuroCli.OK, Cli.run("report", "--in", states.toString(), drift.toString(), "--out",
+                report.toString()).status());
+        assertPng(report.resolve("states.png"));
+        assertPng(report.resolve("drift-seconds.png"));
+        assertTrue(Files.readString(report.resolve("report.md")).contains("## Sweeps of drift-seconds"));
+
+        Cli.Result missing = Cli.run("sweep", "--vary", "batch", "--widths", "24,12,10", "--out", dir.toString());
+        assertEquals(NeuroCli.USAGE, missing.status());
+        assertTrue(missing.err().contains("needs --values"), missing.err());
+    }
+
+    @Test
+    void shouldBenchFloatAndPcmEpochsAndWriteTheirRatio(@TempDir Path dir) throws IOException {
+        Cli.Result r = Cli.run("bench", "--widths", "24,12,10", "--weight-range", "1", "--rounds", "2", "--warmup", "0",
+                "--out", dir.toString());
+        assertEquals(NeuroCli.OK, r.status(), r.err());
+        Csv.Table t = Csv.read(dir.resolve("bench.csv"));
+        assertEquals(2, t.rows().size());
+        assertTrue(t.number(0, "pcm_over_float") > 0);
+        assertTrue(r.out().contains("pcm epoch / float epoch"), r.out());
+        assertTrue(Files.readString(dir.resolve("bench.md")).contains("samples/s"));
     }
 
     @Test

@@ -67,7 +67,7 @@ class SweepTest {
 
     @Test
     void shouldGiveEveryPointTheSameResultOnOneWorkerOrTwo() {
-        SweepSpec spec = new SweepSpec(base(2), FaultKind.DEAD, new double[] {0, 0.2, 0.4}, 2, 11, 0, 2);
+        SweepSpec spec = SweepSpec.faults(base(2), FaultKind.DEAD, new double[] {0, 0.2, 0.4}, 2, 11, 0, 2);
         List<RunSpec> points = spec.points();
         List<RunResult> two = Sweep.run(points, 2, Cli.SYNTHETIC, Recording.NONE);
         List<RunResult> one = Sweep.run(points.reversed(), 1, Cli.SYNTHETIC, Recording.NONE).reversed();
@@ -81,7 +81,7 @@ class SweepTest {
 
     @Test
     void shouldReportEveryEpochAndPointToTheListener() {
-        SweepSpec spec = new SweepSpec(base(3), FaultKind.DEAD, new double[] {0, 0.3}, 1, 1, 0, 2);
+        SweepSpec spec = SweepSpec.faults(base(3), FaultKind.DEAD, new double[] {0, 0.3}, 1, 1, 0, 2);
         Recording listener = new Recording();
         Sweep.run(spec.points(), 2, Cli.SYNTHETIC, listener);
         assertEquals(2 * 3, listener.epochs);
@@ -90,7 +90,7 @@ class SweepTest {
 
     @Test
     void shouldSkipPointsAlreadyDone() {
-        SweepSpec spec = new SweepSpec(base(1), FaultKind.DEAD, new double[] {0, 0.3}, 2, 1, 0, 2);
+        SweepSpec spec = SweepSpec.faults(base(1), FaultKind.DEAD, new double[] {0, 0.3}, 2, 1, 0, 2);
         SweepPoint done = new SweepPoint("dead", 0.3, 2, "pcm", "ibm2014", "full", 1, 0, 0.5, 0.5, 0.5, 0, 0, 1);
         List<RunSpec> todo = Sweep.remaining(spec, List.of(done));
         assertEquals(3, todo.size());
@@ -100,11 +100,11 @@ class SweepTest {
     @Test
     void shouldRefuseAFaultEpochBeyondTheRun() {
         assertThrows(IllegalArgumentException.class,
-                () -> new SweepSpec(base(2), FaultKind.DEAD, new double[] {0.1}, 1, 1, 3, 1));
+                () -> SweepSpec.faults(base(2), FaultKind.DEAD, new double[] {0.1}, 1, 1, 3, 1));
         assertThrows(IllegalArgumentException.class,
-                () -> new SweepSpec(base(2), FaultKind.DEAD, new double[] {0.1, 0.1}, 1, 1, 0, 1));
+                () -> SweepSpec.faults(base(2), FaultKind.DEAD, new double[] {0.1, 0.1}, 1, 1, 0, 1));
         assertThrows(IllegalArgumentException.class,
-                () -> new SweepSpec(base(2), FaultKind.DEAD, new double[] {1.5}, 1, 1, 0, 1));
+                () -> SweepSpec.faults(base(2), FaultKind.DEAD, new double[] {1.5}, 1, 1, 0, 1));
     }
 
     /** A thread-safe listener that counts. */

@@ -43,10 +43,16 @@ class PcmSynapsePoolTest {
         assertEquals(8192, PoolLayout.faultMasksOffset(12));
         assertEquals(12288, PoolLayout.slotOffset(0, 12));
         assertEquals(16384, PoolLayout.slotOffset(1, 12));
-        assertEquals(20480, PoolLayout.blockLength(12));
+        assertEquals(20480, PoolLayout.diagnosisOffset(12));
+        assertEquals(24576, PoolLayout.blockLength(12));
+        assertEquals(20480, PoolLayout.blockLength(12, 0), "a 1.0 block ends after slot 1");
         // 528 x 250: 264000 conductors
         assertEquals(4096 + 266240, PoolLayout.faultMasksOffset(264_000));
-        assertEquals(4096 + 266240 + 2 * 2113536 + 2113536, PoolLayout.blockLength(264_000));
+        assertEquals(4096 + 266240 + 2 * 2113536 + 2113536, PoolLayout.diagnosisOffset(264_000));
+        assertEquals(4096 + 266240 + 2 * 2113536 + 2113536 + 266240, PoolLayout.blockLength(264_000));
+        assertEquals(1, PoolLayout.MAJOR);
+        assertEquals(1, PoolLayout.MINOR);
+        assertEquals(6, PoolLayout.ARRAY_PARAMETER_COUNT);
         assertEquals(0x4C4F_4F50_4D43_500AL, PoolLayout.POOL_MAGIC, "\\nPCMPOOL");
         assertEquals(0x3152_5241_4D43_500AL, PoolLayout.ARRAY_MAGIC, "\\nPCMARR1");
     }
@@ -149,7 +155,33 @@ class PcmSynapsePoolTest {
         }
         PcmPoolException e = assertThrows(PcmPoolException.class, () -> PcmSynapsePool.open(file, DeviceProfile.NONE));
         assertEquals(PcmPoolException.Code.VERSION, e.code());
-        assertTrue(e.getMessage().contains("7.3") && e.getMessage().contains("1.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("7.3") && e.getMessage().contains("1.1"), e.getMessage());
+    }
+
+    @Test
+    void shouldOpenAFormat10PoolWhoseArraysCannotSelfTest(@TempDir Path dir) {
+        Path file = dir.resolve("old.pcm");
+        PcmSynapsePool.create(file, DeviceProfile.NONE).close();
+        try (Region r = Regions.open(new RegionOptions(file).mode(AccessMode.WALK))) {
+            r.putInt(PoolLayout.POOL_OFFSET + PoolLayout.POOL_MAJOR_OFFSET, 1);      // format 1.0
+            r.persist(PoolLayout.POOL_OFFSET, 16);
+        }
+        try (PcmSynapsePool pool = PcmSynapsePool.open(file, DeviceProfile.NONE)) {
+            assertEquals(0, pool.formatMinor());
+            PcmSynapseArray a = pool.array("fc", 3, 4, new PcmArrayOptions().preset("ibm2014"));
+            a.initialize(new float[12]);
+            a.commit();
+            PcmPoolException e = assertThrows(PcmPoolException.class, a::selfTest);
+            assertEquals(PcmPoolException.Code.VERSION, e.code());
+            assertTrue(e.getMessage().contains("1.0") && e.getMessage().contains("1.1"), e.getMessage());
+            PcmArrayOptions handled = new PcmArrayOptions().preset("ibm2014");
+            handled.policy(handled.policy().withFaultHandling(FaultHandling.PRUNE));
+            e = assertThrows(PcmPoolException.class, () -> pool.array("fc2", 2, 2, handled));
+            assertEquals(PcmPoolException.Code.VERSION, e.code());
+        }
+        try (PcmSynapsePool pool = PcmSynapsePool.open(file, DeviceProfile.NONE)) {
+            assertEquals(3, pool.find("fc").orElseThrow().outputs(), "the 1.0 block reads back");
+        }
     }
 
     @Test
