@@ -34,7 +34,8 @@ public final class Demo {
                     A guided tour: the PMDK bindings, persistent regions in the three access modes
                     (crawl, walk, run), a RUN region ten times larger than its fast tier, reopening
                     a region written in one mode in the others, and the key-value store: a million
-                    durable puts, reopen and recovery, verification, an ordered scan, stats. Scratch files go to DIR (default: a new
+                    durable puts, reopen and recovery, verification, an ordered scan, stats; then a one-minute
+                    table of Engram beside LMDB, RocksDB, Chronicle Map, MapDB and H2 MVStore. Scratch files go to DIR (default: a new
                     directory under /dev/shm, removed at the end). Exit code 0 when every check passed.""");
             return;
         }
@@ -48,6 +49,7 @@ public final class Demo {
             tiering(dir);
             formats(dir);
             keyValue(dir);
+            comparison(dir);
             System.out.printf("%nDemo finished in %.1f s: every check passed.%n", (System.nanoTime() - t0) / 1e9);
         } catch (DemoFailure e) {
             System.err.println("\nDEMO CHECK FAILED: " + e.getMessage());
@@ -204,6 +206,15 @@ public final class Demo {
                     st.liveBytes(), st.logBytes(), st.liveRatio());
             check(kv.check().clean(), "check: every record and index entry verifies");
         }
+    }
+
+    /** Issue 7's one-minute table: each store in its own JVM (dev.engram.bench.compare.DemoComparison). */
+    private static void comparison(Path dir) {
+        section("6. Beside its peers: LMDB, RocksDB, Chronicle Map, MapDB, H2 MVStore (one JVM each, about a minute)");
+        java.util.List<dev.engram.bench.compare.DemoComparison.Row> rows =
+                dev.engram.bench.compare.DemoComparison.run(dir, System.out);
+        check(rows.stream().allMatch(r -> r.exit() == 0),
+                "every store ran and answered every read correctly (each run checks what it reads)");
     }
 
     private static void formats(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.engram.bench.workload;
 
+import dev.engram.bench.store.StoreKind;
 import dev.engram.kv.EngineKind;
 import dev.engram.region.AccessMode;
 import picocli.CommandLine;
@@ -18,32 +19,35 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./engram bench WORKLOAD [OPTIONS]}: the workload runner. Runs one db_bench-style workload (or
- * the floors) against a fresh store, appends one JSON object per result to {@code --json}, shows one
- * updating progress line on stderr and prints a summary table on stdout.
+ * {@code ./engram bench WORKLOAD[,WORKLOAD...] [OPTIONS]}: the workload runner. Runs db_bench-style or
+ * YCSB workloads (or the floors) against a fresh store per trial, Engram's or a peer's
+ * ({@code --store}), appends one JSON object per result to {@code --json}, shows one updating progress
+ * line on stderr and prints a summary table on stdout.
  *
  * <p>Exit codes, as the launcher's: 0 every trial ran and answered correctly; 1 a trial failed (an
  * error, or a store that returned wrong answers); 2 a usage error.
  */
 @Command(name = "engram bench", sortOptions = false, usageHelpAutoWidth = true,
         synopsisHeading = "Usage: ", customSynopsis = "./engram bench WORKLOAD --dir DIR [OPTIONS]",
-        description = {"", "Runs one workload against a fresh store and reports throughput and latency percentiles."},
+        description = {"", "Runs workloads against a fresh store per trial and reports throughput and latency percentiles."},
         parameterListHeading = "%nWorkload:%n", optionListHeading = "%nOptions:%n")
 public final class BenchCli implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "One of the workloads listed below.")
+    @Parameters(index = "0", paramLabel = "WORKLOAD",
+            description = "One of the workloads listed below, or several separated by commas (run in turn, in this JVM).")
     String workload;
 
     @Option(names = "--store", paramLabel = "NAME", defaultValue = RunConfig.ENGRAM,
-            description = "The store under test: engram (peers come later). Default: ${DEFAULT-VALUE}.")
+            description = "The store under test: engram, lmdb, rocksdb, chronicle, mapdb or mvstore. Default: ${DEFAULT-VALUE}.")
     String store;
 
-    @Option(names = "--engine", paramLabel = "hash|sorted", defaultValue = "hash", converter = EngineConverter.class,
-            description = "Engram's index engine. Default: hash.")
+    @Option(names = "--engine", paramLabel = "hash|sorted", converter = EngineConverter.class,
+            description = "Index engine: Engram's or MapDB's (HTreeMap or BTreeMap). LMDB, RocksDB and MVStore are "
+                    + "sorted only, Chronicle Map hash only. Default: hash where the store has one, else sorted.")
     EngineKind engine;
 
-    @Option(names = "--mode", paramLabel = "crawl|walk|run", defaultValue = "walk", converter = ModeConverter.class,
-            description = "Engram's access mode. Default: walk.")
+    @Option(names = "--mode", paramLabel = "crawl|walk|run", converter = ModeConverter.class,
+            description = "Engram's access mode (engram only). Default: walk.")
     AccessMode mode;
 
     @Option(names = "--dir", paramLabel = "DIR", required = true,
@@ -73,8 +77,11 @@ public final class BenchCli implements Callable<Integer> {
     int threads;
 
     @Option(names = "--durable",
-            description = "Every put and delete durable when it returns (durability 'power'); otherwise buffered "
-                    + "(durability 'process': survives a process crash, not power loss).")
+            description = "The store's power-fail-safe setting: every put and delete durable when it returns "
+                    + "(durability 'power'). Otherwise its fastest setting: Engram buffered, LMDB NOSYNC and "
+                    + "Chronicle Map 'process' (survive a process crash, not power loss); RocksDB without WAL, "
+                    + "MapDB without transactions and MVStore between auto-commits 'none'. Chronicle Map has no "
+                    + "power-safe setting and refuses it.")
     boolean durable;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Append one JSON object per result (JSON Lines) to FILE.")
@@ -108,6 +115,12 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "0", converter = CountConverter.class,
             description = "Initial pool size (0: enough for every write of the trial).")
     long sizeBytes;
+
+    @Option(names = "--one-store",
+            description = "Run the pre-filled workloads of the list one after the other on one store, pre-filled once, "
+                    + "as db_bench runs its --benchmarks list and YCSB its run phases after one load (each result "
+                    + "names the workloads before it in store_history). Fills still get a fresh store each.")
+    boolean oneStore;
 
     @Option(names = "--label", paramLabel = "TEXT",
             description = "Free text copied into the 'label' field of every result, e.g. the round of a sweep.")
@@ -160,11 +173,17 @@ public final class BenchCli implements Callable<Integer> {
         footer.append(item(RunConfig.FLOORS, "what the machine charges per operation with no store: a dependent "
                 + "random 128 B mapped read, a sequential one, a 128 B mapped store, store + pmem_persist, "
                 + "pwrite + fdatasync (files in DIR)"));
+        footer.append("%nYCSB workloads draw keys from a zipfian distribution with YCSB's constant 0.99 (ycsb-d: "
+                + "the latest records); ycsb-e needs an ordered store.%n");
         footer.append("%nExamples:%n")
                 .append("  ./engram bench fillrandom --dir /dev/shm --keys 1M --durable --json out.json%n")
                 .append("  ./engram bench readrandom --dir /dev/shm --keys 1M --threads 2 --json out.json%n")
                 .append("  ./engram bench readseq --engine sorted --dir /dev/shm --json out.json%n")
-                .append("  ./engram bench floors --dir /dev/shm --json out.json%n");
+                .append("  ./engram bench fillrandom --store lmdb --durable --dir /dev/shm --json out.json%n")
+                .append("  ./engram bench ycsb-a,ycsb-c --store rocksdb --dir /dev/shm --json out.json%n")
+                .append("  ./engram bench floors --dir /dev/shm --json out.json%n")
+                .append("  ./engram bench compare [--quick]       every store, the workloads and floors; "
+                        + "see ./engram bench compare --help%n");
         cmd.getCommandSpec().usageMessage().footer(footer.toString());
         return cmd;
     }
@@ -186,14 +205,23 @@ public final class BenchCli implements Callable<Integer> {
 
     RunConfig config() {
         long warmup = warmupKeys >= 0 ? warmupKeys : Math.min(keys, RunConfig.DEFAULT_WARMUP_KEYS);
-        return new RunConfig(workload, store, engine, mode, dir, keys, keyBytes, keyFormat, valueBytes, threads, durable, json,
-                operations, seed, sampleEvery, warmup, repeat, durationSeconds, !noProgress, sizeBytes, keep, label);
+        StoreKind kind = StoreKind.byId(store);
+        EngineKind resolvedEngine = engine != null ? engine : kind != null ? kind.defaultEngine() : EngineKind.HASH;
+        AccessMode resolvedMode = mode != null ? mode : AccessMode.WALK;
+        return new RunConfig(workload, store, resolvedEngine, resolvedMode, dir, keys, keyBytes, keyFormat, valueBytes,
+                threads, durable, json, operations, seed, sampleEvery, warmup, repeat, durationSeconds, !noProgress,
+                sizeBytes, keep, label, oneStore);
     }
 
     @Override
     public Integer call() {
         RunConfig config;
         try {
+            StoreKind kind = StoreKind.byId(store);
+            if (mode != null && kind != null && kind.peer()) {
+                throw new IllegalArgumentException("--mode " + mode.name().toLowerCase(Locale.ROOT) + ": access modes are "
+                        + "Engram's; --store " + store + " has none (leave --mode out)");
+            }
             config = config().conclude();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -202,13 +230,28 @@ public final class BenchCli implements Callable<Integer> {
         long timerNanos = Sampler.timerCostNanos();
         describe(config, timerNanos);
         List<Result> results = new ArrayList<>();
+        String current = config.workload();
         try {
-            if (RunConfig.FLOORS.equals(config.workload())) {
-                for (Result r : Floors.run(config, progress, timerNanos, out)) {
-                    record(config, r, results);
+            List<Workload> shared = config.oneStore() ? config.sharedWorkloads() : List.of();
+            boolean sharedDone = false;
+            for (String name : config.workloads()) {
+                current = name;
+                Workload listed = Workload.byName(name);
+                if (listed != null && shared.contains(listed)) {
+                    if (!sharedDone) {
+                        current = String.join(",", shared.stream().map(Workload::id).toList()) + " (one store)";
+                        runShared(config, shared, progress, timerNanos, results);
+                        sharedDone = true;
+                    }
+                    continue;
                 }
-            } else {
-                Workload w = Workload.byName(config.workload());
+                if (RunConfig.FLOORS.equals(name)) {
+                    for (Result r : Floors.run(config, progress, timerNanos, out)) {
+                        record(config, r, results);
+                    }
+                    continue;
+                }
+                Workload w = Workload.byName(name);
                 if (config.warmupKeys() > 0) {
                     StoreTrial.run(config, w, config.warmupKeys(), "warm-up", 0, progress, timerNanos, out);
                 }
@@ -218,7 +261,7 @@ public final class BenchCli implements Callable<Integer> {
                 }
             }
         } catch (RuntimeException e) {
-            err.println("engram bench: " + config.workload() + " failed: " + e.getMessage());
+            err.println("engram bench: " + current + " failed: " + e.getMessage());
             if (e.getCause() != null && !(e instanceof IllegalStateException)) {
                 e.printStackTrace(err);
             }
@@ -233,6 +276,19 @@ public final class BenchCli implements Callable<Integer> {
             out.println("appended " + results.size() + " result(s) to " + config.json());
         }
         return 0;
+    }
+
+    /** The pre-filled workloads on one store: a warm-up pass on a small store, then each measured run. */
+    private void runShared(RunConfig config, List<Workload> shared, Progress progress, long timerNanos,
+                           List<Result> results) {
+        if (config.warmupKeys() > 0) {
+            StoreTrial.runShared(config, shared, config.warmupKeys(), "warm-up", 0, progress, timerNanos, out, r -> {
+            });
+        }
+        for (int run = 1; run <= config.repeat(); run++) {
+            StoreTrial.runShared(config, shared, config.keys(), "run " + run, run, progress, timerNanos, out,
+                    r -> record(config, r, results));
+        }
     }
 
     private void record(RunConfig config, Result r, List<Result> results) {
@@ -250,11 +306,12 @@ public final class BenchCli implements Callable<Integer> {
     private void describe(RunConfig c, long timerNanos) {
         out.printf(Locale.ROOT, "engram bench %s: store=%s engine=%s mode=%s dir=%s (%s) keys=%d key-size=%d "
                         + "(%s) value-size=%d threads=%d durability=%s repeat=%d warm-up keys=%d%n",
-                c.workload(), c.store(), c.engineLabel(), c.modeLabel(), c.dir(), StoreTrial.fileSystemType(c.dir()),
+                c.workload(), c.store(), c.engineLabel(), c.storeKind().peer() ? "none" : c.modeLabel(), c.dir(),
+                StoreTrial.fileSystemType(c.dir()),
                 c.keys(), c.keyBytes(), c.keyFormat().name().toLowerCase(Locale.ROOT), c.valueBytes(), c.threads(),
                 c.durabilityLabel(), c.repeat(), c.warmupKeys());
         out.printf(Locale.ROOT, "seed 0x%x (fill order: stream 0, operation order: stream 1, writer: stream 2, "
-                        + "sample gaps: streams 16+thread); latency: 1 in ~%d operations timed with two "
+                        + "sample gaps: streams 16+thread, YCSB tables: streams 32+thread); latency: 1 in ~%d operations timed with two "
                         + "System.nanoTime calls (%d ns per call, included)%n",
                 c.seed(), c.sampleEvery(), timerNanos);
     }

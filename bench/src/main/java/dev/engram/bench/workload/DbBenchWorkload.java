@@ -1,5 +1,7 @@
 package dev.engram.bench.workload;
 
+import dev.engram.bench.store.BenchStore;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

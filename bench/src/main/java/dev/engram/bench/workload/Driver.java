@@ -17,6 +17,19 @@ abstract class Driver {
         return -1;
     }
 
+    /**
+     * Operations that had to find their key (reads of present keys), or -1 where the workload checks
+     * {@link #found()} another way; a phase whose drivers found fewer fails.
+     */
+    long expectedFound() {
+        return -1;
+    }
+
+    /** The highest key index this driver's table inserts (YCSB D and E), or -1 when it inserts none. */
+    long highestInsertIndex() {
+        return -1;
+    }
+
     /** After the last operation, untimed: release cursors and the like. */
     void finish() {
     }

@@ -19,12 +19,14 @@ final class Phase {
      * @param seconds           first start to last end
      * @param latency           the merged timed sample
      * @param found             operations that found their key, or -1 where that means nothing
+     * @param expectedFound     operations that had to find their key, or -1 where the workload checks otherwise
      * @param backgroundOps     operations of the background driver (0 without one)
      * @param backgroundSeconds how long it ran
      * @param workerCpuSeconds  CPU time of the measuring threads during the phase
      * @param processCpuSeconds CPU time of the whole JVM during the phase (adds GC, JIT, background writer)
      */
-    record Outcome(long operations, double seconds, LatencyHistogram latency, long found, long backgroundOps,
+    record Outcome(long operations, double seconds, LatencyHistogram latency, long found, long expectedFound,
+                   long backgroundOps,
                    double backgroundSeconds, double workerCpuSeconds, double processCpuSeconds) {
 
         double opsPerSecond() {
@@ -105,7 +107,9 @@ final class Phase {
         workers.forEach(w -> latency.add(w.histogram()));
         boolean counted = workers.stream().allMatch(w -> w.driver().found() >= 0);
         long found = counted ? workers.stream().mapToLong(w -> w.driver().found()).sum() : -1;
-        return new Outcome(done, (end - begin) / 1e9, latency, found, writer == null ? 0 : writer.done,
+        boolean expecting = workers.stream().allMatch(w -> w.driver().expectedFound() >= 0);
+        long expected = expecting ? workers.stream().mapToLong(w -> w.driver().expectedFound()).sum() : -1;
+        return new Outcome(done, (end - begin) / 1e9, latency, found, expected, writer == null ? 0 : writer.done,
                 writer == null ? 0 : (writer.endNanos - writer.startNanos) / 1e9,
                 workers.stream().mapToLong(Worker::cpuNanos).sum() / 1e9, processCpu / 1e9);
     }

@@ -1,20 +1,24 @@
 package dev.engram.bench.workload;
 
+import dev.engram.bench.store.StoreKind;
 import dev.engram.kv.EngineKind;
 import dev.engram.region.AccessMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Everything one invocation of the runner was asked to do, validated by {@link #conclude()} before any
  * file is created. Built by {@link BenchCli} from the command line; tests build it the same way.
  *
- * @param workload        the workload's {@link Workload#id()}, or {@code floors}
- * @param store           the store under test; only {@code engram} for now
- * @param engine          Engram's index engine
- * @param mode            Engram's access mode
+ * @param workload        the workload's {@link Workload#id()}, or {@code floors}, or several of them
+ *                        separated by commas, run one after the other in this JVM
+ * @param store           the store under test: a {@link StoreKind} id
+ * @param engine          the index engine: Engram's or MapDB's hash or sorted; the other peers' own
+ * @param mode            Engram's access mode (peers have none)
  * @param dir             the directory each trial creates its fresh sub-directory in
  * @param keys            distinct keys
  * @param keyBytes        bytes per key
@@ -33,15 +37,17 @@ import java.util.Locale;
  * @param sizeBytes       initial pool size; 0 to size it from the workload
  * @param keep            keep each trial's directory instead of deleting it
  * @param label           free text copied into every result's {@code label} field (e.g. a sweep's round); may be null
+ * @param oneStore        run the pre-filled workloads of the list one after the other on one store, pre-filled
+ *                        once (fills still get their own fresh store each)
  */
 record RunConfig(String workload, String store, EngineKind engine, AccessMode mode, Path dir, long keys,
                  int keyBytes, KeySpace.Format keyFormat, int valueBytes, int threads, boolean durable, Path json,
                  long operations, long seed, int sampleEvery, long warmupKeys, int repeat, double durationSeconds,
-                 boolean progress, long sizeBytes, boolean keep, String label) {
+                 boolean progress, long sizeBytes, boolean keep, String label, boolean oneStore) {
 
     /** The name of the floor measurements, which are not a store workload. */
     static final String FLOORS = "floors";
-    /** The only store so far. */
+    /** The default store. */
     static final String ENGRAM = "engram";
     /** Seed used when none is given: the date of the first run. */
     static final long DEFAULT_SEED = 0x2026_1122L;
@@ -50,11 +56,29 @@ record RunConfig(String workload, String store, EngineKind engine, AccessMode mo
 
     /** Checks every parameter; throws {@link IllegalArgumentException} naming the option, the value and the range. */
     RunConfig conclude() {
-        if (!FLOORS.equals(workload) && Workload.byName(workload) == null) {
-            throw new IllegalArgumentException("unknown workload '" + workload + "': expected one of " + names());
+        for (String name : workloads()) {
+            if (!FLOORS.equals(name) && Workload.byName(name) == null) {
+                throw new IllegalArgumentException("unknown workload '" + name + "': expected one of " + names());
+            }
         }
-        if (!ENGRAM.equals(store)) {
-            throw new IllegalArgumentException("--store " + store + ": only 'engram' is available (peers come later)");
+        StoreKind kind = StoreKind.byId(store);
+        if (kind == null) {
+            throw new IllegalArgumentException("--store " + store + ": unknown store; expected one of " + StoreKind.ids());
+        }
+        if (!kind.supports(engine)) {
+            throw new IllegalArgumentException("--store " + store + " has no " + engineLabel() + " engine: it is "
+                    + (kind.supports(EngineKind.HASH) ? "a hash table (no ordered scans)" : "ordered (no hash engine)")
+                    + "; use --engine " + kind.defaultEngine().name().toLowerCase(Locale.ROOT) + " or leave --engine out");
+        }
+        if (durable && !kind.hasPowerSafeSetting()) {
+            throw new IllegalArgumentException("--store " + store + " --durable: " + kind.noDurableReason());
+        }
+        for (String name : workloads()) {
+            Workload w = Workload.byName(name);
+            if (w != null && w.needsOrderedStore() && engine != EngineKind.SORTED) {
+                throw new IllegalArgumentException(name + " scans key ranges, which a hash store cannot: use an "
+                        + "ordered store (--engine sorted with engram or mapdb; lmdb, rocksdb or mvstore)");
+            }
         }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("--dir " + dir + " does not exist or is not a directory");
@@ -75,10 +99,12 @@ record RunConfig(String workload, String store, EngineKind engine, AccessMode mo
         if (operations < 0) {
             throw new IllegalArgumentException("--ops " + operations + " must be positive (0 for the workload's default)");
         }
-        Workload w = Workload.byName(workload);
-        if (w != null && operations > w.maxOperations(keys)) {
-            throw new IllegalArgumentException("--ops " + operations + ": " + workload + " does at most "
-                    + w.maxOperations(keys) + " operations with --keys " + keys);
+        for (String name : workloads()) {
+            Workload w = Workload.byName(name);
+            if (w != null && operations > w.maxOperations(keys)) {
+                throw new IllegalArgumentException("--ops " + operations + ": " + name + " does at most "
+                        + w.maxOperations(keys) + " operations with --keys " + keys);
+            }
         }
         if (sampleEvery < 1) {
             throw new IllegalArgumentException("--sample-every " + sampleEvery + " must be at least 1");
@@ -95,6 +121,12 @@ record RunConfig(String workload, String store, EngineKind engine, AccessMode mo
         if (!(durationSeconds >= 0) || durationSeconds > 86_400) {
             throw new IllegalArgumentException("--duration " + durationSeconds + " must be from 0 to 86400 seconds");
         }
+        if (workloads().isEmpty()) {
+            throw new IllegalArgumentException("no workload given: expected one of " + names());
+        }
+        if (oneStore) {
+            checkOneStoreOrder();
+        }
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("--size " + sizeBytes
                     + " must be positive (0 to size the pool from the workload)");
@@ -108,9 +140,47 @@ record RunConfig(String workload, String store, EngineKind engine, AccessMode mo
         return Math.min(ops, w.maxOperations(keyCount));
     }
 
-    /** {@code power} or {@code process}: the {@code durability} field of a store result. */
+    /**
+     * On one store, a workload that deletes every key must come last, and {@code readmissing} must come
+     * before any workload that inserts keys (its missing keys may be the ones inserted).
+     */
+    private void checkOneStoreOrder() {
+        List<Workload> shared = sharedWorkloads();
+        for (int i = 0; i < shared.size(); i++) {
+            if (shared.get(i) == DbBenchWorkload.DELETERANDOM && i < shared.size() - 1) {
+                throw new IllegalArgumentException("--one-store: deleterandom empties the store, so it must be the "
+                        + "last pre-filled workload, not before " + shared.get(i + 1).id());
+            }
+            if (shared.get(i) == DbBenchWorkload.READMISSING) {
+                for (int j = 0; j < i; j++) {
+                    if (shared.get(j).maxLiveKeys(keys, keys, threads) > keys) {
+                        throw new IllegalArgumentException("--one-store: readmissing must come before " + shared.get(j).id()
+                                + ", whose inserts may be the keys it expects to miss");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The pre-filled workloads of the list, in order: with {@link #oneStore}, they share one store. */
+    List<Workload> sharedWorkloads() {
+        return workloads().stream().map(Workload::byName).filter(w -> w != null && w.prefilled()).toList();
+    }
+
+    /** The workloads to run, in order: {@link #workload} split at commas. */
+    List<String> workloads() {
+        return Arrays.stream(workload.split(",")).map(String::strip).filter(w -> !w.isEmpty()).toList();
+    }
+
+    /** The store under test; valid after {@link #conclude()}. */
+    StoreKind storeKind() {
+        return StoreKind.byId(store);
+    }
+
+    /** {@code power}, {@code process} or {@code none}: the {@code durability} field of a store result. */
     String durabilityLabel() {
-        return durable ? "power" : "process";
+        StoreKind kind = StoreKind.byId(store);
+        return kind == null ? (durable ? "power" : "process") : kind.durability(durable);
     }
 
     String engineLabel() {

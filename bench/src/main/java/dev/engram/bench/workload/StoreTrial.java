@@ -1,5 +1,7 @@
 package dev.engram.bench.workload;
 
+import dev.engram.bench.store.BenchStore;
+import dev.engram.bench.store.StoreSpec;
 import dev.engram.kv.KvOptions;
 import dev.engram.kv.PoolFormat;
 
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +42,9 @@ import java.util.stream.Stream;
  */
 final class StoreTrial {
 
+    /** Longest a warm-up phase runs when {@code --duration} is given. */
+    static final double WARMUP_CAP_SECONDS = 2.0;
+
     private final RunConfig config;
     private final BenchStore store;
     private final KeySpace keys;
@@ -46,6 +52,9 @@ final class StoreTrial {
     private int[] fillOrder;
     private int[] operationOrder;
     private int[] backgroundOrder;
+    private Zipfian zipfian;
+    /** The key index the next inserting workload starts from: after the pre-filled keys and earlier inserts. */
+    private long insertBase = -1;
 
     private StoreTrial(RunConfig config, BenchStore store, KeySpace keys) {
         this.config = config;
@@ -65,6 +74,27 @@ final class StoreTrial {
 
     int threads() {
         return config.threads();
+    }
+
+    /** The run's seed, of which every random order and table is a stream. */
+    long seed() {
+        return config.seed();
+    }
+
+    /**
+     * The first key index a YCSB insert of the next workload may use: every index from the pre-filled
+     * keys' count up to it was inserted by an earlier workload on this store.
+     */
+    long insertBase() {
+        return insertBase < 0 ? keys.keys() : insertBase;
+    }
+
+    /** The zipfian distribution over this trial's keys with YCSB's constant; one O(keys) sum, shared. */
+    Zipfian zipfian() {
+        if (zipfian == null) {
+            zipfian = new Zipfian(keys.keys(), Zipfian.THETA);
+        }
+        return zipfian;
     }
 
     /** A value buffer for one driver, holding the trial's seeded random bytes. */
@@ -94,7 +124,7 @@ final class StoreTrial {
     }
 
     /**
-     * Runs one trial of {@code workload} over {@code keyCount} keys.
+     * Runs one trial of {@code workload} over {@code keyCount} keys, on a fresh store.
      *
      * @param phase    {@code warmup} or {@code run N}, for the progress line
      * @param run      the {@code run} field of the result (0 for the warm-up)
@@ -102,19 +132,54 @@ final class StoreTrial {
      */
     static Result run(RunConfig config, Workload workload, long keyCount, String phase, int run, Progress progress,
                       long timerNanos, PrintStream log) {
+        List<Result> results = new ArrayList<>(1);
+        runShared(config, List.of(workload), keyCount, phase, run, progress, timerNanos, log, results::add);
+        return results.getFirst();
+    }
+
+    /**
+     * Runs {@code workloads} one after the other on one fresh store, pre-filled once before the first
+     * (as db_bench runs a {@code --benchmarks} list on one database, and YCSB its run phases after one load
+     * phase). Each result names the workloads that ran on the store before it ({@code store_history}).
+     * Every workload of a list longer than one must be pre-filled; each result goes to {@code sink} as soon
+     * as it is measured.
+     */
+    static void runShared(RunConfig config, List<Workload> workloads, long keyCount, String phase, int run,
+                          Progress progress, long timerNanos, PrintStream log, Consumer<Result> sink) {
+        if (workloads.size() > 1 && !workloads.stream().allMatch(Workload::prefilled)) {
+            throw new IllegalArgumentException("only pre-filled workloads can share a store, not " + workloads);
+        }
         KeySpace keys = new KeySpace(config.keyFormat(), config.keyBytes(), keyCount);
-        long operations = config.operationsFor(workload, keyCount);
+        long[] operations = workloads.stream().mapToLong(w -> config.operationsFor(w, keyCount)).toArray();
+        long size = config.sizeBytes();
+        long maxLiveKeys = keyCount;
+        for (int i = 0; i < workloads.size(); i++) {
+            Workload w = workloads.get(i);
+            if (config.sizeBytes() == 0) {
+                size += poolSize(config, w, keyCount, operations[i]) - (i > 0 ? prefillBytes(config, keyCount) : 0);
+            }
+            maxLiveKeys += w.maxLiveKeys(keyCount, operations[i], config.threads()) - keyCount;
+        }
         Path directory = createDirectory(config.dir());
         try {
-            long size = config.sizeBytes() > 0 ? config.sizeBytes() : poolSize(config, workload, keyCount, operations);
-            BenchStore store = openStore(config, directory.resolve("pool"), size);
+            BenchStore store = new StoreSpec(config.storeKind(), config.engine(), config.mode(), config.durable(),
+                    directory, config.keyBytes(), config.valueBytes(), maxLiveKeys, size).open();
             try {
                 StoreTrial trial = new StoreTrial(config, store, keys);
                 if (run == 1) {
                     log.println("store: " + store.name() + " " + store.engine() + " " + store.mode() + ", "
                             + store.persistence());
                 }
-                return trial.measure(workload, operations, phase, run, progress, timerNanos);
+                if (workloads.getFirst().prefilled()) {
+                    trial.prefill(workloads.getFirst().id() + "  " + phase, progress);
+                }
+                List<String> history = new ArrayList<>();
+                for (int i = 0; i < workloads.size(); i++) {
+                    Result r = trial.measure(workloads.get(i), operations[i], phase, run, progress, timerNanos);
+                    r.put("store_history", String.join(",", history));
+                    history.add(workloads.get(i).id());
+                    sink.accept(r);
+                }
             } finally {
                 store.close();
             }
@@ -130,9 +195,6 @@ final class StoreTrial {
     private Result measure(Workload workload, long operations, String phase, int run, Progress progress,
                            long timerNanos) {
         String label = workload.id() + "  " + phase;
-        if (workload.prefilled()) {
-            prefill(label, progress);
-        }
         int threads = config.threads();
         List<Driver> drivers = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
@@ -145,13 +207,16 @@ final class StoreTrial {
         Map<String, Long> countersBefore = store.counters();
         long[] gcBefore = gc();
         Phase.Outcome o = Phase.run(label, run == 0 ? Phase.WARMUP : Phase.MEASURED, drivers,
-                Phase.shares(operations, threads), (long) (config.durationSeconds() * 1e9), config.sampleEvery(),
+                Phase.shares(operations, threads), (long) (phaseSeconds(config, run) * 1e9), config.sampleEvery(),
                 config.seed(), background, progress);
         long[] gcAfter = gc();
+        for (Driver d : drivers) {
+            insertBase = Math.max(insertBase(), d.highestInsertIndex() + 1);
+        }
         Map<String, Long> countersAfter = store.counters();
         long done = o.operations();
         LatencyHistogram latency = o.latency();
-        verify(workload, done, o.found());
+        verify(workload, done, o);
 
         Result r = new Result()
                 .put("workload", workload.id())
@@ -162,7 +227,7 @@ final class StoreTrial {
                 .put("keys", keys.keys())
                 .put("key_size", keys.keyBytes())
                 .put("value_size", config.valueBytes())
-                .put("durability", config.durabilityLabel())
+                .put("durability", store.durability())
                 .put("ops_per_sec", o.opsPerSecond())
                 .put("p50_ns", latency.percentile(0.50))
                 .put("p99_ns", latency.percentile(0.99))
@@ -180,6 +245,7 @@ final class StoreTrial {
                 .put("timer_ns", timerNanos)
                 .put("found", o.found() >= 0 ? o.found() : null)
                 .put("writer_ops_per_sec", background == null ? null : o.backgroundOps() / o.backgroundSeconds());
+        workload.annotate(r, drivers);
         for (Map.Entry<String, Long> c : countersAfter.entrySet()) {
             long delta = c.getValue() - countersBefore.getOrDefault(c.getKey(), 0L);
             r.put(c.getKey() + "_per_op", done == 0 ? null : (double) delta / done);
@@ -190,6 +256,16 @@ final class StoreTrial {
                 .put("cpu_process_s", o.processCpuSeconds());
         describeHost(r, config.dir(), config.seed(), store.persistence());
         return r;
+    }
+
+    /**
+     * How long a phase may run: {@code --duration} (0: no limit); a warm-up phase ({@code run} 0) at most
+     * {@value #WARMUP_CAP_SECONDS} s of it, which compiles the hot path and no more, so a slow store's
+     * warm-up does not cost as much as its measurement.
+     */
+    static double phaseSeconds(RunConfig config, int run) {
+        double d = config.durationSeconds();
+        return run == 0 && d > 0 ? Math.min(d, WARMUP_CAP_SECONDS) : d;
     }
 
     /** Writes every key once, in the fill order, with the store's cheapest write, then syncs. Not measured. */
@@ -207,7 +283,7 @@ final class StoreTrial {
                     done[0] = i;
                 }
             }
-            store.sync();
+            store.settle();
         } finally {
             progress.stop();
         }
@@ -217,9 +293,14 @@ final class StoreTrial {
     }
 
     /** Fails when the store answered wrongly: a benchmark of wrong answers is worthless. */
-    private void verify(Workload workload, long done, long found) {
+    private void verify(Workload workload, long done, Phase.Outcome o) {
+        long found = o.found();
         String problem = null;
-        if (workload == DbBenchWorkload.READRANDOM || workload == DbBenchWorkload.READWHILEWRITING
+        if (o.expectedFound() >= 0) {
+            if (found != o.expectedFound()) {
+                problem = "found " + found + " of " + o.expectedFound() + " keys (or scan starts) that are all present";
+            }
+        } else if (workload == DbBenchWorkload.READRANDOM || workload == DbBenchWorkload.READWHILEWRITING
                 || workload == DbBenchWorkload.DELETERANDOM || workload == DbBenchWorkload.READSEQ) {
             if (found != done) {
                 problem = "found " + found + " of " + done + " keys that are all present";
@@ -242,7 +323,7 @@ final class StoreTrial {
      * not wait for the pool to grow: records are {@code align8(32 + key + value)} bytes.
      */
     static long poolSize(RunConfig config, Workload workload, long keyCount, long operations) {
-        long record = (PoolFormat.REC_HEADER_LENGTH + config.keyBytes() + config.valueBytes() + 7L) & ~7L;
+        long record = recordBytes(config);
         long writes = (workload.prefilled() ? keyCount : 0) + (workload.writes() ? operations : 0);
         if (workload.hasBackgroundWriter()) {
             writes += 4 * keyCount;          // readwhilewriting's writer: unbounded, so leave room to grow into
@@ -252,11 +333,14 @@ final class StoreTrial {
                 + segments * KvOptions.DEFAULT_SEGMENT_BYTES;
     }
 
-    private static BenchStore openStore(RunConfig config, Path file, long size) {
-        return switch (config.store()) {
-            case RunConfig.ENGRAM -> EngramStore.create(file, config.engine(), config.mode(), config.durable(), size);
-            default -> throw new IllegalArgumentException("unknown store " + config.store());
-        };
+    /** Bytes of one log record of Engram: header, key and value, 8-aligned. */
+    private static long recordBytes(RunConfig config) {
+        return (PoolFormat.REC_HEADER_LENGTH + config.keyBytes() + config.valueBytes() + 7L) & ~7L;
+    }
+
+    /** The pre-fill's share of {@link #poolSize}, counted once when workloads share a store. */
+    private static long prefillBytes(RunConfig config, long keyCount) {
+        return keyCount * recordBytes(config) + keyCount * recordBytes(config) / 8;
     }
 
     /** Fields shared by store and floor results: where, with what, when. */

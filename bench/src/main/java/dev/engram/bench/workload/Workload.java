@@ -1,14 +1,14 @@
 package dev.engram.bench.workload;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
 /**
- * A workload against a {@link BenchStore}: what the store holds before measurement, and each thread's
- * stream of measured operations.
+ * A workload against a {@link dev.engram.bench.store.BenchStore}: what the store holds before
+ * measurement, and each thread's stream of measured operations.
  *
- * <p>The db_bench-style workloads are {@link DbBenchWorkload}. A YCSB workload (A-F) fits the same
- * shape: {@link #prefilled()} true, and a driver that draws each operation's kind from the workload's
- * mix (read / update / insert / scan / read-modify-write) and its key from the request distribution
- * (uniform, zipfian, latest), with tables built before measurement as {@link KeyOrder} does; it would be
- * one more enum implementing this interface, listed in {@link #all()}.
+ * <p>The db_bench-style workloads are {@link DbBenchWorkload}; YCSB's A-F are {@link YcsbWorkload}.
  */
 interface Workload {
 
@@ -53,9 +53,24 @@ interface Workload {
         return false;
     }
 
+    /** The most live keys a trial can leave (inserts add keys), so stores that pre-size can. */
+    default long maxLiveKeys(long keys, long operations, int threads) {
+        return keys;
+    }
+
+    /** Whether the workload scans key ranges, which a hash store cannot. */
+    default boolean needsOrderedStore() {
+        return false;
+    }
+
+    /** Adds the workload's own fields to a result (e.g. YCSB's operation counts); nothing by default. */
+    default void annotate(Result r, List<Driver> drivers) {
+    }
+
     /** Every workload the runner knows, in help order (the floors are not a store workload: see {@link Floors}). */
     static Workload[] all() {
-        return DbBenchWorkload.values();
+        return Stream.concat(Arrays.stream(DbBenchWorkload.values()), Arrays.stream(YcsbWorkload.values()))
+                .toArray(Workload[]::new);
     }
 
     /** The workload called {@code name}, or null. */

@@ -7,13 +7,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,10 +17,12 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.engram.bench.workload.RunnerTesting.number;
+import static dev.engram.bench.workload.RunnerTesting.readJsonLines;
+import static dev.engram.bench.workload.RunnerTesting.run;
 
 /** The runner's command line, and the shape of what it writes, on tiny runs of 2,000 keys. */
 class BenchCliTest {
@@ -94,31 +92,31 @@ class BenchCliTest {
 
     @Test
     void shouldExitWithUsageErrorNamingTheChoicesForAnUnknownWorkloadOrBadOption() {
-        Run unknown = run("fillbackwards", "--dir", dir.toString());
-        assertEquals(2, unknown.exit);
-        assertTrue(unknown.err.contains("unknown workload 'fillbackwards'"), unknown.err);
-        assertTrue(unknown.err.contains("readwhilewriting") && unknown.err.contains("floors"), unknown.err);
+        RunnerTesting.Run unknown = run("fillbackwards", "--dir", dir.toString());
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("unknown workload 'fillbackwards'"), unknown.err());
+        assertTrue(unknown.err().contains("readwhilewriting") && unknown.err().contains("floors"), unknown.err());
 
-        Run engine = run("fillseq", "--dir", dir.toString(), "--engine", "btree");
-        assertEquals(2, engine.exit);
-        assertTrue(engine.err.contains("expected hash or sorted"), engine.err);
+        RunnerTesting.Run engine = run("fillseq", "--dir", dir.toString(), "--engine", "btree");
+        assertEquals(2, engine.exit());
+        assertTrue(engine.err().contains("expected hash or sorted"), engine.err());
 
-        Run tooMany = run("fillseq", "--dir", dir.toString(), "--keys", "2000", "--ops", "3000");
-        assertEquals(2, tooMany.exit);
-        assertTrue(tooMany.err.contains("at most 2000"), tooMany.err);
+        RunnerTesting.Run tooMany = run("fillseq", "--dir", dir.toString(), "--keys", "2000", "--ops", "3000");
+        assertEquals(2, tooMany.exit());
+        assertTrue(tooMany.err().contains("at most 2000"), tooMany.err());
 
-        assertEquals(2, run("fillseq").exit, "--dir is required");
+        assertEquals(2, run("fillseq").exit(), "--dir is required");
         assertFalse(Files.exists(json), "nothing is written on a usage error");
     }
 
     @Test
     void shouldAppendOneCompleteSaneJsonObjectPerResult() throws IOException {
-        Run fill = run("fillrandom", "--dir", dir.toString(), "--keys", "2000", "--threads", "2", "--durable",
+        RunnerTesting.Run fill = run("fillrandom", "--dir", dir.toString(), "--keys", "2000", "--threads", "2", "--durable",
                 "--repeat", "2", "--warmup-keys", "1000", "--json", json.toString(), "--no-progress");
-        assertEquals(0, fill.exit, fill.err);
-        Run read = run("readrandom", "--dir", dir.toString(), "--keys", "2000", "--engine", "sorted",
+        assertEquals(0, fill.exit(), fill.err());
+        RunnerTesting.Run read = run("readrandom", "--dir", dir.toString(), "--keys", "2000", "--engine", "sorted",
                 "--json", json.toString(), "--no-progress");
-        assertEquals(0, read.exit, read.err);
+        assertEquals(0, read.exit(), read.err());
 
         List<Map<String, Object>> results = readJsonLines(json);
         assertEquals(3, results.size(), "two fill runs and one read run");
@@ -152,8 +150,8 @@ class BenchCliTest {
         assertEquals("process", r.get("durability"));
         assertEquals(2_000.0, number(r, "found"), "every present key is found");
 
-        assertTrue(fill.out.contains("seed 0x20261122"), "the seed is printed: " + fill.out);
-        assertTrue(fill.out.contains("fillrandom") && fill.out.contains("ops/s"), "a summary table: " + fill.out);
+        assertTrue(fill.out().contains("seed 0x20261122"), "the seed is printed: " + fill.out());
+        assertTrue(fill.out().contains("fillrandom") && fill.out().contains("ops/s"), "a summary table: " + fill.out());
         try (Stream<Path> left = Files.list(dir)) {
             assertEquals(List.of(json), left.toList(), "every trial directory is deleted");
         }
@@ -162,9 +160,9 @@ class BenchCliTest {
     @Test
     void shouldReportTheFloorsInTheSameShape() throws IOException {
         assumeTrue(Pmem.availability().available(), Pmem.availability().reason());
-        Run floors = run("floors", "--dir", dir.toString(), "--keys", "2000", "--duration", "0.05",
+        RunnerTesting.Run floors = run("floors", "--dir", dir.toString(), "--keys", "2000", "--duration", "0.05",
                 "--json", json.toString(), "--no-progress");
-        assertEquals(0, floors.exit, floors.err);
+        assertEquals(0, floors.exit(), floors.err());
         List<Map<String, Object>> results = readJsonLines(json);
         assertEquals(List.of("floor-mapped-read", "floor-mapped-scan", "floor-mapped-store", "floor-pmem-persist",
                 "floor-fdatasync"), results.stream().map(r -> r.get("store")).toList());
@@ -175,131 +173,6 @@ class BenchCliTest {
             assertEquals("floors", r.get("workload"));
             assertTrue(number(r, "ops_per_sec") > 0 && number(r, "p50_ns") > 0, r.toString());
             assertTrue(Set.of("power", "process", "none").contains(r.get("durability")), r.toString());
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------- helpers
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = BenchCli.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static double number(Map<String, Object> r, String field) {
-        return assertInstanceOf(Double.class, r.get(field), field + " is a number in " + r);
-    }
-
-    private static List<Map<String, Object>> readJsonLines(Path file) throws IOException {
-        return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(FlatJson::parse).toList();
-    }
-
-    /** A strict parser of one flat JSON object (scalars only): enough to check the runner's lines. */
-    private static final class FlatJson {
-        private final String s;
-        private int i;
-
-        private FlatJson(String s) {
-            this.s = s;
-        }
-
-        static Map<String, Object> parse(String line) {
-            FlatJson p = new FlatJson(line);
-            Map<String, Object> m = p.object();
-            p.space();
-            assertEquals(line.length(), p.i, "trailing text after the object: " + line);
-            return m;
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            expect('{');
-            space();
-            if (peek() == '}') {
-                i++;
-                return m;
-            }
-            while (true) {
-                space();
-                String key = string();
-                space();
-                expect(':');
-                space();
-                assertFalse(m.containsKey(key), "duplicate key " + key);
-                m.put(key, value());
-                space();
-                if (peek() == ',') {
-                    i++;
-                    continue;
-                }
-                expect('}');
-                return m;
-            }
-        }
-
-        private Object value() {
-            char c = peek();
-            if (c == '"') {
-                return string();
-            }
-            for (String literal : new String[]{"null", "true", "false"}) {
-                if (s.startsWith(literal, i)) {
-                    i += literal.length();
-                    return literal.equals("null") ? null : Boolean.valueOf(literal);
-                }
-            }
-            int start = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                i++;
-            }
-            assertTrue(i > start, "a value at " + start + " of " + s);
-            return Double.parseDouble(s.substring(start, i));
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (peek() != '"') {
-                char c = s.charAt(i++);
-                if (c == '\\') {
-                    char e = s.charAt(i++);
-                    switch (e) {
-                        case 'n' -> b.append('\n');
-                        case 't' -> b.append('\t');
-                        case 'r' -> b.append('\r');
-                        case 'u' -> {
-                            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                            i += 4;
-                        }
-                        default -> b.append(e);
-                    }
-                } else {
-                    b.append(c);
-                }
-            }
-            i++;
-            return b.toString();
-        }
-
-        private void space() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        private char peek() {
-            assertTrue(i < s.length(), "unexpected end of " + s);
-            return s.charAt(i);
-        }
-
-        private void expect(char c) {
-            assertEquals(c, peek(), "at " + i + " of " + s);
-            i++;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.engram.bench.workload;
+package dev.engram.bench.store;
 
 import dev.engram.kv.Durability;
 import dev.engram.kv.EngineKind;
@@ -21,21 +21,29 @@ import java.util.Map;
  * <p>On the reuse of caller arrays: {@code KvStore} copies a key the first time it indexes it and keeps
  * the existing key object on later writes; values are copied into the log record. Reads return copies.
  */
-final class EngramStore implements BenchStore {
+public final class EngramStore implements BenchStore {
 
     private final KvStore kv;
+    private final boolean durable;
 
-    private EngramStore(KvStore kv) {
+    private EngramStore(KvStore kv, boolean durable) {
         this.kv = kv;
+        this.durable = durable;
     }
 
-    /** Creates a new pool at {@code file}, {@code sizeBytes} large to begin with (it grows if needed). */
+    /**
+     * Creates a new pool at {@code file}, {@code sizeBytes} large to begin with (it grows if needed;
+     * 0 for the default size).
+     */
     static EngramStore create(Path file, EngineKind engine, AccessMode mode, boolean durable, long sizeBytes) {
-        return new EngramStore(KvStore.create(new KvOptions(file)
+        KvOptions options = new KvOptions(file)
                 .engine(engine)
                 .mode(mode)
-                .size(sizeBytes)
-                .durability(durable ? Durability.DURABLE : Durability.BUFFERED)));
+                .durability(durable ? Durability.DURABLE : Durability.BUFFERED);
+        if (sizeBytes > 0) {
+            options.size(sizeBytes);
+        }
+        return new EngramStore(KvStore.create(options), durable);
     }
 
     @Override
@@ -51,6 +59,11 @@ final class EngramStore implements BenchStore {
     @Override
     public String mode() {
         return kv.mode().name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String durability() {
+        return StoreKind.ENGRAM.durability(durable);
     }
 
     @Override
@@ -82,6 +95,11 @@ final class EngramStore implements BenchStore {
     public int get(byte[] key) {
         byte[] value = kv.get(key);
         return value == null ? -1 : value.length;
+    }
+
+    @Override
+    public byte[] value(byte[] key) {
+        return kv.get(key);
     }
 
     @Override
