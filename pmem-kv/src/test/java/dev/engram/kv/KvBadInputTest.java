@@ -7,20 +7,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every bad input is a typed error naming the pool, the field, what was found and what was expected; files stay untouched. */
+/**
+ * The bad-input matrix (issue #6, deliverable 5): every bad input is its own test asserting the
+ * error's type (a {@link KvException} code, or {@link NullPointerException} for a null argument),
+ * its message (the pool's path, the field, what was found and what was expected), and that the
+ * file's bytes are unchanged afterwards.
+ */
 class KvBadInputTest {
 
     private Path dir;
@@ -39,8 +47,14 @@ class KvBadInputTest {
 
     private Path pool() {
         Path p = dir.resolve("pool");
-        KvStore.create(new KvOptions(p).size(1 << 20).segmentBytes(64 * 1024)).close();
+        try (KvStore kv = KvStore.create(new KvOptions(p).size(1 << 20).segmentBytes(64 * 1024))) {
+            kv.put(bytes("kept"), bytes("value"));
+        }
         return p;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void patch(Path p, long offset, long value, int bytes) throws IOException {
@@ -50,22 +64,48 @@ class KvBadInputTest {
         Files.write(p, all);
     }
 
-    private void assertRefused(Path p, KvException.Code code, String part) throws IOException {
+    /** Patches a pool-header field and recomputes the header's checksum, so the field itself is what is refused. */
+    private static void patchHeaderField(Path p, int fieldOffset, long value, int bytes) throws IOException {
+        patch(p, PoolFormat.POOL_HEADER_OFFSET + fieldOffset, value, bytes);
+        byte[] all = Files.readAllBytes(p);
+        CRC32C c = new CRC32C();
+        c.update(all, PoolFormat.POOL_HEADER_OFFSET, PoolFormat.HEADER_CHECKED_LENGTH);
+        patch(p, PoolFormat.POOL_HEADER_OFFSET + PoolFormat.HEADER_CRC_OFFSET, (int) c.getValue(), 4);
+    }
+
+    /** Opening {@code p} in CRAWL and in WALK fails with {@code code}, naming the path and {@code part}; the file is unchanged. */
+    private static void assertRefused(Path p, KvException.Code code, String part) throws IOException {
         byte[] before = Files.readAllBytes(p);
         for (AccessMode mode : new AccessMode[]{AccessMode.CRAWL, AccessMode.WALK}) {
             KvException e = assertThrows(KvException.class, () -> KvStore.open(new KvOptions(p).mode(mode)));
             assertEquals(code, e.code(), e.getMessage());
-            assertTrue(e.getMessage().contains(part), e.getMessage());
+            assertTrue(e.getMessage().contains(part), mode + ": '" + e.getMessage() + "' should say '" + part + "'");
             assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
         }
         assertArrayEquals(before, Files.readAllBytes(p), "a refused open leaves the file unchanged");
     }
 
+    /** A call on an open store fails with {@code type} and a message containing {@code part}; the file is unchanged. */
+    private static <T extends Throwable> T assertRefusedCall(Path p, Class<T> type, String part, Executable call)
+            throws IOException {
+        byte[] before = Files.readAllBytes(p);
+        T e = assertThrows(type, call);
+        assertTrue(String.valueOf(e.getMessage()).contains(part), "'" + e.getMessage() + "' should say '" + part + "'");
+        assertArrayEquals(before, Files.readAllBytes(p), "a refused call leaves the file unchanged");
+        return e;
+    }
+
+    private static void assertCode(KvException.Code code, KvException e) {
+        assertEquals(code, e.code(), e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ files that are not pools
+
     @Test
     void shouldRefuseAnEmptyFile() throws IOException {
         Path p = dir.resolve("empty");
         Files.write(p, new byte[0]);
-        assertRefused(p, KvException.Code.CORRUPT, "not a non-zero multiple");
+        assertRefused(p, KvException.Code.CORRUPT, "file length 0 is not a non-zero multiple of 4096");
     }
 
     @Test
@@ -76,15 +116,50 @@ class KvBadInputTest {
     }
 
     @Test
-    void shouldRefuseAllZeroAndRandomFiles() throws IOException {
-        Path zero = dir.resolve("zero");
-        Files.write(zero, new byte[1 << 16]);
-        assertRefused(zero, KvException.Code.CORRUPT, "not an Engram region");
-        Path random = dir.resolve("random");
+    void shouldRefuseAPoolTruncatedToAWholeNumberOfPages() throws IOException {
+        Path p = pool();
+        Files.write(p, java.util.Arrays.copyOf(Files.readAllBytes(p), 8192));
+        assertRefused(p, KvException.Code.CORRUPT, "smaller than a pool's 16384-byte header area");
+    }
+
+    @Test
+    void shouldRefuseAnAllZeroFile() throws IOException {
+        Path p = dir.resolve("zero");
+        Files.write(p, new byte[1 << 16]);
+        assertRefused(p, KvException.Code.CORRUPT, "magic is 0x0, expected 0x" + Long.toHexString(dev.engram.region.RegionHeader.MAGIC));
+    }
+
+    @Test
+    void shouldRefuseRandomBytes() throws IOException {
+        Path p = dir.resolve("random");
         byte[] r = new byte[1 << 16];
         new Random(5).nextBytes(r);
-        Files.write(random, r);
-        assertRefused(random, KvException.Code.CORRUPT, "not an Engram region");
+        Files.write(p, r);
+        assertRefused(p, KvException.Code.CORRUPT, "not an Engram region");
+    }
+
+    @Test
+    void shouldRefuseATextFile() throws IOException {
+        Path p = dir.resolve("notes.txt");
+        Files.writeString(p, "key,value\nuser:1,alice\n".repeat(1024).substring(0, 8192));
+        assertRefused(p, KvException.Code.CORRUPT, "not an Engram region");
+    }
+
+    /** A real SQLite 3.40 database (sqlite3 pool "create table kv(k text primary key, v blob); insert ..."). */
+    @Test
+    void shouldRefuseAForeignSqliteFile() throws IOException {
+        Path p = copyResource("foreign/sqlite.db");
+        assertTrue(new String(Files.readAllBytes(p), 0, 15, StandardCharsets.US_ASCII).equals("SQLite format 3"));
+        assertRefused(p, KvException.Code.CORRUPT, "not an Engram region");
+    }
+
+    /** A real LMDB 0.9.24 data file (mdb_load -n), one key. */
+    @Test
+    void shouldRefuseAForeignLmdbFile() throws IOException {
+        Path p = copyResource("foreign/lmdb.mdb");
+        assertEquals(0xBEEFC0DE, ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN).getInt(16),
+                "the LMDB meta page's magic");
+        assertRefused(p, KvException.Code.CORRUPT, "not an Engram region");
     }
 
     @Test
@@ -94,11 +169,13 @@ class KvBadInputTest {
         assertRefused(p, KvException.Code.CORRUPT, "not a key-value pool");
     }
 
+    // ------------------------------------------------------------------ pools from elsewhere, or damaged
+
     @Test
     void shouldRefuseANewerPoolVersion() throws IOException {
         Path p = pool();
         patch(p, PoolFormat.POOL_HEADER_OFFSET + PoolFormat.MAJOR_OFFSET, 9, 2);
-        assertRefused(p, KvException.Code.VERSION, "pool format version is 9");
+        assertRefused(p, KvException.Code.VERSION, "pool format version is 9.0, this library reads 1.x");
     }
 
     @Test
@@ -116,28 +193,159 @@ class KvBadInputTest {
     }
 
     @Test
-    void shouldRefuseOversizeKeysAndValuesNullsAndUseAfterClose() {
-        KvStore kv = KvStore.open(new KvOptions(pool()));
-        byte[] k = {1};
-        assertCode(KvException.Code.INVALID_ARGUMENT, () -> kv.put(new byte[0], k));
-        assertCode(KvException.Code.INVALID_ARGUMENT, () -> kv.put(new byte[KvOptions.MAX_KEY_BYTES + 1], k));
-        KvException big = assertThrows(KvException.class, () -> kv.put(k, new byte[kv.maxValueBytes() + 1]));
-        assertTrue(big.getMessage().contains("limit"), big.getMessage());
-        assertThrows(NullPointerException.class, () -> kv.put(null, k));
-        assertThrows(NullPointerException.class, () -> kv.put(k, null));
-        assertThrows(NullPointerException.class, () -> kv.get(null));
-        kv.close();
-        assertCode(KvException.Code.CLOSED, () -> kv.get(k));
-        assertCode(KvException.Code.CLOSED, () -> kv.put(k, k));
-        assertCode(KvException.Code.CLOSED, kv::snapshot);
+    void shouldRefuseASegmentSizeOutOfRange() throws IOException {
+        Path p = pool();
+        patchHeaderField(p, PoolFormat.SEGMENT_BYTES_OFFSET, 3, 4);
+        assertRefused(p, KvException.Code.CORRUPT, "segment size 3 is out of range");
     }
 
     @Test
-    void shouldRefuseASecondOpenerAsInUse() {
+    void shouldRefuseASegmentSizeThatDoesNotDivideThePool() throws IOException {
+        Path p = pool();
+        patchHeaderField(p, PoolFormat.SEGMENT_BYTES_OFFSET, 1 << 30, 4);
+        assertRefused(p, KvException.Code.CORRUPT, "segment size 1073741824 is out of range or does not divide");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownEngineId() throws IOException {
+        Path p = pool();
+        patchHeaderField(p, PoolFormat.ENGINE_OFFSET, 7, 4);
+        assertRefused(p, KvException.Code.CORRUPT, "engine id is 7");
+    }
+
+    /** A record whose checksum is valid but whose key length points past its end: corruption, not a torn tail. */
+    @Test
+    void shouldRefuseARecordWhoseKeyLengthRunsPastItsEnd() throws IOException {
+        Path p = pool();
+        long record = PoolFormat.FIRST_SEGMENT_OFFSET + PoolFormat.SEG_HEADER_LENGTH;
+        byte[] all = Files.readAllBytes(p);
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        int length = b.getInt((int) record + PoolFormat.REC_LENGTH_OFFSET);
+        b.putInt((int) record + PoolFormat.REC_KEY_LENGTH_OFFSET, 1 << 20);
+        CRC32C c = new CRC32C();
+        c.update(all, (int) record + 4, length - 4);
+        b.putInt((int) record + PoolFormat.REC_CRC_OFFSET, (int) c.getValue());
+        Files.write(p, all);
+        assertRefused(p, KvException.Code.CORRUPT, "has a valid checksum but is malformed");
+    }
+
+    @Test
+    void shouldRefuseASecondOpenerAsInUse() throws IOException {
         Path p = pool();
         try (KvStore first = KvStore.open(new KvOptions(p))) {
-            assertCode(KvException.Code.IN_USE, () -> KvStore.open(new KvOptions(p)));
+            KvException e = assertRefusedCall(p, KvException.class, p.toString(), () -> KvStore.open(new KvOptions(p)));
+            assertCode(KvException.Code.IN_USE, e);
             first.put(new byte[]{1}, new byte[]{2});
+        }
+    }
+
+    // ------------------------------------------------------------------ bad arguments on an open store
+
+    @Test
+    void shouldRefuseAnEmptyKey() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            assertCode(KvException.Code.INVALID_ARGUMENT, assertRefusedCall(p, KvException.class,
+                    "key length 0 is outside 1..65536 bytes", () -> kv.put(new byte[0], bytes("v"))));
+        }
+    }
+
+    @Test
+    void shouldRefuseAnOversizeKey() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            assertCode(KvException.Code.INVALID_ARGUMENT, assertRefusedCall(p, KvException.class,
+                    "key length 65537 is outside 1..65536 bytes",
+                    () -> kv.put(new byte[KvOptions.MAX_KEY_BYTES + 1], bytes("v"))));
+        }
+    }
+
+    @Test
+    void shouldRefuseAnOversizeValue() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            int tooLong = kv.maxValueBytes() + 1;
+            assertCode(KvException.Code.INVALID_ARGUMENT, assertRefusedCall(p, KvException.class,
+                    "value length " + tooLong + " exceeds this pool's limit of " + kv.maxValueBytes(),
+                    () -> kv.put(bytes("k"), new byte[tooLong])));
+        }
+    }
+
+    @Test
+    void shouldRefuseAKeyAndValueThatTogetherExceedTheRecordLimit() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            byte[] key = new byte[100];
+            assertCode(KvException.Code.INVALID_ARGUMENT, assertRefusedCall(p, KvException.class,
+                    "together exceed this pool's record limit", () -> kv.put(key, new byte[kv.maxValueBytes()])));
+        }
+    }
+
+    @Test
+    void shouldRefuseAnOversizeValueInABatch() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            WriteBatch batch = new WriteBatch().put(bytes("a"), bytes("1")).put(bytes("b"), new byte[kv.maxValueBytes() + 1]);
+            assertCode(KvException.Code.INVALID_ARGUMENT, assertRefusedCall(p, KvException.class,
+                    "exceeds this pool's limit", () -> kv.write(batch)));
+            assertEquals(null, kv.get(bytes("a")), "none of a refused batch is applied");
+        }
+    }
+
+    @Test
+    void shouldRefuseANullKey() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            assertEquals("key", assertRefusedCall(p, NullPointerException.class, "key", () -> kv.put(null, bytes("v")))
+                    .getMessage());
+            assertEquals("key", assertRefusedCall(p, NullPointerException.class, "key", () -> kv.get(null)).getMessage());
+            assertEquals("key", assertRefusedCall(p, NullPointerException.class, "key", () -> kv.delete(null)).getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseANullValue() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            assertEquals("value", assertRefusedCall(p, NullPointerException.class, "value",
+                    () -> kv.put(bytes("k"), null)).getMessage());
+            assertEquals("expected", assertRefusedCall(p, NullPointerException.class, "expected",
+                    () -> kv.replace(bytes("kept"), null, bytes("v"))).getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseANullBatchOrDurability() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            assertEquals("batch", assertRefusedCall(p, NullPointerException.class, "batch", () -> kv.write(null))
+                    .getMessage());
+            assertEquals("durability", assertRefusedCall(p, NullPointerException.class, "durability",
+                    () -> kv.put(bytes("k"), bytes("v"), null)).getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseEveryCallAfterClose() throws IOException {
+        Path p = pool();
+        KvStore kv = KvStore.open(new KvOptions(p));
+        kv.close();
+        kv.close();                                                      // idempotent
+        for (Executable call : new Executable[]{() -> kv.get(bytes("kept")), () -> kv.put(bytes("k"), bytes("v")),
+                () -> kv.delete(bytes("kept")), () -> kv.write(new WriteBatch().put(bytes("k"), bytes("v"))),
+                kv::snapshot, kv::cursor, kv::sync, kv::check, kv::stats, kv::count}) {
+            assertCode(KvException.Code.CLOSED, assertRefusedCall(p, KvException.class, "the store is closed", call));
+        }
+    }
+
+    @Test
+    void shouldRefuseAReleasedSnapshot() throws IOException {
+        Path p = pool();
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            Snapshot s = kv.snapshot();
+            s.close();
+            assertCode(KvException.Code.CLOSED, assertRefusedCall(p, KvException.class, "the snapshot was released",
+                    () -> s.get(bytes("kept"))));
         }
     }
 
@@ -153,13 +361,23 @@ class KvBadInputTest {
         all[at + 3] ^= 0x20;   // one flipped bit in the stored value
         Files.write(p, all);
         try (KvStore kv = KvStore.open(new KvOptions(p))) {
-            KvException e = assertThrows(KvException.class, () -> kv.get("victim".getBytes()));
-            assertEquals(KvException.Code.MEDIA, e.code());
-            assertTrue(e.getMessage().contains("'victim'"), e.getMessage());
+            KvException e = assertRefusedCall(p, KvException.class, "'victim'", () -> kv.get("victim".getBytes()));
+            assertCode(KvException.Code.MEDIA, e);
             assertArrayEquals("BBBB".getBytes(), kv.get("bystander".getBytes()), "the rest stays readable");
             CheckReport report = kv.check();
             assertEquals(java.util.List.of("'victim'"), report.damagedKeys(), report.toString());
         }
+    }
+
+    private Path copyResource(String name) throws IOException {
+        Path p = dir.resolve(Path.of(name).getFileName());
+        try (InputStream in = KvBadInputTest.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + name + " is missing");
+            }
+            Files.write(p, in.readAllBytes());
+        }
+        return p;
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
@@ -173,9 +391,5 @@ class KvBadInputTest {
             return i;
         }
         throw new AssertionError("not found");
-    }
-
-    private static void assertCode(KvException.Code code, Executable call) {
-        assertEquals(code, assertThrows(KvException.class, call).code());
     }
 }
