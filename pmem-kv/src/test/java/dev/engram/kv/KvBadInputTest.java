@@ -175,7 +175,8 @@ class KvBadInputTest {
     void shouldRefuseANewerPoolVersion() throws IOException {
         Path p = pool();
         patch(p, PoolFormat.POOL_HEADER_OFFSET + PoolFormat.MAJOR_OFFSET, 9, 2);
-        assertRefused(p, KvException.Code.VERSION, "pool format version is 9.0, this library reads 1.x");
+        assertRefused(p, KvException.Code.VERSION, "pool format version is 9." + PoolFormat.MINOR
+                + ", this library reads 1.x");
     }
 
     @Test
@@ -226,6 +227,9 @@ class KvBadInputTest {
         c.update(all, (int) record + 4, length - 4);
         b.putInt((int) record + PoolFormat.REC_CRC_OFFSET, (int) c.getValue());
         Files.write(p, all);
+        // Open validates records when it scans the log; with an index checkpoint it reads no record at
+        // all (check() and every read verify them then), so this case is the scan's: remove the checkpoint.
+        Files.deleteIfExists(Checkpoint.pathOf(p));
         assertRefused(p, KvException.Code.CORRUPT, "has a valid checksum but is malformed");
     }
 
