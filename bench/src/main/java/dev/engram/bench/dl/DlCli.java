@@ -107,6 +107,10 @@ public final class DlCli implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "TEXT", description = "Copied into every result's label field.")
     String label;
 
+    @Option(names = "--report-only", paramLabel = "DIR",
+            description = "Rewrite the README of an earlier standard set in DIR from its results.json and runs.json.")
+    Path reportOnly;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -137,6 +141,9 @@ public final class DlCli implements Callable<Integer> {
     @Override
     public Integer call() {
         DlRun.Settings s = settings();
+        if (reportOnly != null) {
+            return report(s, reportOnly);
+        }
         if (store == null) {
             return standardSet(s);
         }
@@ -267,7 +274,9 @@ public final class DlCli implements Callable<Integer> {
             int exit = ChildJvm.run(ChildJvm.command(DlCli.class.getName(), args, classPath),
                     console.resolve(c.id() + ".txt").toFile(), RUN_TIMEOUT_SECONDS);
             double seconds = (System.nanoTime() - s0) / 1e9;
-            outcomes.add(new DlReport.Outcome(c, args, exit, seconds));
+            DlReport.Outcome outcome = new DlReport.Outcome(c, args, exit, seconds);
+            outcomes.add(outcome);
+            DlReport.appendRun(results.resolve(DlReport.RUNS_FILE), outcome, before);
             Map<String, Object> epoch = Results.find(Results.read(resultsJson), "label", c.id(), "workload", "dl-epoch");
             log.printf(Locale.ROOT, "[%2d/%d] %-18s %5.1f s  %s%n", i + 1, configs.size(), c.id(), seconds, exit != 0
                     ? "FAILED (exit " + exit + "; see console/" + c.id() + ".txt)"
@@ -280,6 +289,17 @@ public final class DlCli implements Callable<Integer> {
                 Host.describe(dir, ext4), total, dir, ext4);
         log.printf(Locale.ROOT, "done in %.1f min: %s%n", total / 60, results.resolve("README.md"));
         return outcomes.stream().allMatch(o -> o.exit() == 0) ? 0 : 1;
+    }
+
+    /** Rewrites {@code results}/README.md from the files a standard set left there. */
+    private int report(DlRun.Settings s, Path results) {
+        DlReport.Runs runs = DlReport.readRuns(results.resolve(DlReport.RUNS_FILE));
+        Path ext4 = runs.outcomes().stream().map(o -> o.config().dir()).filter(d -> !d.equals(dir)).findFirst().orElse(null);
+        double total = runs.outcomes().stream().mapToDouble(DlReport.Outcome::seconds).sum();
+        DlReport.write(results.resolve("README.md"), s, runs.outcomes(), Results.read(results.resolve("results.json")),
+                runs.before(), runs.before().withLoadAverage(runs.lastLoadAverage()), total, dir, ext4);
+        log.println("rewrote " + results.resolve("README.md") + " from " + runs.outcomes().size() + " runs");
+        return 0;
     }
 
     private static Path defaultOut() {
