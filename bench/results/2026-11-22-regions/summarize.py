@@ -6,7 +6,7 @@ Usage: python3 summarize.py targets      target ratios per round (targets-N.json
 
 Every figure is the median of one fork's measurement iterations (JMH's 50th percentile). A ratio divides
 two medians of the SAME run (one JSON file), so the machine's drift between runs cancels; the "median"
-column is the median of a ratio over the rounds.
+column is the median of a ratio over the rounds; a verdict is given only when every round agrees.
 """
 import glob
 import json
@@ -99,7 +99,7 @@ def targets():
             continue
         print(f"\n### {prefix} ({', '.join(n for n, _ in runs)})\n")
         head = " | ".join(f"round {i + 1}" for i in range(len(runs)))
-        print(f"| ratio | {head} | median | target | verdict (median) |")
+        print(f"| ratio | {head} | median | target | verdict |")
         print("|---|" + "---:|" * len(runs) + "---:|---|---|")
         for label, num, den, target in RATIOS:
             values = []
@@ -112,7 +112,14 @@ def targets():
                 values.append(a / b)
                 cells.append(f"{a / b:.2f}x ({fmt(a)} / {fmt(b)})")
             med = statistics.median(values) if values else None
-            verdict = "-" if target is None or med is None else ("met" if med <= target else "missed")
+            if target is None or not values:
+                verdict = "-"
+            elif all(v <= target for v in values):
+                verdict = "met in every round"
+            elif all(v > target for v in values):
+                verdict = "missed in every round"
+            else:
+                verdict = "undecided: the rounds disagree"
             print(f"| {label} | {' | '.join(cells)} | {'-' if med is None else f'{med:.2f}x'} | "
                   f"{'-' if target is None else f'{target}x'} | {verdict} |")
 

@@ -43,10 +43,10 @@ import java.util.zip.CRC32C;
  *       block (read from the capacity file). The header page (block 0 when blocks are 4 KiB; bytes
  *       below 4096 in any case) is never cached: it is read and written on the capacity file.</li>
  *   <li>Eviction: CLOCK over the slots, preferring clean blocks. When every candidate is dirty, the
- *       victim is destaged together with up to {@link #evictionBatch} more dirty slots that the clock
- *       reaches next, all in one batch: one {@code pwrite} each and one {@code fdatasync} for all (R4), so a
- *       foreground that outruns the destager pays one fdatasync per batch, not per miss; the extra slots
- *       stay resident, now clean, and are the next cheap victims.</li>
+ *       victim is destaged in a batch of up to {@link #evictionBatch} dirty slots (the victim and those
+ *       the clock reaches next): one {@code pwrite} each and one {@code fdatasync} for all (R4), so a
+ *       foreground that outruns the destager pays one fdatasync per batch, not per miss; the extra
+ *       slots stay resident, now clean, and are the next cheap victims.</li>
  *   <li>Destage (write-back): a background thread destages when more than half of the slots are
  *       dirty, down to a quarter; {@link #destage()} destages everything.</li>
  * </ul>

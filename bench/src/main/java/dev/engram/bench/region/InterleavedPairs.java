@@ -27,7 +27,7 @@ import java.util.function.IntToLongFunction;
  *
  * <p>Same work per operation as the JMH classes ({@link MappedSegmentFloor}, {@link RegionLongAccess},
  * {@link RunResidentReads}): the same seeded offset tables, an index field incremented per operation,
- * the result consumed (summed). Regions are made by {@link RegionTarget#create}, as in JMH. Each side
+ * the result consumed (summed), one volatile read per operation as JMH's loop makes. Regions are made by {@link RegionTarget#create}, as in JMH. Each side
  * has its own loop method, so every call site sees one receiver class; and the raw floor is a plain
  * native segment over its own mapping (not {@code FileChannel.map}'s mapped-segment class), so that
  * every memory access in this JVM goes through one kind of segment and no shared access code sees a
@@ -51,6 +51,13 @@ public final class InterleavedPairs {
     private final int mask;
     private final byte[] buffer = new byte[4096];
     private int next;
+    /**
+     * Read once per operation, as JMH's measurement loop reads its volatile {@code isDone} once per
+     * call: without it the JIT would hoist WALK's and the floor's loads out of a tight loop (and keep
+     * {@link #next} in a register), which RUN's acquire loads forbid, and the loops would no longer be
+     * doing what the JMH benchmarks measure.
+     */
+    private volatile int opaque;
 
     private InterleavedPairs(MemorySegment raw, Region walk, Region run) {
         this.raw = raw;
@@ -69,14 +76,14 @@ public final class InterleavedPairs {
     private long rawLoad(int ops) {
         long sum = 0;
         for (int i = 0; i < ops; i++) {
-            sum += raw.get(LONG, offsets8[next++ & mask]);
+            sum += opaque + raw.get(LONG, offsets8[next++ & mask]);
         }
         return sum;
     }
 
     private long rawStore(int ops) {
         for (int i = 0; i < ops; i++) {
-            long offset = offsets8[next++ & mask];
+            long offset = offsets8[next++ & mask] + opaque;
             raw.set(LONG, offset, offset);
         }
         return next;
@@ -85,14 +92,14 @@ public final class InterleavedPairs {
     private long walkLoad(int ops) {
         long sum = 0;
         for (int i = 0; i < ops; i++) {
-            sum += walk.getLong(offsets8[next++ & mask]);
+            sum += opaque + walk.getLong(offsets8[next++ & mask]);
         }
         return sum;
     }
 
     private long walkStore(int ops) {
         for (int i = 0; i < ops; i++) {
-            long offset = offsets8[next++ & mask];
+            long offset = offsets8[next++ & mask] + opaque;
             walk.putLong(offset, offset);
         }
         return next;
@@ -101,7 +108,7 @@ public final class InterleavedPairs {
     private long runLoad(int ops) {
         long sum = 0;
         for (int i = 0; i < ops; i++) {
-            sum += run.getLong(offsets8[next++ & mask]);
+            sum += opaque + run.getLong(offsets8[next++ & mask]);
         }
         return sum;
     }
@@ -110,7 +117,7 @@ public final class InterleavedPairs {
         long sum = 0;
         for (int i = 0; i < ops; i++) {
             walk.read(offsets64[next++ & mask], buffer, 0, 64);
-            sum += buffer[i & 63];
+            sum += opaque + buffer[i & 63];
         }
         return sum;
     }
@@ -119,7 +126,7 @@ public final class InterleavedPairs {
         long sum = 0;
         for (int i = 0; i < ops; i++) {
             run.read(offsets64[next++ & mask], buffer, 0, 64);
-            sum += buffer[i & 63];
+            sum += opaque + buffer[i & 63];
         }
         return sum;
     }
@@ -128,7 +135,7 @@ public final class InterleavedPairs {
         long sum = 0;
         for (int i = 0; i < ops; i++) {
             walk.read(offsets256[next++ & mask], buffer, 0, 256);
-            sum += buffer[i & 255];
+            sum += opaque + buffer[i & 255];
         }
         return sum;
     }
@@ -137,7 +144,7 @@ public final class InterleavedPairs {
         long sum = 0;
         for (int i = 0; i < ops; i++) {
             run.read(offsets256[next++ & mask], buffer, 0, 256);
-            sum += buffer[i & 255];
+            sum += opaque + buffer[i & 255];
         }
         return sum;
     }
