@@ -107,6 +107,8 @@ final class CrashCampaign {
         long images;
         long recoveryImages;
         final List<String> failures = new ArrayList<>();
+        /** How a replay checked its line, when not as printed. */
+        String note;
 
         void add(Tally other) {
             recordings += other.recordings;
@@ -181,24 +183,34 @@ final class CrashCampaign {
     static Tally verify(Recording r, Config config) {
         Tally tally = new Tally();
         tally.recordings = 1;
-        int first = r.firstChecked();
-        int steps = r.allSteps().size();
-        for (int i = first; i < steps; i++) {
-            for (CrashPoint point : r.sim().crashPoints(CrashPoints.withinOperation(r.operation()[i]))) {
-                for (CrashImage image : spread(point.images(config.enumeration()), config.maxImagesPerPoint())) {
-                    if (!config.admits(image)) {
-                        continue;
-                    }
-                    tally.images++;
-                    boolean crashRecovery = config.recoveryCrashEvery() > 0 && tally.images % config.recoveryCrashEvery() == 0;
-                    check(r, i, image, crashRecovery, config, tally);
-                    if (tally.failures.size() >= FAILURES_PER_RECORDING) {
-                        return tally;
-                    }
+        for (int i = r.firstChecked(); i < r.allSteps().size() && tally.failures.size() < FAILURES_PER_RECORDING; i++) {
+            verifyStep(r, i, config, tally);
+        }
+        return tally;
+    }
+
+    /** Checks every selected image inside step {@code step} of {@code r}. */
+    static Tally verifyStep(Recording r, int step, Config config) {
+        Tally tally = new Tally();
+        tally.recordings = 1;
+        verifyStep(r, step, config, tally);
+        return tally;
+    }
+
+    private static void verifyStep(Recording r, int step, Config config, Tally tally) {
+        for (CrashPoint point : r.sim().crashPoints(CrashPoints.withinOperation(r.operation()[step]))) {
+            for (CrashImage image : spread(point.images(config.enumeration()), config.maxImagesPerPoint())) {
+                if (!config.admits(image)) {
+                    continue;
+                }
+                tally.images++;
+                boolean crashRecovery = config.recoveryCrashEvery() > 0 && tally.images % config.recoveryCrashEvery() == 0;
+                check(r, step, image, crashRecovery, config, tally);
+                if (tally.failures.size() >= FAILURES_PER_RECORDING) {
+                    return;
                 }
             }
         }
-        return tally;
     }
 
     /** Records {@code scenario} and verifies it. */

@@ -44,8 +44,9 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
     }
 
     KvOptions options(EngineKind engine) {
+        // No background cleaner: a recording must be one thread's, so that it is the same every time.
         return new KvOptions(SimulatedPool.path()).engine(engine).segmentBytes(SEGMENT_BYTES).size(poolBytes())
-                .durability(durability).lanes(2);
+                .durability(durability).lanes(2).autoCompact(false);
     }
 
     /** Rebuilds a scenario from its spec: {@code name/durability} or {@code random/durability/seed}. */
@@ -136,22 +137,23 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
 
     /**
      * A maintenance scenario, the extension point for {@link #COMPACTION_STEP} and
-     * {@link #INDEX_CHECKPOINT}: overwrites and deletes that leave garbage in the log, then {@code hook}
-     * as the checked step, then writes after it. The campaign checks every crash image inside the hook
-     * against the unchanged model, so a compaction or checkpoint that loses, resurrects or tears a key
-     * fails it. Not parseable from a spec: the test that owns the hook replays its own lines.
+     * {@link #INDEX_CHECKPOINT}: four rounds of overwrites of ten 2,000-byte values and a few deletes
+     * fill segment 0 (sealed, mostly dead) and part of segment 1, then {@code hook} is the checked step,
+     * then a write, then the hook again. The campaign checks every crash image inside the hook against
+     * the unchanged model, so a maintenance step that loses, resurrects or tears a key fails it. Not
+     * parseable from a spec: the test that owns the hook replays its own lines.
      */
     static CrashScenario maintenance(String name, Durability d, CrashStep.Hook hook) {
         List<CrashStep> setup = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
-            for (int i = 0; i < 5; i++) {
-                setup.add(CrashStep.put("m" + i, text((char) ('a' + round), 200 + 100 * i), null));
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < 10; i++) {
+                setup.add(CrashStep.put("m" + i, text((char) ('a' + round), 2000), null));
             }
-            setup.add(CrashStep.delete("m" + round, null));
+            setup.add(CrashStep.delete("m" + (round * 3 % 10), null));
         }
         List<CrashStep> steps = List.of(CrashStep.custom(name, hook), CrashStep.put("m9", "after", null),
                 CrashStep.custom(name, hook));
-        return new CrashScenario(name + "/" + d.name().toLowerCase(Locale.ROOT), d, 2, setup, steps);
+        return new CrashScenario(name + "/" + d.name().toLowerCase(Locale.ROOT), d, 3, setup, steps);
     }
 
     /**

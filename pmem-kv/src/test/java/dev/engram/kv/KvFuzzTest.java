@@ -2,13 +2,13 @@ package dev.engram.kv;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.AfterAll;
 import dev.engram.kv.cli.KvCli;
 import dev.engram.powerfail.CrashImage;
 import dev.engram.powerfail.CrashPoint;
 import dev.engram.powerfail.CrashPoints;
 import dev.engram.powerfail.Enumeration;
 import dev.engram.region.AccessMode;
+import org.junit.jupiter.api.AfterAll;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -70,6 +70,7 @@ class KvFuzzTest {
         }
     }
 
+    /** Runs of {@link #importJsonLines} in this JVM, to start a fresh pool every 500. */
     private static int importRuns;
 
     /**
@@ -132,7 +133,7 @@ class KvFuzzTest {
     /**
      * An operation sequence and a crash point from the fuzzer: up to eight durable calls on small keys,
      * then one crash image anywhere inside them, checked for (a)–(e) like the campaign does. Durable
-     * mode only: buffered mode fails on known bugs (BUG-2..4 in docs/reliability.md).
+     * calls only: the buffered prefix is the campaign's (a known bug, BUG-4, needs a process crash too).
      */
     @FuzzTest(maxDuration = "30s")
     void crashAnOperationSequence(FuzzedDataProvider data) {
