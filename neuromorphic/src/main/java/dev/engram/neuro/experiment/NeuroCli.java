@@ -29,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <pre>{@code
  * ./engram neuro train --synapse pcm --device ibm2014 --protocol ibm-5k --epochs 20 --out runs/pcm
- * ./engram neuro sweep                                  # the default dead-conductor sweep, ~3 min on 2 cores
+ * ./engram neuro sweep                                  # the default dead-conductor sweep, ~2 min on 2 cores
  * ./engram neuro sweep --fault stuck-on --fractions 0,0.05,0.1,0.2,0.3 --seeds 3 --out runs/stuck-on
  * ./engram neuro report --in runs/pcm runs/sweep --out runs/report
  * }</pre>

@@ -205,8 +205,9 @@ public final class Report {
         for (TrainRun r : runs) {
             String label = r.dir().getFileName() + " (" + r.get("synapse") + (r.get("synapse").equals("float") ? ""
                     : " " + r.get("device")) + ", " + r.properties().getProperty("activation", "relu") + ")";
+            String shortLabel = r.dir().getFileName().toString();    // XChart cuts long legend entries
             for (GradientPhases.Series s : GradientPhases.read(r.dir().resolve(RunFiles.GRADIENTS)).series()) {
-                byLayer.computeIfAbsent(s.layer(), k -> new ArrayList<>()).add(new GradientPhases.Series(label,
+                byLayer.computeIfAbsent(s.layer(), k -> new ArrayList<>()).add(new GradientPhases.Series(shortLabel,
                         s.position(), s.snr(), s.floor()));
                 table.computeIfAbsent(label, k -> new LinkedHashMap<>()).put(s.layer(), s);
             }

@@ -50,8 +50,8 @@ public record RunSpec(SynapseKind synapse, String device, Protocol protocol, int
      * Half the library's default ({@link PcmArrayOptions#weightRange}): a pair at full swing is ±0.5, so
      * a nominal pulse is 0.019 of weight on ibm2014 (53 pulses per unit) instead of 0.038. The trained
      * IBM network's weights mostly fit (after 20 epochs on ibm2014, 0.2 % of fc1's and 1.7 % of fc3's
-     * weights exceed 0.45), and the finer step is worth about 1.7 points of test accuracy on the IBM
-     * protocol (91.6 ± 1.0 % against 89.9 ± 0.6 % over seeds 1-3 after 20 epochs; see
+     * weights exceed 0.45), and the finer step is worth about 1.6 points of test accuracy on the IBM
+     * protocol (91.29 ± 0.50 % against 89.69 ± 0.66 % over seeds 1-3 after 20 epochs; see
      * docs/experiments/README.md). A periphery choice (µS per unit of weight), not device physics.
      */
     public static final double DEFAULT_WEIGHT_RANGE = 0.5;

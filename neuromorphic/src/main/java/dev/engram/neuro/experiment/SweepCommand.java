@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
                 + "Resumes: points already in OUT/results.csv (of the same sweep) are not run again. "
                 + "By default it varies the fraction of faulty conductors; --vary batch|states|drift-seconds "
                 + "--values ... varies another setting instead (faults then fixed by --fault and --fraction).",
-                "Defaults (no options; 2 min 44 s measured on 2 busy cores): pcm synapses, ibm2014, ibm-5k, dead conductors "
+                "Defaults (no options; 1 min 38 s measured on 2 shared cores): pcm synapses, ibm2014, ibm-5k, dead conductors "
                         + "at 0,0.1,0.2,0.3,0.4,0.6 before training, 2 seeds, 10 epochs, batch 10."})
 final class SweepCommand implements Callable<Integer> {
 

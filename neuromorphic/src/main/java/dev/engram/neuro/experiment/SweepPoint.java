@@ -79,7 +79,7 @@ public record SweepPoint(String fault, double fraction, long seed, String synaps
         };
     }
 
-    /** What a curve of points shares: everything but the varied value and the seed. */
+    /** What a curve of points shares: everything but the varied value and the seed; and what varies. */
     public String curve() {
         SweepVariable v = variable();
         StringBuilder b = new StringBuilder();
@@ -103,6 +103,9 @@ public record SweepPoint(String fault, double fraction, long seed, String synaps
         }
         if (faultEpoch != 0 && (v == SweepVariable.FRACTION || fraction > 0)) {
             b.append(" · faults after epoch ").append(faultEpoch);
+        }
+        if (v != SweepVariable.FRACTION) {
+            b.append(" · over ").append(v.label());     // curves of different variables never merge
         }
         return b.toString();
     }

@@ -40,6 +40,7 @@ public final class Mlp implements AutoCloseable {
     private final Layer[] layers;       // (L)
     private final Shard[] shards;       // (2) fixed halves of every minibatch
     private final TwoParts parts;
+    private final boolean[] usedInputs;     // (N_0 + 1) the first layer's columns a minibatch uses
     private int gradientWindow;
     private long minibatchesTrained;
     private final List<GradientWindow> windows = new ArrayList<>();
@@ -72,6 +73,7 @@ public final class Mlp implements AutoCloseable {
         }
         this.shards = new Shard[] {new Shard(), new Shard()};
         this.parts = new TwoParts(threads, "mlp-shard-1");
+        this.usedInputs = new boolean[widths[0] + 1];
     }
 
     public int[] widths() {
@@ -199,12 +201,28 @@ public final class Mlp implements AutoCloseable {
                     + order.length + " samples");
         }
         checkShape(data);
-        loadWeights();
+        loadWeights(layers[0].array.readsUsedColumnsOnly() ? usedInputs(data, order, from, count) : null);
         int first = (count + 1) / 2;
         shards[0].ensureCapacity(first);
         shards[1].ensureCapacity(first);
         parts.run(p -> shards[p].train(data, order, p == 0 ? from : from + first, p == 0 ? first : count - first));
         return shards[0].loss + shards[1].loss; // fixed order
+    }
+
+    /** Which inputs of the first layer some sample of the minibatch has non-zero, the bias always. */
+    private boolean[] usedInputs(Dataset data, int[] order, int from, int count) {
+        int features = widths[0];
+        boolean[] used = usedInputs;
+        java.util.Arrays.fill(used, false);
+        float[] pixels = data.pixels();
+        for (int b = from; b < from + count; b++) {
+            int base = order[b] * features;
+            for (int i = 0; i < features; i++) {
+                used[i] |= pixels[base + i] != 0f;
+            }
+        }
+        used[features] = true;
+        return used;
     }
 
     /** Samples of the last {@link #gradient} or {@link #trainStep} that the network classified right (before the step). */
@@ -279,8 +297,18 @@ public final class Mlp implements AutoCloseable {
 
     /** Reads every array once (the protocol's one read per minibatch) and transposes what backward needs. */
     private void loadWeights() {
-        for (Layer layer : layers) {
-            layer.wt = layer.array.readWeightColumns();
+        loadWeights(null);
+    }
+
+    /**
+     * {@link #loadWeights()}, the first layer reading only the columns of {@code firstLayerInputs} (null:
+     * all): the inputs some sample of the minibatch has non-zero, and the bias.
+     */
+    private void loadWeights(boolean[] firstLayerInputs) {
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
+            layer.wt = l == 0 && firstLayerInputs != null ? layer.array.readWeightColumns(firstLayerInputs)
+                    : layer.array.readWeightColumns();
         }
         parts.run(p -> {
             for (Layer layer : layers) {

@@ -58,6 +58,25 @@ public interface SynapseArray extends AutoCloseable {
     }
 
     /**
+     * {@link #readWeightColumns()} for a caller that will use only the columns whose {@code used[i]} is
+     * true (the network's first layer: the inputs no sample of the minibatch has non-zero, e.g. blank
+     * pixels, are never read). The other columns hold unspecified values until the next read. Counts as
+     * the minibatch's one read. A crossbar drives only the rows with an input, so a device array may
+     * read, and draw read noise for, the used columns only; the default reads them all.
+     */
+    default float[][] readWeightColumns(boolean[] used) {
+        return readWeightColumns();
+    }
+
+    /**
+     * Whether {@link #readWeightColumns(boolean[])} is cheaper than a full read, so that a caller should
+     * work out which columns it will use; false by default (the caller then skips that work).
+     */
+    default boolean readsUsedColumnsOnly() {
+        return false;
+    }
+
+    /**
      * Requests {@code w += delta} with {@code delta} by column ({@code inputs()} arrays of {@code outputs()}
      * floats, as {@link #readWeightColumns()}); a null column is a column of zeros (the network passes
      * null for the inputs no sample of the minibatch used, e.g. blank pixels, so that an array can skip

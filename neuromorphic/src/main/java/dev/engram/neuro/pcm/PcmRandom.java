@@ -141,30 +141,6 @@ public final class PcmRandom {
         }
     }
 
-    /**
-     * {@link #stochasticCounts(float[], float[], float, float, int[], int, int)} into bytes, for a cap of at
-     * most 127: the same counts (the same uniforms, the same rounding), and instead of NaN counts a
-     * returned flag, non-zero when a change is not a finite number (its exponent bits all ones).
-     */
-    static int stochasticCounts(byte[] count, float[] delta, float perUnit, int cap, int[] keys, int columnKey,
-                                int n) {
-        int notFinite = 0;
-        for (int o = 0; o < n; o++) {
-            int x = keys[o] ^ columnKey;
-            x ^= x >>> 16;
-            x *= 0x7FEB_352D;
-            x ^= x >>> 15;
-            x *= 0x846C_A68B;
-            x ^= x >>> 16;
-            float u = (x >>> 8) * 0x1.0p-24f;
-            float d = delta[o];
-            int pulses = (int) (Math.abs(d) * perUnit + u);                  // truncation is floor: both are >= 0
-            count[o] = (byte) Math.min(pulses, cap);
-            notFinite |= (((Float.floatToRawIntBits(d) >>> 23) & 0xFF) + 1) >>> 8;   // 1 iff the exponent is 255
-        }
-        return notFinite;
-    }
-
     /** Stafford's variant 13 of the MurmurHash3 finaliser, as SplitMix64 uses it. */
     public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;

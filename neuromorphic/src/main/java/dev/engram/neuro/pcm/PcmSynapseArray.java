@@ -45,12 +45,14 @@ import java.util.Locale;
  * calls, bit for bit.
  *
  * <h2>Where the state lives</h2>
- * The region is the source of truth at restart; while open, a working copy in plain arrays is: one
- * {@code float} conductance and one {@code int} pulse count per conductor, the device-to-device
- * parameters (drawn again from the seed at open), and the fault state. The hot loops touch only these,
- * never the region, and allocate nothing. A commit encodes the conductors that changed since the target
- * slot was last written into a reused buffer and stores them with one bulk write, one flush per slot
- * range and one drain for the whole pool (see {@link PcmSynapsePool} for the protocol).
+ * The region is the source of truth at restart; while open, a working copy in plain arrays is: every
+ * conductor's cell as the slot stores it (conductance and cycle count in one {@code long}), the
+ * device-to-device parameters (drawn again from the seed at open, interleaved per conductor), what
+ * reads see of every weight by column, and the fault state. The hot loops touch only these, never the
+ * region, and allocate nothing; a pulse touches one cache line of cells and one of device parameters. A
+ * commit copies the cells that changed since the target slot was last written into a reused buffer and
+ * stores them with one bulk write, one flush per slot range and one drain for the whole pool (see
+ * {@link PcmSynapsePool} for the protocol).
  *
  * <h2>Faults: how the fast path stays the region's</h2>
  * Faults are media faults of the {@link DeviceRegion}: {@link #injectFaults} calls the region's own
@@ -98,6 +100,12 @@ public final class PcmSynapseArray implements SynapseArray {
     private static final System.Logger LOG = System.getLogger(PcmSynapseArray.class.getName());
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long G_FIELD = PoolLayout.CONDUCTANCE_FIELD_MASK;
+    /** Fields per conductor in {@link #devices}, and their places. */
+    private static final int DEVICE_FIELDS = 4;
+    private static final int ALPHA = 0;
+    private static final int G_MAX = 1;
+    private static final int RESET_LEVEL = 2;
+    private static final int DRIFT_Z = 3;
 
     private final PcmSynapsePool pool;
     private final DeviceRegion device;
@@ -133,12 +141,13 @@ public final class PcmSynapseArray implements SynapseArray {
 
     // working copy: conductor c = 2 * w + (G- ? 1 : 0), weight w = column * outputs + row (column-major,
     // the order in which the network reads and updates)
-    private final float[] g;
-    private final int[] pulses;
-    private final float[] alpha;
-    private final float[] gMaxDevice;
-    private final float[] resetLevel;
-    private final float[] driftZ;
+    // Conductor c's cell exactly as a slot stores it: G in µS as float32 bits (low word) and its cycle
+    // count (high word). One long per conductor, the pair's two in one 16-byte run: a pulse touches one
+    // cache line of state, and a commit copies cells as they are.
+    private final long[] cells;
+    // Conductor c's own device constants at DEVICE_FIELDS · c: α_d, Gmax,d, RESET level, drift normal.
+    // Interleaved so that a pulse's parameters are one cache line, not four.
+    private final float[] devices;
     private final byte[] faultKind;
     // the controller's belief, from its self-test (PoolLayout.DIAGNOSIS_*), used by the fault handling
     private final FaultHandling handling;
@@ -173,7 +182,7 @@ public final class PcmSynapseArray implements SynapseArray {
     private final float[] weightsOut;
     private final float[] columnScratch;
     private final float[] pulseScratch;
-    private final byte[] smallCountScratch;   // (O rounded up to 8) the zero padding lets the scan read 8 at a time
+    private final int[] eventRows;          // (O) the rows of a column whose count is not zero
     private float[][] columnsOut;
     private float[] drifted;
     private double inferenceSeconds;
@@ -214,13 +223,19 @@ public final class PcmSynapseArray implements SynapseArray {
         this.wears = model.hasEnduranceLimit() && model.enduranceCycles() <= Integer.MAX_VALUE;
         this.enduranceLimit = wears ? (int) model.enduranceCycles() : Integer.MAX_VALUE;
 
-        this.g = new float[conductors];
-        this.pulses = new int[conductors];
-        this.alpha = new float[conductors];
-        this.gMaxDevice = new float[conductors];
-        this.resetLevel = new float[conductors];
-        this.driftZ = new float[conductors];
-        model.sampleDevices(PcmRandom.derive(seed, name, 0), alpha, gMaxDevice, resetLevel, driftZ);
+        this.cells = new long[conductors];
+        float[] alphas = new float[conductors];
+        float[] gMaxes = new float[conductors];
+        float[] resetLevels = new float[conductors];
+        float[] driftZs = new float[conductors];
+        model.sampleDevices(PcmRandom.derive(seed, name, 0), alphas, gMaxes, resetLevels, driftZs);
+        this.devices = new float[DEVICE_FIELDS * conductors];
+        for (int c = 0; c < conductors; c++) {
+            devices[DEVICE_FIELDS * c + ALPHA] = alphas[c];
+            devices[DEVICE_FIELDS * c + G_MAX] = gMaxes[c];
+            devices[DEVICE_FIELDS * c + RESET_LEVEL] = resetLevels[c];
+            devices[DEVICE_FIELDS * c + DRIFT_Z] = driftZs[c];
+        }
         this.faultKind = new byte[conductors];
         this.diagnosis = new byte[conductors];
         this.updateRandom = new PcmRandom(PcmRandom.derive(seed, name, 1));
@@ -232,7 +247,39 @@ public final class PcmSynapseArray implements SynapseArray {
         this.noiseKeys = PcmRandom.counterKeys(outputs);
         this.columnScratch = new float[outputs];
         this.pulseScratch = new float[outputs];
-        this.smallCountScratch = new byte[(outputs + 7) & ~7];
+        this.eventRows = new int[outputs];
+    }
+
+    // ---------------------------------------------------------------- the working copy's fields
+
+    /** Conductor c's conductance, µS. */
+    private float g(int c) {
+        return Float.intBitsToFloat((int) cells[c]);
+    }
+
+    private void setG(int c, float microSiemens) {
+        cells[c] = (cells[c] & ~G_FIELD) | (Float.floatToRawIntBits(microSiemens) & G_FIELD);
+    }
+
+    /** Conductor c's cycle count (SET pulses plus RESETs). */
+    private int count(int c) {
+        return (int) (cells[c] >>> 32);
+    }
+
+    private void setCount(int c, int cycles) {
+        cells[c] = (cells[c] & G_FIELD) | ((long) cycles << 32);
+    }
+
+    private float alpha(int c) {
+        return devices[DEVICE_FIELDS * c + ALPHA];
+    }
+
+    private float gMax(int c) {
+        return devices[DEVICE_FIELDS * c + G_MAX];
+    }
+
+    private float resetLevel(int c) {
+        return devices[DEVICE_FIELDS * c + RESET_LEVEL];
     }
 
     // ================================================================ create, open
@@ -271,7 +318,9 @@ public final class PcmSynapseArray implements SynapseArray {
                                   long blockOffset, PcmArrayOptions options, long sequence) {
         PcmSynapseArray a = new PcmSynapseArray(pool, directoryIndex, name, outputs, inputs, blockOffset,
                 options.model(), options.policy(), options.weightRange(), options.seed());
-        System.arraycopy(a.resetLevel, 0, a.g, 0, a.conductors);
+        for (int c = 0; c < a.conductors; c++) {
+            a.setG(c, a.resetLevel(c));                          // fresh devices: RESET, no cycles yet
+        }
         a.deriveAll();
         a.writeHeader();
         DeviceRegion d = a.device;
@@ -394,8 +443,7 @@ public final class PcmSynapseArray implements SynapseArray {
         device.read(slotOffsets[s], buf, 0, conductors * PoolLayout.CELL_BYTES);
         for (int c = 0; c < conductors; c++) {
             long cell = (long) LONG_LE.get(buf, c * PoolLayout.CELL_BYTES);
-            g[c] = Float.intBitsToFloat((int) cell);
-            pulses[c] = (int) (cell >>> 32);
+            cells[c] = cell;
         }
         deriveAll();
         batches = device.getLong(meta + PoolLayout.META_BATCHES_OFFSET);
@@ -446,7 +494,7 @@ public final class PcmSynapseArray implements SynapseArray {
         }
         if (wears) {
             for (int c = 0; c < conductors; c++) {
-                if (faultKind[c] == 0 && pulses[c] >= enduranceLimit) {
+                if (faultKind[c] == 0 && count(c) >= enduranceLimit) {
                     wearOut(c);     // reached the limit in the committed batch; its injection did not survive
                 }
             }
@@ -522,6 +570,31 @@ public final class PcmSynapseArray implements SynapseArray {
         return columnsOut;
     }
 
+    /** True: a read of the used columns only draws only their noise. */
+    @Override
+    public boolean readsUsedColumnsOnly() {
+        return true;
+    }
+
+    /**
+     * The used columns only (see {@link SynapseArray#readWeightColumns(boolean[])}): a crossbar read drives
+     * the rows with an input, so only their devices are read and only their read noise is drawn. The
+     * noise of a column is keyed by its index, so a used column reads exactly as in a full read.
+     */
+    @Override
+    public float[][] readWeightColumns(boolean[] used) {
+        checkOpen();
+        if (used.length != inputs) {
+            throw new IllegalArgumentException("synapse array '" + name + "': " + used.length
+                    + " used flags, expected " + inputs);
+        }
+        if (columnsOut == null) {
+            columnsOut = new float[inputs][outputs];
+        }
+        read(null, columnsOut, used);
+        return columnsOut;
+    }
+
     /**
      * One read of every weight, column by column, into {@code rowMajor} or {@code columns}, whichever is
      * given: {@code w = readMean + readSigma · z}, z one approximate standard normal per weight and read
@@ -529,8 +602,16 @@ public final class PcmSynapseArray implements SynapseArray {
      * the row, so that both layouts draw the same noise and the loop vectorises.
      */
     private void read(float[] rowMajor, float[][] columns) {
+        read(rowMajor, columns, null);
+    }
+
+    /** {@link #read(float[], float[][])} of the columns whose {@code used[i]} is true (null: all). */
+    private void read(float[] rowMajor, float[][] columns, boolean[] used) {
         long draw = readSigma != null ? readRandom.nextLong() : 0;
         for (int i = 0; i < inputs; i++) {
+            if (used != null && !used[i]) {
+                continue;
+            }
             float[] column = columns != null ? columns[i] : columnScratch;
             if (readSigma != null) {
                 PcmRandom.counterNormals(column, readMean[i], readSigma[i], noiseKeys, PcmRandom.columnKey(draw, i),
@@ -553,9 +634,8 @@ public final class PcmSynapseArray implements SynapseArray {
     }
 
     private void derive(int w, int i, int o) {
-        float[] src = drifted != null ? drifted : g;
-        float gp = src[2 * w];
-        float gm = src[2 * w + 1];
+        float gp = drifted != null ? drifted[2 * w] : g(2 * w);
+        float gm = drifted != null ? drifted[2 * w + 1] : g(2 * w + 1);
         readMean[i][o] = (gp - gm) * scale;
         if (readSigma != null) {
             readSigma[i][o] = readRelative * (float) Math.sqrt(gp * gp + gm * gm) * scale;
@@ -620,12 +700,7 @@ public final class PcmSynapseArray implements SynapseArray {
         final boolean anyFault = faultyConductors > 0;
         final boolean aware = handling != FaultHandling.OFF && diagnosedConductors > 0;
         final PcmRandom random = updateRandom;
-        final float[] gs = g;
         final float[] count = pulseScratch;
-        final byte[] smallCount = smallCountScratch;
-        // whole pulses under a cap that fits a byte (every preset's): counts as bytes, scanned 8 at a time,
-        // so that the ~99 % of weights a minibatch gives no pulse cost one long load per eight
-        final boolean bytes = !fractional && cap <= Byte.MAX_VALUE;
         long draw = fractional ? 0 : random.nextLong();
         int lo = Integer.MAX_VALUE;
         int hi = -1;
@@ -648,29 +723,21 @@ public final class PcmSynapseArray implements SynapseArray {
                     float d = column[o];
                     count[o] = Math.min(Math.abs(d) * perWeight, cap) + (d - d);   // NaN for a NaN or infinite d
                 }
-            } else if (bytes) {
-                if (PcmRandom.stochasticCounts(smallCount, column, perWeight, (int) cap, noiseKeys,
-                        PcmRandom.columnKey(draw, i), outputs) != 0) {
-                    throwNotFinite(column, i);
-                }
             } else {
                 PcmRandom.stochasticCounts(count, column, perWeight, cap, noiseKeys, PcmRandom.columnKey(draw, i),
                         outputs);
             }
+            // First the rows with pulses, then their pulses: the loop below then runs event after event,
+            // so the processor overlaps the cache misses of one event's state with the work of the last.
+            int events = 0;
             for (int o = 0; o < outputs; o++) {
-                float p;
-                if (bytes) {
-                    if ((o & 7) == 0 && (long) LONG_LE.get(smallCount, o) == 0) {
-                        o += 7;                                    // eight weights without a pulse
-                        continue;
-                    }
-                    p = smallCount[o];
-                } else {
-                    p = count[o];
+                if (count[o] != 0) {
+                    eventRows[events++] = o;
                 }
-                if (p == 0) {
-                    continue;
-                }
+            }
+            for (int e = 0; e < events; e++) {
+                int o = eventRows[e];
+                float p = count[o];
                 if (!(Math.abs(column[o]) <= Float.MAX_VALUE)) {   // counted NaN: see stochasticCounts
                     throw new IllegalArgumentException("synapse array '" + name + "': delta [" + o + "," + i + "] is "
                             + column[o] + ", expected a finite change");
@@ -693,16 +760,18 @@ public final class PcmSynapseArray implements SynapseArray {
                 if (anyFault && faultKind[c] != 0 && (faultMask[c] & G_FIELD) == G_FIELD) {
                     continue;                                      // stuck: the pulses do not take
                 }
-                int cycleCount = pulses[c];
+                int cycleCount = count(c);
                 if (wears && p > enduranceLimit - cycleCount) {
                     p = enduranceLimit - cycleCount;               // the last pulse lands, then the device is spent
                     if (!(p > 0)) {
                         continue;
                     }
                 }
-                gs[c] = model.setPulses(gs[c], p, alpha[c], gMaxDevice[c], random);
+                int device = DEVICE_FIELDS * c;
+                float next = model.setPulses(g(c), p, devices[device + ALPHA], devices[device + G_MAX], random);
                 int cycles = (int) Math.ceil(p);
-                pulses[c] = cycleCount + cycles < 0 ? Integer.MAX_VALUE : cycleCount + cycles;
+                int counted = cycleCount + cycles < 0 ? Integer.MAX_VALUE : cycleCount + cycles;
+                cells[c] = ((long) counted << 32) | (Float.floatToRawIntBits(next) & G_FIELD);
                 applied += cycles;
                 if (anyFault && faultKind[c] != 0) {
                     imposeFault(c);                                // some bits of the cell stuck
@@ -712,7 +781,7 @@ public final class PcmSynapseArray implements SynapseArray {
                     lo = c;
                 }
                 hi = Math.max(hi, c);
-                if (wears && pulses[c] >= enduranceLimit) {
+                if (wears && count(c) >= enduranceLimit) {
                     wearOut(c);
                 }
             }
@@ -721,16 +790,6 @@ public final class PcmSynapseArray implements SynapseArray {
         if (hi >= 0) {
             markDirty(lo, hi + 1);
         }
-    }
-
-    private void throwNotFinite(float[] column, int i) {
-        for (int o = 0; o < outputs; o++) {
-            if (!(Math.abs(column[o]) <= Float.MAX_VALUE)) {
-                throw new IllegalArgumentException("synapse array '" + name + "': delta [" + o + "," + i + "] is "
-                        + column[o] + ", expected a finite change");
-            }
-        }
-        throw new IllegalStateException("a non-finite change was flagged in column " + i + " and not found");
     }
 
     /**
@@ -770,8 +829,8 @@ public final class PcmSynapseArray implements SynapseArray {
         float upper = refreshUpperMicroSiemens;
         float lower = refreshLowerMicroSiemens;
         for (int i = 0; i < weights; i++) {
-            float gp = g[2 * i];
-            float gm = g[2 * i + 1];
+            float gp = g(2 * i);
+            float gm = g(2 * i + 1);
             float high = Math.max(gp, gm);
             float low = Math.min(gp, gm);
             if (high > upper && low > lower && !(isStuck(2 * i) && isStuck(2 * i + 1)) && !handledPair(i)) {
@@ -803,8 +862,8 @@ public final class PcmSynapseArray implements SynapseArray {
         int cm = cp + 1;
         boolean stuckPlus = isStuck(cp);
         boolean stuckMinus = isStuck(cm);
-        float gp = stuckPlus ? g[cp] : resetConductor(cp);
-        float gm = stuckMinus ? g[cm] : resetConductor(cm);
+        float gp = stuckPlus ? g(cp) : resetConductor(cp);
+        float gm = stuckMinus ? g(cm) : resetConductor(cm);
         if (differenceMicroSiemens > 0) {
             if (!stuckPlus) {
                 gp = programConductor(cp, gp, gm + differenceMicroSiemens);
@@ -846,8 +905,8 @@ public final class PcmSynapseArray implements SynapseArray {
         int healthy = badPlus ? cm : cp;
         int broken = healthy ^ 1;
         float difference = handling == FaultHandling.PRUNE ? 0f : differenceMicroSiemens;
-        float target = healthy == cp ? g[broken] + difference : g[broken] - difference;
-        float from = isStuck(healthy) ? g[healthy] : resetConductor(healthy);
+        float target = healthy == cp ? g(broken) + difference : g(broken) - difference;
+        float from = isStuck(healthy) ? g(healthy) : resetConductor(healthy);
         settle(healthy, programConductor(healthy, from, target));
         derive(i);
     }
@@ -860,16 +919,16 @@ public final class PcmSynapseArray implements SynapseArray {
      */
     private void lowerPartner(int broken, float pulsesAsked) {
         int healthy = broken ^ 1;
-        float target = model.undoSetPulses(g[healthy], pulsesAsked);
-        float from = isStuck(healthy) ? g[healthy] : resetConductor(healthy);
+        float target = model.undoSetPulses(g(healthy), pulsesAsked);
+        float from = isStuck(healthy) ? g(healthy) : resetConductor(healthy);
         settle(healthy, programConductor(healthy, from, target));
         derive(healthy >>> 1);
     }
 
     private float resetConductor(int c) {
         resetCount++;
-        pulses[c] = pulses[c] == Integer.MAX_VALUE ? Integer.MAX_VALUE : pulses[c] + 1;
-        return model.resetValue(resetLevel[c], updateRandom.nextGaussian());
+        setCount(c, count(c) == Integer.MAX_VALUE ? Integer.MAX_VALUE : count(c) + 1);
+        return model.resetValue(resetLevel(c), updateRandom.nextGaussian());
     }
 
     /** Program-and-verify from {@code from} toward {@code target}; SET only, so never below {@code from}. */
@@ -878,11 +937,11 @@ public final class PcmSynapseArray implements SynapseArray {
         if (!(target > from)) {
             return from;
         }
-        float reached = Math.max(from, model.programmedValue(target, gMaxDevice[c], xi));
+        float reached = Math.max(from, model.programmedValue(target, gMax(c), xi));
         int cost = model.programmingPulses(from, reached);
         setPulseCount += cost;
-        long count = (long) pulses[c] + cost;
-        pulses[c] = count > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) count;
+        long cycles = (long) count(c) + cost;
+        setCount(c, cycles > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) cycles);
         return reached;
     }
 
@@ -891,11 +950,11 @@ public final class PcmSynapseArray implements SynapseArray {
         if (isStuck(c)) {
             return;
         }
-        g[c] = value;
+        setG(c, value);
         if (faultKind[c] != 0) {
             imposeFault(c);
         }
-        if (wears && faultKind[c] == 0 && pulses[c] >= enduranceLimit) {
+        if (wears && faultKind[c] == 0 && count(c) >= enduranceLimit) {
             wearOut(c);
         }
     }
@@ -929,7 +988,9 @@ public final class PcmSynapseArray implements SynapseArray {
      *
      * <p>On an initialised array the test is a maintenance cycle: the weights are read first (one noisy
      * read), every conductor is tested, then every pair is programmed back to its weight as the fault
-     * handling programs it. Before {@link #initialize}, the pairs are simply left RESET. For a crash-exact
+     * handling programs it — except the pairs with a newly diagnosed conductor, whose read weight is the
+     * healthy conductor against a broken one rather than the weight they held: under fault handling they
+     * start again from zero. Before {@link #initialize}, the pairs are simply left RESET. For a crash-exact
      * resume, {@link #commit()} right after (as after {@link #injectFaults}).
      *
      * @throws PcmPoolException VERSION in a format 1.0 pool, which has no room for a diagnosis
@@ -953,6 +1014,7 @@ public final class PcmSynapseArray implements SynapseArray {
             }
         }
         long cyclesBefore = setPulseCount + resetCount;
+        byte[] previous = diagnosis.clone();
         float width = (float) model.range().widthMicroSiemens();
         float highLine = gMin + (float) SELF_TEST_HIGH_FRACTION * width;
         float nominalAlpha = (float) model.set().stepMicroSiemens();
@@ -974,8 +1036,8 @@ public final class PcmSynapseArray implements SynapseArray {
             }
             float before = testRead(c);
             if (!isStuck(c)) {
-                float raised = model.setPulses(g[c], SELF_TEST_PULSES, alpha[c], gMaxDevice[c], updateRandom);
-                pulses[c] = pulses[c] > Integer.MAX_VALUE - SELF_TEST_PULSES ? Integer.MAX_VALUE : pulses[c] + SELF_TEST_PULSES;
+                float raised = model.setPulses(g(c), SELF_TEST_PULSES, alpha(c), gMax(c), updateRandom);
+                setCount(c, count(c) > Integer.MAX_VALUE - SELF_TEST_PULSES ? Integer.MAX_VALUE : count(c) + SELF_TEST_PULSES);
                 setPulseCount += SELF_TEST_PULSES;
                 settle(c, raised);
             }
@@ -999,7 +1061,12 @@ public final class PcmSynapseArray implements SynapseArray {
         device.drain();                     // the diagnosis is the controller's durable record, at once
         if (saved != null) {
             for (int w = 0; w < weights; w++) {
-                programPair(w, saved[w]);
+                boolean newlyBroken = (diagnosis[2 * w] != 0 && previous[2 * w] == 0)
+                        || (diagnosis[2 * w + 1] != 0 && previous[2 * w + 1] == 0);
+                // A pair that broke while it held a weight has lost half of it: what a read gives now is the
+                // healthy conductor against a broken one, not the weight. Under fault handling it starts again
+                // from zero (one-sided training may regrow it); every other pair gets back the weight it read.
+                programPair(w, newlyBroken && handling != FaultHandling.OFF ? 0f : saved[w]);
             }
         }
         deriveAll();
@@ -1013,7 +1080,7 @@ public final class PcmSynapseArray implements SynapseArray {
     /** One read of conductor {@code c} by the self-test, with the model's read noise from the read stream. */
     private float testRead(int c) {
         float relative = (float) model.read().relative();
-        return relative == 0 ? g[c] : g[c] * (1 + relative * readRandom.nextGaussian());
+        return relative == 0 ? g(c) : g(c) * (1 + relative * readRandom.nextGaussian());
     }
 
     /** A copy of the controller's diagnosis, one {@code PoolLayout.DIAGNOSIS_*} byte per conductor. */
@@ -1082,7 +1149,7 @@ public final class PcmSynapseArray implements SynapseArray {
 
     private ConductorFault describe(int c) {
         int w = c >>> 1;
-        return new ConductorFault(c, w % outputs, w / outputs, (c & 1) == 1, FaultKind.ofCode(faultKind[c]), g[c],
+        return new ConductorFault(c, w % outputs, w / outputs, (c & 1) == 1, FaultKind.ofCode(faultKind[c]), g(c),
                 slotOffsets[committedSlot()] + (long) c * PoolLayout.CELL_BYTES);
     }
 
@@ -1111,10 +1178,7 @@ public final class PcmSynapseArray implements SynapseArray {
     }
 
     private void imposeFault(int c) {
-        long cell = (Float.floatToRawIntBits(g[c]) & G_FIELD) | ((long) pulses[c] << 32);
-        long stuck = (cell & ~faultMask[c]) | faultValue[c];
-        g[c] = Float.intBitsToFloat((int) stuck);
-        pulses[c] = (int) (stuck >>> 32);
+        cells[c] = (cells[c] & ~faultMask[c]) | faultValue[c];
         derive(c >>> 1);
     }
 
@@ -1124,13 +1188,13 @@ public final class PcmSynapseArray implements SynapseArray {
             faultMask = new long[conductors];
             faultValue = new long[conductors];
         }
-        g[c] = 0f;
+        setG(c, 0f);
         derive(c >>> 1);
         faultyConductors++;
         wornOut++;
         faultKind[c] = (byte) FaultKind.WORN_OUT.code();
         faultMask[c] = -1L;
-        faultValue[c] = ((long) pulses[c] << 32);
+        faultValue[c] = ((long) count(c) << 32);
         if (pendingWearOutCount == pendingWearOut.length) {
             pendingWearOut = Arrays.copyOf(pendingWearOut, pendingWearOut.length * 2);
         }
@@ -1254,12 +1318,12 @@ public final class PcmSynapseArray implements SynapseArray {
             drifted = new float[conductors];
         }
         for (int c = 0; c < conductors; c++) {
-            float g0 = g[c];
+            float g0 = g(c);
             if (isStuck(c)) {
                 drifted[c] = g0;
                 continue;
             }
-            double nu = model.driftNu(g0, driftZ[c]);
+            double nu = model.driftNu(g0, devices[DEVICE_FIELDS * c + DRIFT_Z]);
             double gd = model.drifted(g0, nu, tSeconds);
             double sigma = model.oneOverFSigma(g0, gd, tSeconds);
             drifted[c] = (float) Math.max(0, gd + sigma * readRandom.nextGaussian());
@@ -1297,8 +1361,7 @@ public final class PcmSynapseArray implements SynapseArray {
         if (lo < hi) {
             byte[] buf = staging();
             for (int c = lo; c < hi; c++) {
-                long cell = (Float.floatToRawIntBits(g[c]) & G_FIELD) | ((long) pulses[c] << 32);
-                LONG_LE.set(buf, c * PoolLayout.CELL_BYTES, cell);
+                LONG_LE.set(buf, c * PoolLayout.CELL_BYTES, cells[c]);
             }
             long at = slotOffsets[slot] + (long) lo * PoolLayout.CELL_BYTES;
             int length = (hi - lo) * PoolLayout.CELL_BYTES;
@@ -1398,7 +1461,11 @@ public final class PcmSynapseArray implements SynapseArray {
 
     /** A copy of every conductor's conductance in µS, conductor order (G+ then G− of each weight). */
     public float[] conductancesMicroSiemens() {
-        return g.clone();
+        float[] out = new float[conductors];
+        for (int c = 0; c < conductors; c++) {
+            out[c] = g(c);
+        }
+        return out;
     }
 
     /**
@@ -1406,12 +1473,16 @@ public final class PcmSynapseArray implements SynapseArray {
      * {@link #driftTo}, else the programmed ones. Conductor order.
      */
     public float[] readConductancesMicroSiemens() {
-        return (drifted != null ? drifted : g).clone();
+        return drifted != null ? drifted.clone() : conductancesMicroSiemens();
     }
 
     /** A copy of every conductor's cycle count (SET pulses plus RESETs). */
     public int[] pulseCounts() {
-        return pulses.clone();
+        int[] out = new int[conductors];
+        for (int c = 0; c < conductors; c++) {
+            out[c] = count(c);
+        }
+        return out;
     }
 
     /** The region offset of conductor {@code c}'s cell in slot {@code slot}. */
@@ -1425,8 +1496,8 @@ public final class PcmSynapseArray implements SynapseArray {
 
     public PcmArrayStats stats() {
         long maxCount = 0;
-        for (int p : pulses) {
-            maxCount = Math.max(maxCount, p);
+        for (int c = 0; c < conductors; c++) {
+            maxCount = Math.max(maxCount, count(c));
         }
         return new PcmArrayStats(batches, committedBatches, setPulseCount, resetCount, refreshedPairs,
                 faultyConductors, wornOut, maxCount, diagnosedConductors);

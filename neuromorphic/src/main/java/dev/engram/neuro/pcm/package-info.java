@@ -11,7 +11,9 @@
  *       {@code aihwkit-pcm}.</li>
  *   <li>{@link dev.engram.neuro.pcm.PcmSynapseArray}: a layer's weights as G+/G− pairs of such devices,
  *       driven by an {@link dev.engram.neuro.pcm.UpdatePolicy} (SET pulses only, stochastic rounding,
- *       refresh of saturated pairs), with injectable faults.</li>
+ *       refresh of saturated pairs), with injectable faults and an optional fault-aware controller: a
+ *       built-in self-test that diagnoses broken conductors from reads alone, and a
+ *       {@link dev.engram.neuro.pcm.FaultHandling} that prunes or re-routes the pairs it found.</li>
  *   <li>{@link dev.engram.neuro.pcm.PcmSynapsePool}: the arrays of a network in one persistent region
  *       (layout in {@link dev.engram.neuro.pcm.PoolLayout}) with one commit word, so that training
  *       resumes exactly after a restart or a crash; faults are the region's own media faults

@@ -38,6 +38,19 @@ class SummaryTest {
     }
 
     @Test
+    void shouldKeepCurvesOfDifferentVariablesApartEvenWhereTheirValuesMeet() {
+        SweepPoint batch10 = new SweepPoint("dead", 0, 1, "pcm", "ibm2014", "ibm-5k", 10, 0, 0.91, 0.91, 0.9, 0, 100, 1.0,
+                "batch", "off", 10, 40, 0);
+        SweepPoint states10 = new SweepPoint("dead", 0, 1, "pcm", "ibm2014", "ibm-5k", 10, 0, 0.86, 0.86, 0.9, 0, 100, 1.0,
+                "states", "off", 10, 10, 0);
+        List<Summary> s = Summary.of(List.of(batch10, states10));
+        assertEquals(2, s.size(), "batch 10 and 10 states are two points of two curves");
+        assertEquals(SweepVariable.BATCH, s.get(0).variable());
+        assertEquals(SweepVariable.STATES, s.get(1).variable());
+        assertEquals(0.86, s.get(1).mean(), 0.0);
+    }
+
+    @Test
     void shouldRoundTripResultsThroughCsv(@TempDir Path dir) {
         List<SweepPoint> points = List.of(point(0, 1, 0.9), point(0.3, 1, 0.85));
         SweepFiles.writeResults(dir, points, List.of());

@@ -85,9 +85,13 @@ class FloatSynapseArrayTest {
                 delta[i][o] = (i * 5 + o) * 1e-3f - 0.01f;
             }
         }
+        delta[3] = null;                                   // an unchanged column, as the network passes blank pixels
         exact.updateWeightColumns(delta);
         plain.updateWeightColumns(delta);
         assertArrayEquals(plain.readWeights(), exact.readWeights());
+        for (int o = 0; o < 5; o++) {
+            assertEquals(initial[o * 7 + 3], exact.readWeights()[o * 7 + 3], 0f, "a null column does not change");
+        }
         float[][] a = plain.readWeightColumns();
         float[][] b = exact.readWeightColumns();
         for (int i = 0; i < 7; i++) {

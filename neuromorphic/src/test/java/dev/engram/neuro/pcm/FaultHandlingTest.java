@@ -203,6 +203,42 @@ class FaultHandlingTest {
         assertTrue(Math.abs(drift[1]) < 0.05, "the one-sided controller follows both signs: " + drift[1]);
     }
 
+    /**
+     * A maintenance self-test of a programmed array: the healthy pairs get their weights back (within
+     * ibm2014's programming noise); a pair that broke since it was programmed reads as its healthy
+     * conductor against a broken one, not as the weight it held, and starts again from zero.
+     */
+    @Test
+    void shouldReprogramHealthyPairsAndRestartNewlyBrokenOnesFromZeroInMaintenance(@TempDir Path dir) {
+        long seed = Seeds.seed("maintenance", 0x3A17L);
+        try (PcmSynapsePool pool = PcmSynapsePool.create(dir.resolve("p.pcm"), DeviceProfile.NONE)) {
+            PcmSynapseArray a = pool.array("fc", OUTPUTS, INPUTS, options("ibm2014", FaultHandling.ONE_SIDED, seed));
+            float[] weights = uniform(new SplittableRandom(seed), 0.3);
+            a.initialize(weights);
+            float[] before = a.readWeights().clone();
+            a.injectFaults(FaultKind.DEAD, 0.2, seed);
+            a.selfTest();
+            float[] after = a.readWeights().clone();
+            byte[] d = a.diagnosis();
+            // programming sigma 0.4 uS on one conductor plus two RESETs: 5 sigma in weight units
+            float tolerance = (float) (5 * 0.45 * a.scale());
+            int restarted = 0;
+            for (int o = 0; o < OUTPUTS; o++) {
+                for (int i = 0; i < INPUTS; i++) {
+                    int k = o * INPUTS + i;
+                    int w = i * OUTPUTS + o;
+                    if ((d[2 * w] | d[2 * w + 1]) == 0) {
+                        assertEquals(before[k], after[k], tolerance, "healthy pair " + w + ", seed=" + seed);
+                    } else {
+                        restarted++;
+                        assertEquals(0f, after[k], 0.02f, "newly broken pair " + w + " restarts from ~0, seed=" + seed);
+                    }
+                }
+            }
+            assertTrue(restarted > WEIGHTS / 4, "pairs with a dead conductor: " + restarted);
+        }
+    }
+
     // ---------------------------------------------------------------- the model's inverse step, states
 
     @Test

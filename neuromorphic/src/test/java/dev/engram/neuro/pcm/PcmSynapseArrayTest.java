@@ -106,6 +106,34 @@ class PcmSynapseArrayTest {
         }
     }
 
+    @Test
+    void shouldLeaveANullColumnAloneAndDrawTheSameNoiseForTheOthers(@TempDir Path dir) {
+        long seed = Seeds.seed("null column", 0x9C01L);
+        float[][] delta = new float[INPUTS][OUTPUTS];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < INPUTS; i++) {
+            for (int o = 0; o < OUTPUTS; o++) {
+                delta[i][o] = i == 4 ? 0f : (float) random.nextDouble(-0.05, 0.05);
+            }
+        }
+        float[][] withNull = delta.clone();
+        withNull[4] = null;
+        float[][] g = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            try (PcmSynapsePool pool = PcmSynapsePool.create(dir.resolve("p" + run + ".pcm"), DeviceProfile.NONE)) {
+                PcmSynapseArray a = pool.array("fc", OUTPUTS, INPUTS, new PcmArrayOptions().preset("ibm2014").seed(seed));
+                a.initialize(randomWeights(new SplittableRandom(seed), 0.3));
+                for (int step = 0; step < 5; step++) {
+                    a.updateWeightColumns(run == 0 ? delta : withNull);
+                    a.endOfBatch();
+                }
+                g[run] = a.conductancesMicroSiemens();
+            }
+        }
+        assertEquals(java.util.Arrays.toString(g[0]), java.util.Arrays.toString(g[1]),
+                "a null column is a column of zeros, and the other columns' pulses do not depend on it");
+    }
+
     // ---------------------------------------------------------------- refresh
 
     @Test
