@@ -1,6 +1,5 @@
 package dev.engram.kv;
 
-import dev.engram.region.RegionException;
 import org.agrona.concurrent.Agent;
 
 import java.nio.ByteBuffer;
@@ -64,7 +63,7 @@ final class Cleaner implements Agent {
     private long recordsCopied;
     private long bytesCopied;
     private long tombstonesDropped;
-    private volatile Throwable lastError;
+    private volatile boolean failureReported;
 
     Cleaner(KvStore store, Log log, Index index, double autoLiveRatio) {
         this.store = store;
@@ -159,12 +158,6 @@ final class Cleaner implements Agent {
                 work++;
             }
             return work;
-        } catch (KvException | RegionException e) {
-            if (store.isClosed()) {
-                return 0;    // closed under us: nothing to report
-            }
-            lastError = e;
-            throw e;
         } finally {
             lock.unlock();
         }
@@ -175,8 +168,16 @@ final class Cleaner implements Agent {
         return "engram-cleaner";
     }
 
-    Throwable lastError() {
-        return lastError;
+    /**
+     * The agent runner's error handler: a failed background pass (a full pool, an I/O error) is said once
+     * on stderr and retried on the next duty cycle; a store closed under a pass is not an error.
+     */
+    void failed(Throwable error) {
+        if (!store.isClosed() && !failureReported) {
+            failureReported = true;
+            System.err.println("engram: " + store.path() + ": the background log cleaner failed (" + error
+                    + "); it retries, and compact() reports the error directly");
+        }
     }
 
     // ------------------------------------------------------------------ cleaning
@@ -371,15 +372,5 @@ final class Cleaner implements Agent {
             freed++;
         }
         return freed;
-    }
-
-    /** Totals since open, for stats. */
-    long[] totals() {
-        lock.lock();
-        try {
-            return new long[]{segmentsCleaned, segmentsFreed, recordsCopied, bytesCopied, tombstonesDropped};
-        } finally {
-            lock.unlock();
-        }
     }
 }

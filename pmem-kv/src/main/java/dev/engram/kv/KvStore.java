@@ -290,7 +290,7 @@ public final class KvStore implements AutoCloseable {
         if (cleanerRunner != null || closed) {
             return;
         }
-        cleanerRunner = new AgentRunner(new SleepingMillisIdleStrategy(100), error -> { }, null, cleaner);
+        cleanerRunner = new AgentRunner(new SleepingMillisIdleStrategy(100), cleaner::failed, null, cleaner);
         AgentRunner.startOnThread(cleanerRunner, r -> {
             Thread t = new Thread(r, "engram-cleaner " + path.getFileName());
             t.setDaemon(true);

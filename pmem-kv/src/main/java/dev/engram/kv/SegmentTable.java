@@ -47,10 +47,9 @@ final class SegmentTable {
     }
 
     private final AtomicReferenceArray<Chunk> chunks;
-    private final int capacity;
 
     SegmentTable(long maxSegments) {
-        this.capacity = (int) Math.min(Integer.MAX_VALUE - CHUNK, Math.max(1, maxSegments));
+        int capacity = (int) Math.min(Integer.MAX_VALUE - CHUNK, Math.max(1, maxSegments));
         this.chunks = new AtomicReferenceArray<>((capacity + CHUNK - 1) / CHUNK);
     }
 
@@ -62,10 +61,6 @@ final class SegmentTable {
             k = chunks.get(c);
         }
         return k;
-    }
-
-    int capacity() {
-        return capacity;
     }
 
     int state(int segment) {
