@@ -18,6 +18,12 @@ final class KeyHash {
     }
 
     static int of(byte[] key) {
+        long h = of64(key);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** The full 64-bit hash: the hash index takes its slot from the low bits and its tag from the high ones. */
+    static long of64(byte[] key) {
         long h = 0x9E3779B97F4A7C15L ^ key.length;
         int i = 0;
         for (; i + 8 <= key.length; i += 8) {
@@ -30,6 +36,6 @@ final class KeyHash {
         }
         h = (h ^ tail) * 0x94D049BB133111EBL;
         h ^= h >>> 29;
-        return (int) (h ^ (h >>> 32));
+        return h;
     }
 }

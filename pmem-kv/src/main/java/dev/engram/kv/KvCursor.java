@@ -24,6 +24,12 @@ public final class KvCursor implements AutoCloseable {
     private final boolean ownsSnapshot;
     private final ConcurrentNavigableMap<byte[], Entry> sorted;
     private Iterator<Map.Entry<byte[], Entry>> unordered;
+    /**
+     * Sorted engine: an iterator over the keys after the current one while the cursor moves forward
+     * (one skip-list step per key instead of a search from the top for each); dropped by any other
+     * move. Weakly consistent, which is enough: what a key shows is decided by the snapshot's SEQ.
+     */
+    private Iterator<Map.Entry<byte[], Entry>> forward;
     private byte[] key;
     private Entry entry;
 
@@ -63,6 +69,7 @@ public final class KvCursor implements AutoCloseable {
 
     /** Settles on {@code me} or, skipping invisible keys in the direction of travel, a neighbour. */
     private boolean settle(Map.Entry<byte[], Entry> me, boolean forward) {
+        this.forward = null;
         while (me != null) {
             if (visible(me.getValue())) {
                 key = me.getKey();
@@ -95,10 +102,28 @@ public final class KvCursor implements AutoCloseable {
             return false;
         }
         return switch (position) {
-            case BEFORE_FIRST -> settle(sorted.firstEntry(), true);
-            case ON_KEY -> settle(sorted.higherEntry(key), true);
+            case BEFORE_FIRST -> step(sorted.entrySet().iterator());
+            case ON_KEY -> step(forward != null ? forward : sorted.tailMap(key, false).entrySet().iterator());
             case AFTER_LAST -> false;
         };
+    }
+
+    /** Moves to the first key of {@code it} visible in the snapshot, keeping {@code it} for the next step. */
+    private boolean step(Iterator<Map.Entry<byte[], Entry>> it) {
+        while (it.hasNext()) {
+            Map.Entry<byte[], Entry> me = it.next();
+            if (visible(me.getValue())) {
+                key = me.getKey();
+                position = Position.ON_KEY;
+                forward = it;
+                return true;
+            }
+        }
+        forward = null;
+        key = null;
+        entry = null;
+        position = Position.AFTER_LAST;
+        return false;
     }
 
     /** Moves to the previous key; false before the first. Sorted engine only. */
