@@ -95,6 +95,8 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         }
 
         private volatile Table table;
+        /** Tests only: keep 3 bits of every hash, so that tags collide and keys are told apart by their bytes. */
+        private final boolean collide;
 
         Hash() {
             this(1 << 16);
@@ -102,7 +104,17 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         /** Sized for about {@code expectedKeys} keys, so that loading them never resizes the table. */
         Hash(int expectedKeys) {
+            this(expectedKeys, false);
+        }
+
+        Hash(int expectedKeys, boolean collide) {
             this.table = new Table(slotsFor(expectedKeys));
+            this.collide = collide;
+        }
+
+        private long hash(byte[] key) {
+            long h = KeyHash.of64(key);
+            return collide ? h & 0x7 : h;
         }
 
         private static int slotsFor(long keys) {
@@ -165,14 +177,14 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         @Override
         public Entry get(byte[] key) {
             Table t = table;
-            int s = find(t, key, KeyHash.of64(key));
+            int s = find(t, key, hash(key));
             return s < 0 ? null : (Entry) ENTRIES.getAcquire(t.entries, s);
         }
 
         @Override
         public Entry get(byte[] key, Hint hint) {
             Table t = table;
-            int s = find(t, key, KeyHash.of64(key));
+            int s = find(t, key, hash(key));
             if (s < 0) {
                 hint.offset = -1;
                 return null;
@@ -183,7 +195,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         @Override
         public synchronized void put(byte[] key, Entry entry) {
-            long hash = KeyHash.of64(key);
+            long hash = hash(key);
             Table t = table;
             int s = find(t, key, hash);
             if (s < 0) {
@@ -221,7 +233,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 Entry e = old.entries[s];
                 if (e != null) {
                     byte[] key = keyOf(old, s);
-                    long hash = KeyHash.of64(key);
+                    long hash = hash(key);
                     int at = claim(t, -find(t, key, hash) - 1, key, hash);
                     t.words[at * STRIDE + HINT] = e.recordOffset;
                     t.entries[at] = e;
@@ -235,8 +247,9 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         @Override
         public synchronized void remove(byte[] key, Entry expected) {
             Table t = table;
-            int s = find(t, key, KeyHash.of64(key));
+            int s = find(t, key, hash(key));
             if (s >= 0 && t.entries[s] == expected && expected != null) {
+                t.words[s * STRIDE + HINT] = -1;
                 ENTRIES.setVolatile(t.entries, s, null);
                 t.live--;
             }
