@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link AccessMode#CRAWL}: every access is a positional system call through the kernel's block and
@@ -27,6 +28,16 @@ final class CrawlRegion extends FileRegion {
 
     private final Object[] atomicLocks = new Object[LOCK_STRIPES];
     private final PersistencePath persistencePath;
+    /** Writes whose pwrite has returned (counted after it returns). */
+    private final AtomicLong writesDone = new AtomicLong();
+    /** Group commit: one fdatasync at a time; {@link #writesSynced} under it. */
+    private final Object syncLock = new Object();
+    /**
+     * How many of {@link #writesDone} the last completed fdatasync covered. Guarded by syncLock. Starts
+     * below zero so the first drain always syncs: it may be asked to make durable what an earlier process
+     * wrote and never synced (recovery persisting a crashed process's buffered tail).
+     */
+    private long writesSynced = -1;
 
     CrawlRegion(Path path, long maxSize, String fsType) {
         super(path, maxSize);
@@ -86,6 +97,7 @@ final class CrawlRegion extends FileRegion {
                 pos += n;
                 bytesWritten.add(n);
             }
+            writesDone.incrementAndGet();
         } catch (IOException e) {
             throw new RegionException(RegionException.Code.IO, path, "pwrite at " + offset + ": " + e.getMessage(), e);
         }
@@ -224,18 +236,32 @@ final class CrawlRegion extends FileRegion {
         flushes.increment();
     }
 
-    /** One fdatasync: every write that returned before this call is durable when it returns. */
+    /**
+     * Every write that returned before this call is durable when it returns: one fdatasync, shared by
+     * the threads that drain at once (group commit). fdatasync covers the whole file, so a caller that
+     * finds, once it holds the sync lock, that a sync which started after all of its writes has completed
+     * meanwhile returns without one: that sync read {@link #writesDone} at or above the count this call
+     * read on entry, and every write counted there had returned before the sync began.
+     */
     @Override
     public void drain() {
         if (size < 0) {
             throw RegionException.closed(path);
         }
         drains.increment();
-        syscalls.increment();
-        try {
-            channel.force(false);
-        } catch (IOException e) {
-            throw new RegionException(RegionException.Code.IO, path, "fdatasync: " + e.getMessage(), e);
+        long mine = writesDone.get();
+        synchronized (syncLock) {
+            if (writesSynced >= mine) {
+                return;
+            }
+            long covering = writesDone.get();
+            syscalls.increment();
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                throw new RegionException(RegionException.Code.IO, path, "fdatasync: " + e.getMessage(), e);
+            }
+            writesSynced = covering;
         }
     }
 
