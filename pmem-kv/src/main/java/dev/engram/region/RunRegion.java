@@ -1174,7 +1174,9 @@ final class RunRegion implements TieredRegion {
         }
         try {
             if (destager != null) {
-                destager.interrupt();
+                // Woken, not interrupted: an interrupt during its pwrite would close the capacity file's
+                // channel under it (FileChannel is interruptible), and close() then failed on the lock.
+                LockSupport.unpark(destager);
                 destager.join();
             }
             detachIfClean();
