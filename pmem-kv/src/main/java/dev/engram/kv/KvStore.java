@@ -27,7 +27,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -71,7 +70,6 @@ public final class KvStore implements AutoCloseable {
     private final int maxValueBytes;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final AtomicLong liveKeys = new AtomicLong();
-    private final LongAdder userBytes = new LongAdder();
     private final TreeMap<Long, Integer> openSnapshots = new TreeMap<>();
     /** The oldest open snapshot's sequence, or MAX_VALUE: writers keep older versions only below it. */
     private volatile long oldestSnapshot = Long.MAX_VALUE;
@@ -266,11 +264,11 @@ public final class KvStore implements AutoCloseable {
             checkpoint = Checkpoint.load(checkpointFile, uuid, engine, whyNot);
             note = whyNot[0] == null ? null : "index checkpoint " + checkpointFile + " not used: " + whyNot[0];
         }
-        // The hash index starts at the checkpoint's key count, or at one key per 256 bytes of pool (an
-        // average record) up to 4 M keys (a 288 MB table), so that neither loading nor filling usually
-        // spends its time resizing the table, and an empty large pool does not take a large heap.
+        // The hash index starts at the checkpoint's key count; without one, at one key per KiB of pool
+        // up to 512 k keys (a 36 MB table) and doubles as keys come: a table sized for the whole pool
+        // would spread a few keys over hundreds of MB, and every probe would miss the cache.
         int expectedKeys = (int) (checkpoint != null ? Math.min(1 << 27, checkpoint.keyCount + (checkpoint.keyCount >> 3))
-                : Math.min(1 << 22, Math.max(1 << 10, region.size() / 256)));
+                : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024)));
         this.index = engine == EngineKind.HASH ? new Index.Hash(expectedKeys) : new Index.Sorted(comparator, expectedKeys);
         this.touchRecords = region.mode() == AccessMode.WALK;
         this.log = new Log(path, region, segmentBytes, options.lanes());
@@ -624,12 +622,12 @@ public final class KvStore implements AutoCloseable {
                 Entry e = new Entry(at, length, at + REC_HEADER_LENGTH + key.length, valueLength, seq,
                         type == TYPE_DELETE, keepFor(current));
                 publish(key, current, e);                                                         // K3
+                lane.userBytes += key.length + valueLength;
             } catch (RegionException ex) {
                 throw translate(path, ex);
             } finally {
                 lane.lock.unlock();
             }
-            userBytes.add(key.length + valueLength);
             if (type == TYPE_DELETE) {
                 liveKeys.decrementAndGet();
             } else if (live == null) {
@@ -761,7 +759,7 @@ public final class KvStore implements AutoCloseable {
                     } else if (!tombstone && !wasLive) {
                         liveKeys.incrementAndGet();
                     }
-                    userBytes.add(op.key().length + (op.value() == null ? 0 : op.value().length));
+                    lane.userBytes += op.key().length + (op.value() == null ? 0 : op.value().length);
                 }
             } catch (RegionException ex) {
                 throw translate(path, ex);
@@ -941,11 +939,11 @@ public final class KvStore implements AutoCloseable {
             live += log.table.liveBytes(s);
         }
         long logBytes = log.bytesInSegments();
-        long user = userBytes.sum();
-        long appended = log.bytesAppended.sum();
+        long user = log.userBytes();
+        long appended = log.bytesAppended();
         long media = region instanceof DeviceRegion d ? d.deviceStats().mediaLineWrites() : 0;
         return new KvStats(liveKeys.get(), live, logBytes, logBytes == 0 ? 1.0 : (double) live / logBytes, user, appended,
-                user == 0 ? 0 : (double) appended / user, log.persists.sum(), region.stats(), media);
+                user == 0 ? 0 : (double) appended / user, log.persists(), region.stats(), media);
     }
 
     /** Verifies every record of the log and every index entry's record; never changes anything. */
