@@ -307,27 +307,23 @@ final class Log {
 
     /** Log bytes appended since open, over all lanes (racy reads of each lane's count: statistics). */
     long bytesAppended() {
-        long sum = 0;
-        for (Lane lane : lanes) {
-            sum += lane.bytesAppended;
-        }
-        return sum;
+        return sumOverLanes(lane -> lane.bytesAppended);
     }
 
     /** Flush + drain calls issued by the log since open. */
     long persists() {
-        long sum = otherPersists.sum();
-        for (Lane lane : lanes) {
-            sum += lane.persists;
-        }
-        return sum;
+        return otherPersists.sum() + sumOverLanes(lane -> lane.persists);
     }
 
     /** Key and value bytes the user asked to write since open (counted by the writers, per lane). */
     long userBytes() {
+        return sumOverLanes(lane -> lane.userBytes);
+    }
+
+    private long sumOverLanes(java.util.function.ToLongFunction<Lane> count) {
         long sum = 0;
         for (Lane lane : lanes) {
-            sum += lane.userBytes;
+            sum += count.applyAsLong(lane);
         }
         return sum;
     }
