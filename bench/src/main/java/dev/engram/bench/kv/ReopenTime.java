@@ -1,0 +1,112 @@
+package dev.engram.bench.kv;
+
+import dev.engram.kv.Durability;
+import dev.engram.kv.EngineKind;
+import dev.engram.kv.KvOptions;
+import dev.engram.kv.KvStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * How long reopening a pool takes, at any key count: after a clean close (the index checkpoint) and
+ * after a crash (no checkpoint: the whole log is scanned, as after a power failure). Fills a fresh pool
+ * once (16 B keys in a scattered order, buffered, one sync), then opens it {@code --rounds} times each
+ * way in this JVM and prints each open's wall time with the store's own {@code RecoveryReport}.
+ * The crash case deletes the checkpoint file before each open, which is exactly what a crash leaves:
+ * a checkpoint is written only at a clean close.
+ */
+@Command(name = "reopen", mixinStandardHelpOptions = true,
+        description = "Time reopening a pool of N keys: from the index checkpoint (clean close) and by scanning the log (crash).")
+public final class ReopenTime implements Callable<Integer> {
+
+    @Option(names = "--keys", description = "Keys in the pool (k/M suffixes). Default: 1M.", converter = Count.class)
+    long keys = 1_000_000;
+
+    @Option(names = "--engine", description = "hash or sorted. Default: hash.")
+    String engine = "hash";
+
+    @Option(names = "--value-size", description = "Bytes per value. Default: 100.")
+    int valueBytes = 100;
+
+    @Option(names = "--dir", description = "Where the pool is made (and deleted). Default: /dev/shm.")
+    Path dir = Path.of("/dev/shm");
+
+    @Option(names = "--rounds", description = "Opens of each kind. Default: 3.")
+    int rounds = 3;
+
+    /** A count with an optional k or M suffix. */
+    static final class Count implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String s) {
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            long scale = t.endsWith("k") ? 1_000 : t.endsWith("m") ? 1_000_000 : 1;
+            return Long.parseLong(scale == 1 ? t : t.substring(0, t.length() - 1)) * scale;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ReopenTime()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path work = Files.createTempDirectory(dir, "engram-reopen-");
+        Path pool = work.resolve("pool");
+        try {
+            EngineKind kind = EngineKind.valueOf(engine.toUpperCase(Locale.ROOT));
+            long started = System.nanoTime();
+            try (KvStore kv = KvStore.create(new KvOptions(pool).engine(kind).durability(Durability.BUFFERED)
+                    .size(keys * (48 + valueBytes) + (64L << 20)))) {
+                byte[] value = new byte[valueBytes];
+                for (long i = 0; i < keys; i++) {
+                    kv.put(key(i), value);
+                }
+                kv.sync();
+            }
+            System.out.printf(Locale.ROOT, "filled %,d keys (%s engine) and closed in %.2f s: %s%n", keys, engine,
+                    (System.nanoTime() - started) / 1e9, pool);
+            for (int r = 0; r < rounds; r++) {
+                open(pool, "clean close (checkpoint)", true);
+            }
+            for (int r = 0; r < rounds; r++) {
+                Files.deleteIfExists(Path.of(pool + ".index"));
+                open(pool, "crash (log scan)", false);
+            }
+            return 0;
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void open(Path pool, String after, boolean checkpointAtClose) {
+        long started = System.nanoTime();
+        KvStore kv = KvStore.open(new KvOptions(pool).indexCheckpoint(checkpointAtClose));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (kv.count() != keys) {
+            throw new IllegalStateException("reopened " + kv.count() + " keys, expected " + keys);
+        }
+        System.out.printf(Locale.ROOT, "open after %-24s %6.2f s   %s%n", after + ":", seconds, kv.recovery());
+        kv.close();
+    }
+
+    /** Key i: 8 zero bytes, then i scrambled (so the log's order is not the keys' order). */
+    private static byte[] key(long i) {
+        byte[] k = new byte[16];
+        long x = i * 0x9E3779B97F4A7C15L;
+        for (int b = 0; b < 8; b++) {
+            k[8 + b] = (byte) (x >>> (8 * b));
+        }
+        return k;
+    }
+}
