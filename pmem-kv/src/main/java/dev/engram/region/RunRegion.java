@@ -73,25 +73,30 @@ import java.util.zip.CRC32C;
  *
  * <h2>Concurrency</h2>
  * Loads take no lock. Each block has a <em>block word</em> in one flat {@code long[]}:
- * {@code NOT_FAST | generation << 32 | slot}. The slot field is the fast-tier slot holding the block
- * ({@code -1}: not resident); bit 63, {@link #NOT_FAST}, sends loads of the block to the general path
- * (set when it is not resident, and for the capacity file's last block while that is partial); the
- * generation counts the block's evictions. A load is a seqlock read of the word: read it (acquire),
+ * {@code NOT_FAST | REFERENCED | generation << 32 | slot}. The slot field is the fast-tier slot holding
+ * the block ({@code -1}: not resident); bit 63, {@link #NOT_FAST}, sends loads of the block to the
+ * general path (set when it is not resident, and for the capacity file's last block while that is
+ * partial); bit 62, {@link #REFERENCED}, is CLOCK's reference bit; the generation counts the block's
+ * evictions. A load is a seqlock read of the word: read it (acquire),
  * load the bytes from its slot, fence, read it again; the load stands when both reads agree. Eviction
  * changes the word (a volatile store, new generation) before the slot's bytes change, so a load that
  * raced with an eviction and a new promotion into the same slot sees two different words and retries;
  * the generation makes the check immune to a block returning to the same slot (ABA). Growth replaces
  * the array and then <em>poisons</em> the old one (every word NOT_FAST, new generation), so a load
- * that still holds the old array fails validation too. Stores hold the read side of the slot's
+ * that still holds the old array fails validation too. The clock hand clearing a reference bit also
+ * changes the word, so a load racing with it retries once; a load that validated a word without the
+ * bit sets it by CAS from exactly that word, so it can never mark a block evicted meanwhile. Stores hold the read side of the slot's
  * {@link StampedLock} (stores to different bytes of one block do not exclude each other); destage and
  * eviction hold the write side. Misses promote under one lock.
  *
  * <h2>The resident-read fast path</h2>
  * When the fast tier is a {@link WalkRegion} (always, outside tests), loads within one resident block
  * read its slot area through one segment held in a final field. A hit costs the block word (twice, the
- * second read on a line just read), the load itself with the segment's bounds check, and CLOCK's
- * reference byte: one array element before the data address is known, no interface call into the fast
- * tier, no lock object, no separate size check (a word with bit 63 clear is by construction a full,
+ * second read on a line just read) and the load itself with the segment's bounds check; the reference
+ * bit is tested in the word already in a register (it used to be a byte in a second array: one more
+ * dependent load per hit), and the fields the path needs are read before the acquiring read of the word
+ * (after it, the JIT loaded {@code blockShift} again). One array element before the data address is
+ * known, no interface call into the fast tier, no lock object, no separate size check (a word with bit 63 clear is by construction a full,
  * resident block inside the region). Anything else (the header block, a range across blocks, a miss, a
  * closed region, a fast tier of another kind) takes the general path, which re-checks everything.
  */
@@ -116,8 +121,14 @@ final class RunRegion implements TieredRegion {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
     /** Block word, bit 63: loads of this block take the general path (not resident, or a partial last block). */
     static final long NOT_FAST = Long.MIN_VALUE;
-    /** Block word, bits 32-62: the generation, one more at each eviction of the block. */
-    static final long GENERATION_MASK = 0x7FFF_FFFF_0000_0000L;
+    /**
+     * Block word, bit 62: CLOCK's reference bit. Set by a load that finds it clear (one CAS, then no
+     * store on later hits), cleared by the clock hand; the word changing under it only makes a racing
+     * load retry.
+     */
+    static final long REFERENCED = 1L << 62;
+    /** Block word, bits 32-61: the generation, one more at each eviction of the block. */
+    static final long GENERATION_MASK = 0x3FFF_FFFF_0000_0000L;
     static final long GENERATION_ONE = 1L << 32;
     /** Block word, bits 0-31: the slot, as a signed int (-1: not resident). */
     static final long SLOT_MASK = 0xFFFF_FFFFL;
@@ -160,7 +171,6 @@ final class RunRegion implements TieredRegion {
     private final int evictionBatch;
     /** slot -> 1 when its entry is DIRTY and durable (R3 done). */
     private final int[] dirty;
-    private final byte[] referenced;
     private final StampedLock[] locks;
     private final Lock[] writeGates;
 
@@ -323,7 +333,6 @@ final class RunRegion implements TieredRegion {
         this.fastSlots = fast instanceof WalkRegion walk ? walk.slice(slotsOffset, (long) slotCount << blockShift) : null;
         this.evictionBatch = Math.max(1, Math.min(EVICTION_BATCH_MAX, slotCount / EVICTION_BATCH_SLOT_FRACTION));
         this.dirty = new int[slotCount];
-        this.referenced = new byte[slotCount];
         this.locks = new StampedLock[slotCount];
         this.writeGates = new Lock[slotCount];
         for (int s = 0; s < slotCount; s++) {
@@ -420,11 +429,13 @@ final class RunRegion implements TieredRegion {
 
     // ---------------------------------------------------------------- residency
 
-    /** CLOCK's reference bit; written only when clear, so hits from many threads do not bounce its line. */
-    private void markReferenced(int slot) {
-        if (referenced[slot] == 0) {
-            referenced[slot] = 1;
-        }
+    /**
+     * Sets CLOCK's reference bit in {@code block}'s word, which a load has just validated as
+     * {@code word} (bit clear). Only when clear, so hits from many threads do not bounce the word's
+     * line; a failed CAS means the word changed (an eviction, the clock, another hit) and is ignored.
+     */
+    private static void markReferenced(long[] words, int block, long word) {
+        WORDS.compareAndSet(words, block, word, word | REFERENCED);
     }
 
     /** The slot field of a block word: the slot holding the block, or -1. */
@@ -444,6 +455,13 @@ final class RunRegion implements TieredRegion {
     private long residentWord(long generation, int slot, long block, long size) {
         boolean general = ((block + 1) << blockShift) > size || fastSlots == null;
         return (general ? NOT_FAST : 0) | (generation & GENERATION_MASK) | (slot & SLOT_MASK);
+    }
+
+    /** A load's validation passed on {@code word}: CLOCK's reference bit, set only when clear. */
+    private static void referenced(long[] words, long block, long word) {
+        if ((word & REFERENCED) == 0) {
+            markReferenced(words, (int) block, word);
+        }
     }
 
     /**
@@ -493,8 +511,7 @@ final class RunRegion implements TieredRegion {
                 fast.persist(entryOffset(s), 8);            // R2 promote: then the entry names them
                 INTS.setRelease(blockOfSlot, s, (int) block);
                 // Release: a load that reads this word also sees the bytes copied above.
-                WORDS.setRelease(words, (int) block, residentWord(word, s, block, size));
-                referenced[s] = 1;
+                WORDS.setRelease(words, (int) block, residentWord(word, s, block, size) | REFERENCED);
                 promotions.increment();
                 return s;
             } finally {
@@ -513,9 +530,15 @@ final class RunRegion implements TieredRegion {
             for (int i = 0; i < 2 * slotCount; i++) {
                 int s = clockHand;
                 clockHand = (clockHand + 1) % slotCount;
-                if (referenced[s] != 0 && blockOfSlot[s] >= 0) {
-                    referenced[s] = 0;
-                    continue;
+                int held = blockOfSlot[s];
+                if (held >= 0) {
+                    long[] words = blockWords;              // current: growth replaces it under this lock
+                    long w = (long) WORDS.getVolatile(words, held);
+                    if ((w & REFERENCED) != 0) {
+                        // A second chance. A failed CAS means a load just set it again: skip all the same.
+                        WORDS.compareAndSet(words, held, w, w & ~REFERENCED);
+                        continue;
+                    }
                 }
                 boolean isDirty = (int) INTS.getAcquire(dirty, s) != 0;
                 if (isDirty && pass == 0) {
@@ -774,7 +797,7 @@ final class RunRegion implements TieredRegion {
             byte v = fast.getByte(slotOffset(s) + in);
             VarHandle.acquireFence();                       // the load above before the word's re-read
             if (words[(int) block] == word) {
-                markReferenced(s);
+                referenced(words, block, word);
                 return v;
             }
             Thread.onSpinWait();
@@ -802,7 +825,7 @@ final class RunRegion implements TieredRegion {
             int v = fast.getInt(slotOffset(s) + in);
             VarHandle.acquireFence();                       // the load above before the word's re-read
             if (words[(int) block] == word) {
-                markReferenced(s);
+                referenced(words, block, word);
                 return v;
             }
             Thread.onSpinWait();
@@ -815,18 +838,23 @@ final class RunRegion implements TieredRegion {
      */
     @Override
     public long getLong(long offset) {
+        // Every field into a local before the acquiring read, which would make the JIT load them again.
         MemorySegment slots = fastSlots;
-        long block = offset >>> blockShift;                 // a negative offset makes it huge: refused below
-        long in = offset & blockMask;
+        int shift = blockShift;
+        long mask = blockMask;
         long[] words = blockWords;
-        if (block < words.length && in <= blockMask - 7) {
+        long block = offset >>> shift;                      // a negative offset makes it huge: refused below
+        long in = offset & mask;
+        if (block < words.length && in <= mask - 7) {
             long word = (long) WORDS.getAcquire(words, (int) block);
             if (word >= 0) {                                // resident, full, not the header, fastSlots set
                 try {
-                    long v = slots.get(LONG, ((long) slotIn(word) << blockShift) + in);
+                    long v = slots.get(LONG, ((long) slotIn(word) << shift) + in);
                     VarHandle.acquireFence();               // the load above before the word's re-read
                     if (words[(int) block] == word) {
-                        markReferenced(slotIn(word));
+                        if ((word & REFERENCED) == 0) {     // a register test: no load, no store on a hit
+                            markReferenced(words, (int) block, word);
+                        }
                         return v;
                     }
                 } catch (IllegalStateException closedFastTier) {
@@ -870,7 +898,7 @@ final class RunRegion implements TieredRegion {
             long v = acquire ? fast.getLongVolatile(slotOffset(s) + in) : fast.getLong(slotOffset(s) + in);
             VarHandle.acquireFence();                       // the load above before the word's re-read
             if (words[(int) block] == word) {
-                markReferenced(s);
+                referenced(words, block, word);
                 return v;
             }
             Thread.onSpinWait();
@@ -881,18 +909,22 @@ final class RunRegion implements TieredRegion {
     @Override
     public void read(long offset, byte[] dst, int dstIndex, int length) {
         MemorySegment slots = fastSlots;
-        long block = offset >>> blockShift;
-        long in = offset & blockMask;
+        int shift = blockShift;
+        long mask = blockMask;
         long[] words = blockWords;
-        if (block < words.length && length >= 0 && in + length <= blockBytes) {
+        long block = offset >>> shift;
+        long in = offset & mask;
+        if (block < words.length && length >= 0 && in + length <= mask + 1) {
             long word = (long) WORDS.getAcquire(words, (int) block);
             if (word >= 0) {                                // resident, full, not the header, fastSlots set
                 try {
-                    MemorySegment.copy(slots, ValueLayout.JAVA_BYTE, ((long) slotIn(word) << blockShift) + in,
+                    MemorySegment.copy(slots, ValueLayout.JAVA_BYTE, ((long) slotIn(word) << shift) + in,
                             dst, dstIndex, length);
                     VarHandle.acquireFence();               // the copy above before the word's re-read
                     if (words[(int) block] == word) {
-                        markReferenced(slotIn(word));
+                        if ((word & REFERENCED) == 0) {
+                            markReferenced(words, (int) block, word);
+                        }
                         return;
                     }
                 } catch (IllegalStateException closedFastTier) {
@@ -924,7 +956,7 @@ final class RunRegion implements TieredRegion {
                     fast.read(slotOffset(s) + (at & blockMask), dst, dstIndex + done, n);
                     VarHandle.acquireFence();               // the copy above before the word's re-read
                     if (words[(int) block] == word) {
-                        markReferenced(s);
+                        referenced(words, block, word);
                         break;
                     }
                     Thread.onSpinWait();
