@@ -5,6 +5,7 @@ import dev.engram.pmem.Pmem;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -33,9 +34,21 @@ import java.nio.file.Path;
  * ({@link Pmem#flushAddress}, {@link Pmem#persistAddress}) rather than a slice of the mapping: a
  * downcall that takes a segment acquires and releases the shared arena around every call, two atomic
  * updates that every flushing thread contends on. The range is checked against the current size first,
- * so it is mapped. Caveat: {@link #close()} racing with a flush in another thread could unmap the range
- * under the flush; closing a region that other threads still use is a caller error in every mode, and
- * here it may fault instead of failing with {@code CLOSED}.
+ * so it is mapped when the check passes; what keeps it mapped until the downcall returns is the
+ * in-flight count below.
+ *
+ * <h2>Close racing a flush</h2>
+ * With no arena held during the downcall, nothing in the JDK stops {@link #close()} from unmapping a
+ * range that another thread is flushing (a fault that kills the JVM). So each flush and persist counts
+ * itself in: an atomic increment of one of {@link #FLUSH_STRIPES} counters (chosen by thread id, each
+ * on its own pair of cache lines, so flushing threads do not contend on one word as they did on the
+ * arena's), <em>then</em> the bounds check, which reads the volatile {@code size}; the downcall; the
+ * decrement. {@link #close()} sets {@code size} to -1 first and unmaps only after every counter has
+ * been seen at zero. The increment and the volatile size are sequentially consistent, so for a flush
+ * racing a close either the flush's check sees -1 (it fails with {@code CLOSED} and touches nothing),
+ * or the close sees the flush counted and waits for its decrement. Typed accesses, copies and atomics go
+ * through the arena's segments, whose close the JDK itself makes safe; a racing one fails with
+ * {@code CLOSED} as well.
  *
  * <p>How stores become durable (chosen at open; {@link #persistencePath()} says which and why):
  * <ol>
@@ -57,6 +70,11 @@ final class WalkRegion extends FileRegion {
     private static final VarHandle ATOMIC_LONG =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final ThreadLocal<MemorySegment> ERRNO = ThreadLocal.withInitial(Libc::newErrnoState);
+    /** Counters of flushes in flight (see the class comment); a power of two. */
+    static final int FLUSH_STRIPES = 16;
+    /** Longs between two counters: 128 bytes, so no two share a line or an adjacent-line prefetch pair. */
+    private static final int STRIPE_SPACING_LONGS = 16;
+    private static final VarHandle IN_FLIGHT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final int fd;
     private final long address;
@@ -74,6 +92,8 @@ final class WalkRegion extends FileRegion {
     private final boolean libpmemFlush;
     private final Granularity granularity;
     private final PersistencePath persistencePath;
+    /** Flushes and persists between their count-in and their downcall's return, by stripe. */
+    private final long[] flushesInFlight = new long[FLUSH_STRIPES * STRIPE_SPACING_LONGS];
 
     WalkRegion(Path path, long maxSize, String fsType, PersistenceChoice choice) {
         super(path, maxSize);
@@ -247,50 +267,105 @@ final class WalkRegion extends FileRegion {
         return view;
     }
 
+    // Copies, fills and atomics use the whole mapping after a check; a close() between the check and
+    // the access makes the segment refuse it with IllegalStateException, reported as CLOSED.
+
     @Override
     public void copy(long srcOffset, long dstOffset, long length) {
         check(srcOffset, length);
         check(dstOffset, length);
-        MemorySegment.copy(mapping, srcOffset, mapping, dstOffset, length);
+        try {
+            MemorySegment.copy(mapping, srcOffset, mapping, dstOffset, length);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
     }
 
     @Override
     public void fill(long offset, long length, byte value) {
         check(offset, length);
-        mapping.asSlice(offset, length).fill(value);
+        try {
+            mapping.asSlice(offset, length).fill(value);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
     }
 
     @Override
     public long getLongVolatile(long offset) {
         checkAtomic(offset);
-        return (long) ATOMIC_LONG.getAcquire(mapping, offset);
+        try {
+            return (long) ATOMIC_LONG.getAcquire(mapping, offset);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
     }
 
     @Override
     public void putLongRelease(long offset, long value) {
         checkAtomic(offset);
-        ATOMIC_LONG.setRelease(mapping, offset, value);
+        try {
+            ATOMIC_LONG.setRelease(mapping, offset, value);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
     }
 
     @Override
     public boolean compareAndSetLong(long offset, long expected, long value) {
         checkAtomic(offset);
-        return ATOMIC_LONG.compareAndSet(mapping, offset, expected, value);
+        try {
+            return ATOMIC_LONG.compareAndSet(mapping, offset, expected, value);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
+    }
+
+    /** The segment refused an access after it passed the check: a close() ran in between. */
+    private RuntimeException closedDuring(IllegalStateException refused) {
+        return size < 0 ? new RegionException(RegionException.Code.CLOSED, path, "region closed during the access",
+                refused) : refused;
+    }
+
+    /**
+     * Counts a flush in (the increment, then the check; see the class comment) and returns its
+     * stripe's index for {@link #countOut}; on a failed check, counts it out again and throws.
+     */
+    private int countIn(long offset, long length) {
+        int stripe = (int) (Thread.currentThread().threadId() & (FLUSH_STRIPES - 1)) * STRIPE_SPACING_LONGS;
+        // A locked add, so a full fence: the size read in check() cannot be reordered before it.
+        IN_FLIGHT.getAndAdd(flushesInFlight, stripe, 1L);
+        try {
+            check(offset, length);
+        } catch (RuntimeException refused) {
+            countOut(stripe);
+            throw refused;
+        }
+        return stripe;
+    }
+
+    /** Release: the downcall before it, so close() unmaps only after the flush is done. */
+    private void countOut(int stripe) {
+        IN_FLIGHT.getAndAddRelease(flushesInFlight, stripe, -1L);
     }
 
     @Override
     public void flush(long offset, long length) {
-        check(offset, length);
-        flushes.increment();
-        if (libpmemFlush) {
-            Pmem.flushAddress(address + offset, length);   // checked: inside the file, so mapped
-        } else {
-            syscalls.increment();
-            try {
-                Libc.msync(ERRNO.get(), address + offset, length);
-            } catch (Libc.ErrnoException e) {
-                throw new RegionException(RegionException.Code.IO, path, e.getMessage(), e);
+        int stripe = countIn(offset, length);
+        try {
+            flushes.increment();
+            if (libpmemFlush) {
+                Pmem.flushAddress(address + offset, length);   // counted in and checked: stays mapped
+            } else {
+                syscalls.increment();
+                try {
+                    Libc.msync(ERRNO.get(), address + offset, length);
+                } catch (Libc.ErrnoException e) {
+                    throw new RegionException(RegionException.Code.IO, path, e.getMessage(), e);
+                }
             }
+        } finally {
+            countOut(stripe);
         }
     }
 
@@ -315,10 +390,14 @@ final class WalkRegion extends FileRegion {
             flush(offset, length);                          // msync: durable when it returns
             return;
         }
-        check(offset, length);
-        flushes.increment();
-        drains.increment();
-        Pmem.persistAddress(address + offset, length);      // checked: inside the file, so mapped
+        int stripe = countIn(offset, length);
+        try {
+            flushes.increment();
+            drains.increment();
+            Pmem.persistAddress(address + offset, length);  // counted in and checked: stays mapped
+        } finally {
+            countOut(stripe);
+        }
     }
 
     /**
@@ -356,9 +435,18 @@ final class WalkRegion extends FileRegion {
         size = newSize;
     }
 
+    /**
+     * Called by {@link #close()} after {@code size} became -1, so no flush counts in from now on: waits
+     * until the flushes that did have returned from their downcalls, then unmaps.
+     */
     @Override
     void release() {
-        arena.close();   // munmap
+        for (int stripe = 0; stripe < flushesInFlight.length; stripe += STRIPE_SPACING_LONGS) {
+            while ((long) IN_FLIGHT.getVolatile(flushesInFlight, stripe) != 0) {
+                Thread.yield();                             // a persist takes microseconds, an msync milliseconds
+            }
+        }
+        arena.close();   // munmap; typed accesses in flight are the JDK's to refuse (handshake)
         Libc.close(fd);
     }
 }
