@@ -73,32 +73,35 @@ import java.util.zip.CRC32C;
  *
  * <h2>Concurrency</h2>
  * Loads take no lock. Each block has a <em>block word</em> in one flat {@code long[]}:
- * {@code NOT_FAST | REFERENCED | generation << 32 | slot}. The slot field is the fast-tier slot holding
- * the block ({@code -1}: not resident); bit 63, {@link #NOT_FAST}, sends loads of the block to the
- * general path (set when it is not resident, and for the capacity file's last block while that is
- * partial); bit 62, {@link #REFERENCED}, is CLOCK's reference bit; the generation counts the block's
- * evictions. A load is a seqlock read of the word: read it (acquire),
- * load the bytes from its slot, fence, read it again; the load stands when both reads agree. Eviction
- * changes the word (a volatile store, new generation) before the slot's bytes change, so a load that
- * raced with an eviction and a new promotion into the same slot sees two different words and retries;
- * the generation makes the check immune to a block returning to the same slot (ABA). Growth replaces
- * the array and then <em>poisons</em> the old one (every word NOT_FAST, new generation), so a load
- * that still holds the old array fails validation too. The clock hand clearing a reference bit also
- * changes the word, so a load racing with it retries once; a load that validated a word without the
- * bit sets it by CAS from exactly that word, so it can never mark a block evicted meanwhile. Stores hold the read side of the slot's
- * {@link StampedLock} (stores to different bytes of one block do not exclude each other); destage and
- * eviction hold the write side. Misses promote under one lock.
+ * {@code NOT_FAST | UNREFERENCED | generation << 32 | slot}. The slot field is the fast-tier slot
+ * holding the block ({@code -1}: not resident); bit 63, {@link #NOT_FAST}, sends loads of the block to
+ * the general path (set when it is not resident, and for the capacity file's last block while that is
+ * partial); bit 62, {@link #UNREFERENCED}, is CLOCK's reference bit, inverted (set: not used since the
+ * clock hand last passed); the generation counts the block's evictions. A load is a seqlock read of the
+ * word: read it (acquire), load the bytes from its slot, fence, read it again; the load stands when both
+ * reads agree. Eviction changes the word (a volatile store, new generation) before the slot's bytes
+ * change, so a load that raced with an eviction and a new promotion into the same slot sees two
+ * different words and retries; the generation makes the check immune to a block returning to the same
+ * slot (ABA). Growth replaces the array and then <em>poisons</em> the old one (every word NOT_FAST,
+ * new generation), so a load that still holds the old array fails validation too. The clock hand
+ * setting {@code UNREFERENCED} also changes the word, so a load racing with it retries once; a load
+ * that validated a word with the bit set clears it by CAS from exactly that word, so it can never mark a
+ * block evicted meanwhile. Stores hold the read side of the slot's {@link StampedLock} (stores to
+ * different bytes of one block do not exclude each other); destage and eviction hold the write side.
+ * Misses promote under one lock.
  *
  * <h2>The resident-read fast path</h2>
  * When the fast tier is a {@link WalkRegion} (always, outside tests), loads within one resident block
- * read its slot area through one segment held in a final field. A hit costs the block word (twice, the
- * second read on a line just read) and the load itself with the segment's bounds check; the reference
- * bit is tested in the word already in a register (it used to be a byte in a second array: one more
- * dependent load per hit), and the fields the path needs are read before the acquiring read of the word
- * (after it, the JIT loaded {@code blockShift} again). One array element before the data address is
- * known, no interface call into the fast tier, no lock object, no separate size check (a word with bit 63 clear is by construction a full,
- * resident block inside the region). Anything else (the header block, a range across blocks, a miss, a
- * closed region, a fast tier of another kind) takes the general path, which re-checks everything.
+ * read its slot area through one segment held in a final field. The path is entered on one test of
+ * the word's top two bits, {@code word >>> 62 == 0}: resident, full, not the header, {@link #fastSlots}
+ * set, and referenced (a block the clock hand has passed takes the general path once, which marks it).
+ * A hit then costs the load itself with the segment's bounds check and the word's second read, on a line
+ * just read: no store, no load of a reference byte from a second array (the first design's, one more
+ * dependent load per hit), no interface call into the fast tier, no lock object, no separate size
+ * check. The fields the path needs are read into locals before the acquiring read of the word (after
+ * it, the JIT loaded {@code blockShift} a second time). Anything else (the header block, a range across
+ * blocks, a miss, a closed region, a fast tier of another kind) takes the general path, which
+ * re-checks everything.
  */
 final class RunRegion implements TieredRegion {
 
@@ -122,11 +125,13 @@ final class RunRegion implements TieredRegion {
     /** Block word, bit 63: loads of this block take the general path (not resident, or a partial last block). */
     static final long NOT_FAST = Long.MIN_VALUE;
     /**
-     * Block word, bit 62: CLOCK's reference bit. Set by a load that finds it clear (one CAS, then no
-     * store on later hits), cleared by the clock hand; the word changing under it only makes a racing
-     * load retry.
+     * Block word, bit 62: CLOCK's reference bit, stored inverted: set by the clock hand when it passes
+     * a block (its second chance used), cleared by a load that finds it set (one CAS, then no store on
+     * later hits). Inverted so that one test of the top two bits, {@code word >>> 62 == 0}, admits a
+     * load to the fast path: resident, full, and referenced. The word changing under a load only makes
+     * it retry.
      */
-    static final long REFERENCED = 1L << 62;
+    static final long UNREFERENCED = 1L << 62;
     /** Block word, bits 32-61: the generation, one more at each eviction of the block. */
     static final long GENERATION_MASK = 0x3FFF_FFFF_0000_0000L;
     static final long GENERATION_ONE = 1L << 32;
@@ -371,7 +376,7 @@ final class RunRegion implements TieredRegion {
                                 + " CLEAN/DIRTY of a distinct block in [1, " + words.length + ")"
                                 + (attached ? "" : " (and none at all while detached)"));
             }
-            words[(int) block] = residentWord(0, s, block, size);
+            words[(int) block] = residentWord(0, s, block, size) | UNREFERENCED;   // not used since the restart
             blockOfSlot[s] = (int) block;
             if (state == DIRTY) {
                 dirty[s] = 1;
@@ -430,12 +435,12 @@ final class RunRegion implements TieredRegion {
     // ---------------------------------------------------------------- residency
 
     /**
-     * Sets CLOCK's reference bit in {@code block}'s word, which a load has just validated as
-     * {@code word} (bit clear). Only when clear, so hits from many threads do not bounce the word's
+     * Marks {@code block} referenced: clears {@link #UNREFERENCED} in its word, which a load has just
+     * validated as {@code word} (bit set). Only then, so hits from many threads do not bounce the word's
      * line; a failed CAS means the word changed (an eviction, the clock, another hit) and is ignored.
      */
     private static void markReferenced(long[] words, int block, long word) {
-        WORDS.compareAndSet(words, block, word, word | REFERENCED);
+        WORDS.compareAndSet(words, block, word, word & ~UNREFERENCED);
     }
 
     /** The slot field of a block word: the slot holding the block, or -1. */
@@ -457,9 +462,9 @@ final class RunRegion implements TieredRegion {
         return (general ? NOT_FAST : 0) | (generation & GENERATION_MASK) | (slot & SLOT_MASK);
     }
 
-    /** A load's validation passed on {@code word}: CLOCK's reference bit, set only when clear. */
+    /** A load's validation passed on {@code word}: CLOCK's reference bit, written only when not set. */
     private static void referenced(long[] words, long block, long word) {
-        if ((word & REFERENCED) == 0) {
+        if ((word & UNREFERENCED) != 0) {
             markReferenced(words, (int) block, word);
         }
     }
@@ -511,7 +516,7 @@ final class RunRegion implements TieredRegion {
                 fast.persist(entryOffset(s), 8);            // R2 promote: then the entry names them
                 INTS.setRelease(blockOfSlot, s, (int) block);
                 // Release: a load that reads this word also sees the bytes copied above.
-                WORDS.setRelease(words, (int) block, residentWord(word, s, block, size) | REFERENCED);
+                WORDS.setRelease(words, (int) block, residentWord(word, s, block, size));   // referenced
                 promotions.increment();
                 return s;
             } finally {
@@ -534,9 +539,9 @@ final class RunRegion implements TieredRegion {
                 if (held >= 0) {
                     long[] words = blockWords;              // current: growth replaces it under this lock
                     long w = (long) WORDS.getVolatile(words, held);
-                    if ((w & REFERENCED) != 0) {
-                        // A second chance. A failed CAS means a load just set it again: skip all the same.
-                        WORDS.compareAndSet(words, held, w, w & ~REFERENCED);
+                    if ((w & UNREFERENCED) == 0) {
+                        // A second chance. A failed CAS means a load just used the block: skip all the same.
+                        WORDS.compareAndSet(words, held, w, w | UNREFERENCED);
                         continue;
                     }
                 }
@@ -847,14 +852,11 @@ final class RunRegion implements TieredRegion {
         long in = offset & mask;
         if (block < words.length && in <= mask - 7) {
             long word = (long) WORDS.getAcquire(words, (int) block);
-            if (word >= 0) {                                // resident, full, not the header, fastSlots set
+            if (word >>> 62 == 0) {                         // resident, full, not the header, referenced
                 try {
-                    long v = slots.get(LONG, ((long) slotIn(word) << shift) + in);
+                    long v = slots.get(LONG, ((word & SLOT_MASK) << shift) + in);   // slot: non-negative
                     VarHandle.acquireFence();               // the load above before the word's re-read
                     if (words[(int) block] == word) {
-                        if ((word & REFERENCED) == 0) {     // a register test: no load, no store on a hit
-                            markReferenced(words, (int) block, word);
-                        }
                         return v;
                     }
                 } catch (IllegalStateException closedFastTier) {
@@ -916,15 +918,12 @@ final class RunRegion implements TieredRegion {
         long in = offset & mask;
         if (block < words.length && length >= 0 && in + length <= mask + 1) {
             long word = (long) WORDS.getAcquire(words, (int) block);
-            if (word >= 0) {                                // resident, full, not the header, fastSlots set
+            if (word >>> 62 == 0) {                         // resident, full, not the header, referenced
                 try {
-                    MemorySegment.copy(slots, ValueLayout.JAVA_BYTE, ((long) slotIn(word) << shift) + in,
+                    MemorySegment.copy(slots, ValueLayout.JAVA_BYTE, ((word & SLOT_MASK) << shift) + in,
                             dst, dstIndex, length);
                     VarHandle.acquireFence();               // the copy above before the word's re-read
                     if (words[(int) block] == word) {
-                        if ((word & REFERENCED) == 0) {
-                            markReferenced(words, (int) block, word);
-                        }
                         return;
                     }
                 } catch (IllegalStateException closedFastTier) {
