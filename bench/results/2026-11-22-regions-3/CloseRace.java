@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.*;
 import java.util.concurrent.locks.LockSupport;
 /**
  * close() racing two threads that persist by address in a loop, on WALK over /dev/shm: before the
- * in-flight count this crashed the JVM (SIGSEGV in libpmem); now every thread must end on CLOSED.
+ * flush pin this crashed the JVM (SIGSEGV in libpmem); now every thread must end on CLOSED.
  * Run as a single-file program (see README.md). Seeded (Random(1)) sleep before each close.
  */
 public class CloseRace {

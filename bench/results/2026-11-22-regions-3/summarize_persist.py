@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Medians (of the ten 500 ms iterations) of the persist JMH runs persist-{before,after}-N.json."""
+"""Medians (of the ten 500 ms iterations) of the persist JMH runs persist-{before,counters,after}-N.json."""
 import glob
 import json
 import os
@@ -20,7 +20,7 @@ def medians(path):
 print("| run | load average (1 min), start / end | WALK write+persist 64 B | copy + pmem_persist by address |"
       " pmem_persist by address | WALK / copy+persist | WALK / persist |")
 print("|---|---|---:|---:|---:|---:|---:|")
-for kind in ("before", "after"):
+for kind in ("before", "counters", "after"):
     for path in sorted(glob.glob(os.path.join(HERE, f"persist-{kind}-*.json"))):
         m = medians(path)
         loads = re.findall(r"load average: ([\d.]+)", open(path[:-5] + ".log").read())

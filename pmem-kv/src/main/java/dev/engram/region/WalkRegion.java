@@ -7,8 +7,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link AccessMode#WALK}: loads and stores on a memory mapping, with no system call on the data
@@ -35,20 +38,22 @@ import java.nio.file.Path;
  * downcall that takes a segment acquires and releases the shared arena around every call, two atomic
  * updates that every flushing thread contends on. The range is checked against the current size first,
  * so it is mapped when the check passes; what keeps it mapped until the downcall returns is the
- * in-flight count below.
+ * flush pin below.
  *
  * <h2>Close racing a flush</h2>
  * With no arena held during the downcall, nothing in the JDK stops {@link #close()} from unmapping a
- * range that another thread is flushing (a fault that kills the JVM). So each flush and persist counts
- * itself in: an atomic increment of one of {@link #FLUSH_STRIPES} counters (chosen by thread id, each
- * on its own pair of cache lines, so flushing threads do not contend on one word as they did on the
- * arena's), <em>then</em> the bounds check, which reads the volatile {@code size}; the downcall; the
- * decrement. {@link #close()} sets {@code size} to -1 first and unmaps only after every counter has
- * been seen at zero. The increment and the volatile size are sequentially consistent, so for a flush
- * racing a close either the flush's check sees -1 (it fails with {@code CLOSED} and touches nothing),
- * or the close sees the flush counted and waits for its decrement. Typed accesses, copies and atomics go
- * through the arena's segments, whose close the JDK itself makes safe; a racing one fails with
- * {@code CLOSED} as well.
+ * range that another thread is flushing (a fault that kills the JVM). So each flush and persist
+ * <em>pins</em> the region first: a volatile store of the region into its own thread's
+ * {@link FlushPin} (a line no other thread writes, so flushing threads do not contend as they did on
+ * the arena's one word, nor on shared counters, which a first version used), <em>then</em> the bounds
+ * check, which reads the volatile {@code size}; the downcall; a release store of null. {@link #close()}
+ * sets {@code size} to -1 first and unmaps only after no pin holds the region. The pin's store and the
+ * volatile size are sequentially consistent, so for a flush racing a close either the flush's check sees
+ * -1 (it fails with {@code CLOSED} and touches nothing), or the close sees the pin and waits for it.
+ * A pin registered while the close scans is covered too: the registry's append is a volatile CAS after
+ * which the new pin's thread reads the size, so a scan that missed it wrote -1 before it. Typed
+ * accesses, copies and atomics go through the arena's segments, whose close the JDK itself makes safe;
+ * a racing one fails with {@code CLOSED} as well.
  *
  * <p>How stores become durable (chosen at open; {@link #persistencePath()} says which and why):
  * <ol>
@@ -70,11 +75,33 @@ final class WalkRegion extends FileRegion {
     private static final VarHandle ATOMIC_LONG =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final ThreadLocal<MemorySegment> ERRNO = ThreadLocal.withInitial(Libc::newErrnoState);
-    /** Counters of flushes in flight (see the class comment); a power of two. */
-    static final int FLUSH_STRIPES = 16;
-    /** Longs between two counters: 128 bytes, so no two share a line or an adjacent-line prefetch pair. */
-    private static final int STRIPE_SPACING_LONGS = 16;
-    private static final VarHandle IN_FLIGHT = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Every thread's pin, weakly: a pin dies with its thread (its ThreadLocal), and is purged. */
+    private static final ConcurrentLinkedQueue<WeakReference<FlushPin>> PINS = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger PINS_SINCE_PURGE = new AtomicInteger();
+    private static final ThreadLocal<FlushPin> PIN = ThreadLocal.withInitial(WalkRegion::newPin);
+    private static final VarHandle FLUSHING;
+
+    static {
+        try {
+            FLUSHING = MethodHandles.lookup().findVarHandle(FlushPin.class, "flushing", WalkRegion.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The WALK region a thread is flushing or persisting now, or null (see the class comment). */
+    static final class FlushPin {
+        volatile WalkRegion flushing;
+    }
+
+    private static FlushPin newPin() {
+        FlushPin pin = new FlushPin();
+        if (PINS_SINCE_PURGE.incrementAndGet() % 1024 == 0) {
+            PINS.removeIf(ref -> ref.get() == null);        // threads that have ended (virtual ones too)
+        }
+        PINS.add(new WeakReference<>(pin));
+        return pin;
+    }
 
     private final int fd;
     private final long address;
@@ -92,8 +119,6 @@ final class WalkRegion extends FileRegion {
     private final boolean libpmemFlush;
     private final Granularity granularity;
     private final PersistencePath persistencePath;
-    /** Flushes and persists between their count-in and their downcall's return, by stripe. */
-    private final long[] flushesInFlight = new long[FLUSH_STRIPES * STRIPE_SPACING_LONGS];
 
     WalkRegion(Path path, long maxSize, String fsType, PersistenceChoice choice) {
         super(path, maxSize);
@@ -328,30 +353,29 @@ final class WalkRegion extends FileRegion {
     }
 
     /**
-     * Counts a flush in (the increment, then the check; see the class comment) and returns its
-     * stripe's index for {@link #countOut}; on a failed check, counts it out again and throws.
+     * Pins this region in the thread's {@link FlushPin} (the volatile store, then the check; see the
+     * class comment) and returns the pin for {@link #unpin}; on a failed check, unpins and throws.
      */
-    private int countIn(long offset, long length) {
-        int stripe = (int) (Thread.currentThread().threadId() & (FLUSH_STRIPES - 1)) * STRIPE_SPACING_LONGS;
-        // A locked add, so a full fence: the size read in check() cannot be reordered before it.
-        IN_FLIGHT.getAndAdd(flushesInFlight, stripe, 1L);
+    private FlushPin pin(long offset, long length) {
+        FlushPin pin = PIN.get();
+        pin.flushing = this;                                // volatile: the size read in check() stays after it
         try {
             check(offset, length);
         } catch (RuntimeException refused) {
-            countOut(stripe);
+            unpin(pin);
             throw refused;
         }
-        return stripe;
+        return pin;
     }
 
     /** Release: the downcall before it, so close() unmaps only after the flush is done. */
-    private void countOut(int stripe) {
-        IN_FLIGHT.getAndAddRelease(flushesInFlight, stripe, -1L);
+    private static void unpin(FlushPin pin) {
+        FLUSHING.setRelease(pin, (WalkRegion) null);
     }
 
     @Override
     public void flush(long offset, long length) {
-        int stripe = countIn(offset, length);
+        FlushPin pin = pin(offset, length);
         try {
             flushes.increment();
             if (libpmemFlush) {
@@ -365,7 +389,7 @@ final class WalkRegion extends FileRegion {
                 }
             }
         } finally {
-            countOut(stripe);
+            unpin(pin);
         }
     }
 
@@ -390,13 +414,13 @@ final class WalkRegion extends FileRegion {
             flush(offset, length);                          // msync: durable when it returns
             return;
         }
-        int stripe = countIn(offset, length);
+        FlushPin pin = pin(offset, length);
         try {
             flushes.increment();
             drains.increment();
             Pmem.persistAddress(address + offset, length);  // counted in and checked: stays mapped
         } finally {
-            countOut(stripe);
+            unpin(pin);
         }
     }
 
@@ -436,13 +460,15 @@ final class WalkRegion extends FileRegion {
     }
 
     /**
-     * Called by {@link #close()} after {@code size} became -1, so no flush counts in from now on: waits
-     * until the flushes that did have returned from their downcalls, then unmaps.
+     * Called by {@link #close()} after {@code size} became -1, so no flush pins the region from now on:
+     * waits until no thread's pin holds it (those flushes have returned from their downcalls), then
+     * unmaps.
      */
     @Override
     void release() {
-        for (int stripe = 0; stripe < flushesInFlight.length; stripe += STRIPE_SPACING_LONGS) {
-            while ((long) IN_FLIGHT.getVolatile(flushesInFlight, stripe) != 0) {
+        for (WeakReference<FlushPin> ref : PINS) {
+            FlushPin pin = ref.get();
+            while (pin != null && pin.flushing == this) {
                 Thread.yield();                             // a persist takes microseconds, an msync milliseconds
             }
         }

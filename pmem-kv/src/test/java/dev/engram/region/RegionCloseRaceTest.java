@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * {@code close()} racing threads that flush, persist, store and load: each racing call either
  * succeeds or fails with {@code CLOSED}; nothing else, and never a fault that kills the JVM. WALK
- * flushes by raw address with no arena held (see {@link WalkRegion}), so before its in-flight count a
+ * flushes by raw address with no arena held (see {@link WalkRegion}), so before its flush pin a
  * close could unmap a range under a flush; RUN's fast tier is such a WALK region.
  *
  * <p>Each round opens a region, starts two threads looping over the operations until one fails, waits
