@@ -73,27 +73,35 @@ import java.util.zip.CRC32C;
  *
  * <h2>Concurrency</h2>
  * Loads take no lock. Each block has a <em>block word</em> in one flat {@code long[]}:
- * {@code NOT_FAST | generation << 32 | slot}. The slot field is the fast-tier slot holding the block
- * ({@code -1}: not resident); bit 63, {@link #NOT_FAST}, sends loads of the block to the general path
- * (set when it is not resident, and for the capacity file's last block while that is partial); the
- * generation counts the block's evictions. A load is a seqlock read of the word: read it (acquire),
- * load the bytes from its slot, fence, read it again; the load stands when both reads agree. Eviction
- * changes the word (a volatile store, new generation) before the slot's bytes change, so a load that
- * raced with an eviction and a new promotion into the same slot sees two different words and retries;
- * the generation makes the check immune to a block returning to the same slot (ABA). Growth replaces
- * the array and then <em>poisons</em> the old one (every word NOT_FAST, new generation), so a load
- * that still holds the old array fails validation too. Stores hold the read side of the slot's
- * {@link StampedLock} (stores to different bytes of one block do not exclude each other); destage and
- * eviction hold the write side. Misses promote under one lock.
+ * {@code NOT_FAST | UNREFERENCED | generation << 32 | slot}. The slot field is the fast-tier slot
+ * holding the block ({@code -1}: not resident); bit 63, {@link #NOT_FAST}, sends loads of the block to
+ * the general path (set when it is not resident, and for the capacity file's last block while that is
+ * partial); bit 62, {@link #UNREFERENCED}, is CLOCK's reference bit, inverted (set: not used since the
+ * clock hand last passed); the generation counts the block's evictions. A load is a seqlock read of the
+ * word: read it (acquire), load the bytes from its slot, fence, read it again; the load stands when both
+ * reads agree. Eviction changes the word (a volatile store, new generation) before the slot's bytes
+ * change, so a load that raced with an eviction and a new promotion into the same slot sees two
+ * different words and retries; the generation makes the check immune to a block returning to the same
+ * slot (ABA). Growth replaces the array and then <em>poisons</em> the old one (every word NOT_FAST,
+ * new generation), so a load that still holds the old array fails validation too. The clock hand
+ * setting {@code UNREFERENCED} also changes the word, so a load racing with it retries once; a load
+ * that validated a word with the bit set clears it by CAS from exactly that word, so it can never mark a
+ * block evicted meanwhile. Stores hold the read side of the slot's {@link StampedLock} (stores to
+ * different bytes of one block do not exclude each other); destage and eviction hold the write side.
+ * Misses promote under one lock.
  *
  * <h2>The resident-read fast path</h2>
  * When the fast tier is a {@link WalkRegion} (always, outside tests), loads within one resident block
- * read its slot area through one segment held in a final field. A hit costs the block word (twice, the
- * second read on a line just read), the load itself with the segment's bounds check, and CLOCK's
- * reference byte: one array element before the data address is known, no interface call into the fast
- * tier, no lock object, no separate size check (a word with bit 63 clear is by construction a full,
- * resident block inside the region). Anything else (the header block, a range across blocks, a miss, a
- * closed region, a fast tier of another kind) takes the general path, which re-checks everything.
+ * read its slot area through one segment held in a final field. The path is entered on one test of
+ * the word's top two bits, {@code word >>> 62 == 0}: resident, full, not the header, {@link #fastSlots}
+ * set, and referenced (a block the clock hand has passed takes the general path once, which marks it).
+ * A hit then costs the load itself with the segment's bounds check and the word's second read, on a line
+ * just read: no store, no load of a reference byte from a second array (the first design's, one more
+ * dependent load per hit), no interface call into the fast tier, no lock object, no separate size
+ * check. The fields the path needs are read into locals before the acquiring read of the word (after
+ * it, the JIT loaded {@code blockShift} a second time). Anything else (the header block, a range across
+ * blocks, a miss, a closed region, a fast tier of another kind) takes the general path, which
+ * re-checks everything.
  */
 final class RunRegion implements TieredRegion {
 
@@ -116,8 +124,16 @@ final class RunRegion implements TieredRegion {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
     /** Block word, bit 63: loads of this block take the general path (not resident, or a partial last block). */
     static final long NOT_FAST = Long.MIN_VALUE;
-    /** Block word, bits 32-62: the generation, one more at each eviction of the block. */
-    static final long GENERATION_MASK = 0x7FFF_FFFF_0000_0000L;
+    /**
+     * Block word, bit 62: CLOCK's reference bit, stored inverted: set by the clock hand when it passes
+     * a block (its second chance used), cleared by a load that finds it set (one CAS, then no store on
+     * later hits). Inverted so that one test of the top two bits, {@code word >>> 62 == 0}, admits a
+     * load to the fast path: resident, full, and referenced. The word changing under a load only makes
+     * it retry.
+     */
+    static final long UNREFERENCED = 1L << 62;
+    /** Block word, bits 32-61: the generation, one more at each eviction of the block. */
+    static final long GENERATION_MASK = 0x3FFF_FFFF_0000_0000L;
     static final long GENERATION_ONE = 1L << 32;
     /** Block word, bits 0-31: the slot, as a signed int (-1: not resident). */
     static final long SLOT_MASK = 0xFFFF_FFFFL;
@@ -160,7 +176,6 @@ final class RunRegion implements TieredRegion {
     private final int evictionBatch;
     /** slot -> 1 when its entry is DIRTY and durable (R3 done). */
     private final int[] dirty;
-    private final byte[] referenced;
     private final StampedLock[] locks;
     private final Lock[] writeGates;
 
@@ -323,7 +338,6 @@ final class RunRegion implements TieredRegion {
         this.fastSlots = fast instanceof WalkRegion walk ? walk.slice(slotsOffset, (long) slotCount << blockShift) : null;
         this.evictionBatch = Math.max(1, Math.min(EVICTION_BATCH_MAX, slotCount / EVICTION_BATCH_SLOT_FRACTION));
         this.dirty = new int[slotCount];
-        this.referenced = new byte[slotCount];
         this.locks = new StampedLock[slotCount];
         this.writeGates = new Lock[slotCount];
         for (int s = 0; s < slotCount; s++) {
@@ -362,7 +376,7 @@ final class RunRegion implements TieredRegion {
                                 + " CLEAN/DIRTY of a distinct block in [1, " + words.length + ")"
                                 + (attached ? "" : " (and none at all while detached)"));
             }
-            words[(int) block] = residentWord(0, s, block, size);
+            words[(int) block] = residentWord(0, s, block, size) | UNREFERENCED;   // not used since the restart
             blockOfSlot[s] = (int) block;
             if (state == DIRTY) {
                 dirty[s] = 1;
@@ -420,11 +434,13 @@ final class RunRegion implements TieredRegion {
 
     // ---------------------------------------------------------------- residency
 
-    /** CLOCK's reference bit; written only when clear, so hits from many threads do not bounce its line. */
-    private void markReferenced(int slot) {
-        if (referenced[slot] == 0) {
-            referenced[slot] = 1;
-        }
+    /**
+     * Marks {@code block} referenced: clears {@link #UNREFERENCED} in its word, which a load has just
+     * validated as {@code word} (bit set). Only then, so hits from many threads do not bounce the word's
+     * line; a failed CAS means the word changed (an eviction, the clock, another hit) and is ignored.
+     */
+    private static void markReferenced(long[] words, int block, long word) {
+        WORDS.compareAndSet(words, block, word, word & ~UNREFERENCED);
     }
 
     /** The slot field of a block word: the slot holding the block, or -1. */
@@ -444,6 +460,13 @@ final class RunRegion implements TieredRegion {
     private long residentWord(long generation, int slot, long block, long size) {
         boolean general = ((block + 1) << blockShift) > size || fastSlots == null;
         return (general ? NOT_FAST : 0) | (generation & GENERATION_MASK) | (slot & SLOT_MASK);
+    }
+
+    /** A load's validation passed on {@code word}: CLOCK's reference bit, written only when not set. */
+    private static void referenced(long[] words, long block, long word) {
+        if ((word & UNREFERENCED) != 0) {
+            markReferenced(words, (int) block, word);
+        }
     }
 
     /**
@@ -493,8 +516,7 @@ final class RunRegion implements TieredRegion {
                 fast.persist(entryOffset(s), 8);            // R2 promote: then the entry names them
                 INTS.setRelease(blockOfSlot, s, (int) block);
                 // Release: a load that reads this word also sees the bytes copied above.
-                WORDS.setRelease(words, (int) block, residentWord(word, s, block, size));
-                referenced[s] = 1;
+                WORDS.setRelease(words, (int) block, residentWord(word, s, block, size));   // referenced
                 promotions.increment();
                 return s;
             } finally {
@@ -513,9 +535,15 @@ final class RunRegion implements TieredRegion {
             for (int i = 0; i < 2 * slotCount; i++) {
                 int s = clockHand;
                 clockHand = (clockHand + 1) % slotCount;
-                if (referenced[s] != 0 && blockOfSlot[s] >= 0) {
-                    referenced[s] = 0;
-                    continue;
+                int held = blockOfSlot[s];
+                if (held >= 0) {
+                    long[] words = blockWords;              // current: growth replaces it under this lock
+                    long w = (long) WORDS.getVolatile(words, held);
+                    if ((w & UNREFERENCED) == 0) {
+                        // A second chance. A failed CAS means a load just used the block: skip all the same.
+                        WORDS.compareAndSet(words, held, w, w | UNREFERENCED);
+                        continue;
+                    }
                 }
                 boolean isDirty = (int) INTS.getAcquire(dirty, s) != 0;
                 if (isDirty && pass == 0) {
@@ -774,7 +802,7 @@ final class RunRegion implements TieredRegion {
             byte v = fast.getByte(slotOffset(s) + in);
             VarHandle.acquireFence();                       // the load above before the word's re-read
             if (words[(int) block] == word) {
-                markReferenced(s);
+                referenced(words, block, word);
                 return v;
             }
             Thread.onSpinWait();
@@ -802,7 +830,7 @@ final class RunRegion implements TieredRegion {
             int v = fast.getInt(slotOffset(s) + in);
             VarHandle.acquireFence();                       // the load above before the word's re-read
             if (words[(int) block] == word) {
-                markReferenced(s);
+                referenced(words, block, word);
                 return v;
             }
             Thread.onSpinWait();
@@ -815,18 +843,20 @@ final class RunRegion implements TieredRegion {
      */
     @Override
     public long getLong(long offset) {
+        // Every field into a local before the acquiring read, which would make the JIT load them again.
         MemorySegment slots = fastSlots;
-        long block = offset >>> blockShift;                 // a negative offset makes it huge: refused below
-        long in = offset & blockMask;
+        int shift = blockShift;
+        long mask = blockMask;
         long[] words = blockWords;
-        if (block < words.length && in <= blockMask - 7) {
+        long block = offset >>> shift;                      // a negative offset makes it huge: refused below
+        long in = offset & mask;
+        if (block < words.length && in <= mask - 7) {
             long word = (long) WORDS.getAcquire(words, (int) block);
-            if (word >= 0) {                                // resident, full, not the header, fastSlots set
+            if (word >>> 62 == 0) {                         // resident, full, not the header, referenced
                 try {
-                    long v = slots.get(LONG, ((long) slotIn(word) << blockShift) + in);
+                    long v = slots.get(LONG, ((word & SLOT_MASK) << shift) + in);   // slot: non-negative
                     VarHandle.acquireFence();               // the load above before the word's re-read
                     if (words[(int) block] == word) {
-                        markReferenced(slotIn(word));
                         return v;
                     }
                 } catch (IllegalStateException closedFastTier) {
@@ -870,7 +900,7 @@ final class RunRegion implements TieredRegion {
             long v = acquire ? fast.getLongVolatile(slotOffset(s) + in) : fast.getLong(slotOffset(s) + in);
             VarHandle.acquireFence();                       // the load above before the word's re-read
             if (words[(int) block] == word) {
-                markReferenced(s);
+                referenced(words, block, word);
                 return v;
             }
             Thread.onSpinWait();
@@ -881,18 +911,19 @@ final class RunRegion implements TieredRegion {
     @Override
     public void read(long offset, byte[] dst, int dstIndex, int length) {
         MemorySegment slots = fastSlots;
-        long block = offset >>> blockShift;
-        long in = offset & blockMask;
+        int shift = blockShift;
+        long mask = blockMask;
         long[] words = blockWords;
-        if (block < words.length && length >= 0 && in + length <= blockBytes) {
+        long block = offset >>> shift;
+        long in = offset & mask;
+        if (block < words.length && length >= 0 && in + length <= mask + 1) {
             long word = (long) WORDS.getAcquire(words, (int) block);
-            if (word >= 0) {                                // resident, full, not the header, fastSlots set
+            if (word >>> 62 == 0) {                         // resident, full, not the header, referenced
                 try {
-                    MemorySegment.copy(slots, ValueLayout.JAVA_BYTE, ((long) slotIn(word) << blockShift) + in,
+                    MemorySegment.copy(slots, ValueLayout.JAVA_BYTE, ((word & SLOT_MASK) << shift) + in,
                             dst, dstIndex, length);
                     VarHandle.acquireFence();               // the copy above before the word's re-read
                     if (words[(int) block] == word) {
-                        markReferenced(slotIn(word));
                         return;
                     }
                 } catch (IllegalStateException closedFastTier) {
@@ -924,7 +955,7 @@ final class RunRegion implements TieredRegion {
                     fast.read(slotOffset(s) + (at & blockMask), dst, dstIndex + done, n);
                     VarHandle.acquireFence();               // the copy above before the word's re-read
                     if (words[(int) block] == word) {
-                        markReferenced(s);
+                        referenced(words, block, word);
                         break;
                     }
                     Thread.onSpinWait();

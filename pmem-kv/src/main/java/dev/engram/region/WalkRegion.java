@@ -5,9 +5,13 @@ import dev.engram.pmem.Pmem;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link AccessMode#WALK}: loads and stores on a memory mapping, with no system call on the data
@@ -33,9 +37,23 @@ import java.nio.file.Path;
  * ({@link Pmem#flushAddress}, {@link Pmem#persistAddress}) rather than a slice of the mapping: a
  * downcall that takes a segment acquires and releases the shared arena around every call, two atomic
  * updates that every flushing thread contends on. The range is checked against the current size first,
- * so it is mapped. Caveat: {@link #close()} racing with a flush in another thread could unmap the range
- * under the flush; closing a region that other threads still use is a caller error in every mode, and
- * here it may fault instead of failing with {@code CLOSED}.
+ * so it is mapped when the check passes; what keeps it mapped until the downcall returns is the
+ * flush pin below.
+ *
+ * <h2>Close racing a flush</h2>
+ * With no arena held during the downcall, nothing in the JDK stops {@link #close()} from unmapping a
+ * range that another thread is flushing (a fault that kills the JVM). So each flush and persist
+ * <em>pins</em> the region first: a volatile store of the region into its own thread's
+ * {@link FlushPin} (a line no other thread writes, so flushing threads do not contend as they did on
+ * the arena's one word, nor on shared counters, which a first version used), <em>then</em> the bounds
+ * check, which reads the volatile {@code size}; the downcall; a release store of null. {@link #close()}
+ * sets {@code size} to -1 first and unmaps only after no pin holds the region. The pin's store and the
+ * volatile size are sequentially consistent, so for a flush racing a close either the flush's check sees
+ * -1 (it fails with {@code CLOSED} and touches nothing), or the close sees the pin and waits for it.
+ * A pin registered while the close scans is covered too: the registry's append is a volatile CAS after
+ * which the new pin's thread reads the size, so a scan that missed it wrote -1 before it. Typed
+ * accesses, copies and atomics go through the arena's segments, whose close the JDK itself makes safe;
+ * a racing one fails with {@code CLOSED} as well.
  *
  * <p>How stores become durable (chosen at open; {@link #persistencePath()} says which and why):
  * <ol>
@@ -57,6 +75,33 @@ final class WalkRegion extends FileRegion {
     private static final VarHandle ATOMIC_LONG =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final ThreadLocal<MemorySegment> ERRNO = ThreadLocal.withInitial(Libc::newErrnoState);
+    /** Every thread's pin, weakly: a pin dies with its thread (its ThreadLocal), and is purged. */
+    private static final ConcurrentLinkedQueue<WeakReference<FlushPin>> PINS = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger PINS_SINCE_PURGE = new AtomicInteger();
+    private static final ThreadLocal<FlushPin> PIN = ThreadLocal.withInitial(WalkRegion::newPin);
+    private static final VarHandle FLUSHING;
+
+    static {
+        try {
+            FLUSHING = MethodHandles.lookup().findVarHandle(FlushPin.class, "flushing", WalkRegion.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The WALK region a thread is flushing or persisting now, or null (see the class comment). */
+    static final class FlushPin {
+        volatile WalkRegion flushing;
+    }
+
+    private static FlushPin newPin() {
+        FlushPin pin = new FlushPin();
+        if (PINS_SINCE_PURGE.incrementAndGet() % 1024 == 0) {
+            PINS.removeIf(ref -> ref.get() == null);        // threads that have ended (virtual ones too)
+        }
+        PINS.add(new WeakReference<>(pin));
+        return pin;
+    }
 
     private final int fd;
     private final long address;
@@ -247,50 +292,104 @@ final class WalkRegion extends FileRegion {
         return view;
     }
 
+    // Copies, fills and atomics use the whole mapping after a check; a close() between the check and
+    // the access makes the segment refuse it with IllegalStateException, reported as CLOSED.
+
     @Override
     public void copy(long srcOffset, long dstOffset, long length) {
         check(srcOffset, length);
         check(dstOffset, length);
-        MemorySegment.copy(mapping, srcOffset, mapping, dstOffset, length);
+        try {
+            MemorySegment.copy(mapping, srcOffset, mapping, dstOffset, length);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
     }
 
     @Override
     public void fill(long offset, long length, byte value) {
         check(offset, length);
-        mapping.asSlice(offset, length).fill(value);
+        try {
+            mapping.asSlice(offset, length).fill(value);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
     }
 
     @Override
     public long getLongVolatile(long offset) {
         checkAtomic(offset);
-        return (long) ATOMIC_LONG.getAcquire(mapping, offset);
+        try {
+            return (long) ATOMIC_LONG.getAcquire(mapping, offset);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
     }
 
     @Override
     public void putLongRelease(long offset, long value) {
         checkAtomic(offset);
-        ATOMIC_LONG.setRelease(mapping, offset, value);
+        try {
+            ATOMIC_LONG.setRelease(mapping, offset, value);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
     }
 
     @Override
     public boolean compareAndSetLong(long offset, long expected, long value) {
         checkAtomic(offset);
-        return ATOMIC_LONG.compareAndSet(mapping, offset, expected, value);
+        try {
+            return ATOMIC_LONG.compareAndSet(mapping, offset, expected, value);
+        } catch (IllegalStateException closing) {
+            throw closedDuring(closing);
+        }
+    }
+
+    /** The segment refused an access after it passed the check: a close() ran in between. */
+    private RuntimeException closedDuring(IllegalStateException refused) {
+        return size < 0 ? new RegionException(RegionException.Code.CLOSED, path, "region closed during the access",
+                refused) : refused;
+    }
+
+    /**
+     * Pins this region in the thread's {@link FlushPin} (the volatile store, then the check; see the
+     * class comment) and returns the pin for {@link #unpin}; on a failed check, unpins and throws.
+     */
+    private FlushPin pin(long offset, long length) {
+        FlushPin pin = PIN.get();
+        pin.flushing = this;                                // volatile: the size read in check() stays after it
+        try {
+            check(offset, length);
+        } catch (RuntimeException refused) {
+            unpin(pin);
+            throw refused;
+        }
+        return pin;
+    }
+
+    /** Release: the downcall before it, so close() unmaps only after the flush is done. */
+    private static void unpin(FlushPin pin) {
+        FLUSHING.setRelease(pin, (WalkRegion) null);
     }
 
     @Override
     public void flush(long offset, long length) {
-        check(offset, length);
-        flushes.increment();
-        if (libpmemFlush) {
-            Pmem.flushAddress(address + offset, length);   // checked: inside the file, so mapped
-        } else {
-            syscalls.increment();
-            try {
-                Libc.msync(ERRNO.get(), address + offset, length);
-            } catch (Libc.ErrnoException e) {
-                throw new RegionException(RegionException.Code.IO, path, e.getMessage(), e);
+        FlushPin pin = pin(offset, length);
+        try {
+            flushes.increment();
+            if (libpmemFlush) {
+                Pmem.flushAddress(address + offset, length);   // counted in and checked: stays mapped
+            } else {
+                syscalls.increment();
+                try {
+                    Libc.msync(ERRNO.get(), address + offset, length);
+                } catch (Libc.ErrnoException e) {
+                    throw new RegionException(RegionException.Code.IO, path, e.getMessage(), e);
+                }
             }
+        } finally {
+            unpin(pin);
         }
     }
 
@@ -315,10 +414,14 @@ final class WalkRegion extends FileRegion {
             flush(offset, length);                          // msync: durable when it returns
             return;
         }
-        check(offset, length);
-        flushes.increment();
-        drains.increment();
-        Pmem.persistAddress(address + offset, length);      // checked: inside the file, so mapped
+        FlushPin pin = pin(offset, length);
+        try {
+            flushes.increment();
+            drains.increment();
+            Pmem.persistAddress(address + offset, length);  // counted in and checked: stays mapped
+        } finally {
+            unpin(pin);
+        }
     }
 
     /**
@@ -356,9 +459,20 @@ final class WalkRegion extends FileRegion {
         size = newSize;
     }
 
+    /**
+     * Called by {@link #close()} after {@code size} became -1, so no flush pins the region from now on:
+     * waits until no thread's pin holds it (those flushes have returned from their downcalls), then
+     * unmaps.
+     */
     @Override
     void release() {
-        arena.close();   // munmap
+        for (WeakReference<FlushPin> ref : PINS) {
+            FlushPin pin = ref.get();
+            while (pin != null && pin.flushing == this) {
+                Thread.yield();                             // a persist takes microseconds, an msync milliseconds
+            }
+        }
+        arena.close();   // munmap; typed accesses in flight are the JDK's to refuse (handshake)
         Libc.close(fd);
     }
 }

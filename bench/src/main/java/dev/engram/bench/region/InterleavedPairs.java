@@ -1,5 +1,6 @@
 package dev.engram.bench.region;
 
+import dev.engram.pmem.Pmem;
 import dev.engram.region.AccessMode;
 import dev.engram.region.Region;
 import dev.engram.region.RegionHeader;
@@ -17,7 +18,8 @@ import java.util.function.IntToLongFunction;
 
 /**
  * Question: the issue's small-access ratios (WALK 8 B against a raw segment; RUN resident 8, 64, 256 B
- * reads against WALK) measured so that a shared, busy machine cannot decide them. JMH measures one
+ * reads against WALK), RUN's 8 B store against WALK's, and WALK's 64 B write + persist against the bare
+ * copy + by-address {@code pmem_persist}, measured so that a shared, busy machine cannot decide them. JMH measures one
  * benchmark after another, seconds or minutes apart; on two cores shared with other builds the load
  * changes in between by as much as the ratio being measured. Here both sides of a ratio run in the
  * same JVM in alternating slices of {@code sliceOps} operations (about a millisecond each), every
@@ -27,7 +29,10 @@ import java.util.function.IntToLongFunction;
  *
  * <p>Same work per operation as the JMH classes ({@link MappedSegmentFloor}, {@link RegionLongAccess},
  * {@link RunResidentReads}): the same seeded offset tables, an index field incremented per operation,
- * the result consumed (summed), one volatile read per operation as JMH's loop makes. Regions are made by {@link RegionTarget#create}, as in JMH. Each side
+ * the result consumed (summed), one volatile read per operation as JMH's loop makes. The persist sides
+ * ({@link RegionWritePersist}'s work and {@link PersistFloor#store64PmemPersistAddress}'s, the floor on
+ * the raw mapping here) run {@link #PERSIST_SLICE_DIVISOR} times fewer operations per slice, about as
+ * long a slice as the others. Regions are made by {@link RegionTarget#create}, as in JMH. Each side
  * has its own loop method, so every call site sees one receiver class; and the raw floor is a plain
  * native segment over its own mapping (not {@code FileChannel.map}'s mapped-segment class), so that
  * every memory access in this JVM goes through one kind of segment and no shared access code sees a
@@ -41,6 +46,8 @@ public final class InterleavedPairs {
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long WORKING_SET_BYTES = 1 << 20;
+    /** A persist costs ~50x an 8 B access here: its sides run this many times fewer operations per slice. */
+    static final int PERSIST_SLICE_DIVISOR = 40;
 
     private final MemorySegment raw;
     private final Region walk;
@@ -50,6 +57,7 @@ public final class InterleavedPairs {
     private final long[] offsets256;
     private final int mask;
     private final byte[] buffer = new byte[4096];
+    private final byte[] record = new byte[64];
     private int next;
     /**
      * Read once per operation, as JMH's measurement loop reads its volatile {@code isDone} once per
@@ -105,6 +113,35 @@ public final class InterleavedPairs {
         return next;
     }
 
+    private long runStore(int ops) {
+        for (int i = 0; i < ops; i++) {
+            long offset = offsets8[next++ & mask] + opaque;
+            run.putLong(offset, offset);
+        }
+        return next;
+    }
+
+    /** {@link PersistFloor#store64PmemPersistAddress}: copy 64 B into the mapping, persist by address. */
+    private long rawWritePersist64(int ops) {
+        long base = raw.address();
+        for (int i = 0; i < ops; i++) {
+            long offset = offsets64[next++ & mask] + opaque;
+            MemorySegment.copy(record, 0, raw, ValueLayout.JAVA_BYTE, offset, 64);
+            Pmem.persistAddress(base + offset, 64);
+        }
+        return next;
+    }
+
+    /** {@link RegionWritePersist#writePersist} with 64 B records on WALK. */
+    private long walkWritePersist64(int ops) {
+        for (int i = 0; i < ops; i++) {
+            long offset = offsets64[next++ & mask] + opaque;
+            walk.write(offset, record, 0, 64);
+            walk.persist(offset, 64);
+        }
+        return next;
+    }
+
     private long runLoad(int ops) {
         long sum = 0;
         for (int i = 0; i < ops; i++) {
@@ -149,9 +186,13 @@ public final class InterleavedPairs {
         return sum;
     }
 
-    private record Side(String name, IntToLongFunction loop) {
+    private record Side(String name, IntToLongFunction loop, int sliceDivisor) {
+        Side(String name, IntToLongFunction loop) {
+            this(name, loop, 1);
+        }
     }
 
+    /** {@code target} NaN: no target in the issue, measured for the record. */
     private record Ratio(String name, int numerator, int denominator, double target) {
     }
 
@@ -194,26 +235,32 @@ public final class InterleavedPairs {
                 new Side("raw segment store", this::rawStore), new Side("WALK putLong", this::walkStore),
                 new Side("RUN getLong", this::runLoad),
                 new Side("WALK read 64 B", this::walkRead64), new Side("RUN read 64 B", this::runRead64),
-                new Side("WALK read 256 B", this::walkRead256), new Side("RUN read 256 B", this::runRead256)};
+                new Side("WALK read 256 B", this::walkRead256), new Side("RUN read 256 B", this::runRead256),
+                new Side("RUN putLong", this::runStore),
+                new Side("copy 64 B + persist", this::rawWritePersist64, PERSIST_SLICE_DIVISOR),
+                new Side("WALK write+persist 64", this::walkWritePersist64, PERSIST_SLICE_DIVISOR)};
         Ratio[] ratios = {
                 new Ratio("WALK 8 B load / raw segment load", 1, 0, 1.5),
                 new Ratio("WALK 8 B store / raw segment store", 3, 2, 1.5),
                 new Ratio("RUN resident 8 B read / WALK", 4, 1, 1.5),
                 new Ratio("RUN resident 64 B read / WALK", 6, 5, 1.5),
-                new Ratio("RUN resident 256 B read / WALK", 8, 7, 1.5)};
+                new Ratio("RUN resident 256 B read / WALK", 8, 7, 1.5),
+                new Ratio("RUN 8 B store / WALK", 9, 3, Double.NaN),
+                new Ratio("WALK 64 B write+persist / copy+persist", 11, 10, 1.3)};
         long sink = 0;
         for (int warm = 0; warm < 40; warm++) {             // well past C2 for every loop
             for (Side side : sides) {
-                sink += side.loop().applyAsLong(sliceOps);
+                sink += side.loop().applyAsLong(sliceOps / side.sliceDivisor());
             }
         }
         double[][] nanosPerOp = new double[sides.length][rounds];
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < sides.length; k++) {
                 int s = (k + round) % sides.length;         // rotated: no side always follows the same one
+                int ops = sliceOps / sides[s].sliceDivisor();
                 long t0 = System.nanoTime();
-                sink += sides[s].loop().applyAsLong(sliceOps);
-                nanosPerOp[s][round] = (System.nanoTime() - t0) / (double) sliceOps;
+                sink += sides[s].loop().applyAsLong(ops);
+                nanosPerOp[s][round] = (System.nanoTime() - t0) / (double) ops;
             }
         }
         System.out.printf(Locale.ROOT, "%d rounds of %d operations per side, rotated; sink %d%n", rounds, sliceOps, sink);
@@ -227,8 +274,10 @@ public final class InterleavedPairs {
                 perRound[round] = nanosPerOp[r.numerator()][round] / nanosPerOp[r.denominator()][round];
             }
             double[] q = quartiles(perRound);
-            System.out.printf(Locale.ROOT, "ratio %-36s median %.2fx (p25 %.2fx, p75 %.2fx)  target %.1fx: %s%n",
-                    r.name(), q[1], q[0], q[2], r.target(), q[1] <= r.target() ? "met" : "missed");
+            String verdict = Double.isNaN(r.target()) ? "no target"
+                    : String.format(Locale.ROOT, "target %.1fx: %s", r.target(), q[1] <= r.target() ? "met" : "missed");
+            System.out.printf(Locale.ROOT, "ratio %-40s median %.2fx (p25 %.2fx, p75 %.2fx)  %s%n",
+                    r.name(), q[1], q[0], q[2], verdict);
         }
     }
 
