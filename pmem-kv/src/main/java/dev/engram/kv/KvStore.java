@@ -118,9 +118,53 @@ public final class KvStore implements AutoCloseable {
         }
     }
 
-    /** Opens the pool if the file exists, else creates it. */
+    /**
+     * Opens the pool if the file exists, else creates it. A pool whose creation stopped before its pool
+     * header was durable (a crash between making the region and writing the header: nothing was ever
+     * stored in it) is created now, in place.
+     */
     public static KvStore openOrCreate(KvOptions options) {
-        return Files.exists(options.path()) ? open(options) : create(options);
+        if (!Files.exists(options.path())) {
+            return create(options);
+        }
+        options.conclude(false);
+        Region region = openRegion(options, false, 0);
+        try {
+            if (!unfinishedCreate(region)) {
+                return new KvStore(options, region, null, true);
+            }
+            options.conclude(true);
+            byte[] header = poolHeader(options, UUID.randomUUID());
+            region.write(POOL_HEADER_OFFSET, header, 0, header.length);
+            region.persist(POOL_HEADER_OFFSET, header.length);          // create: the pool header durable
+            return new KvStore(options, region, KeyComparators.byName(options.comparator(), options.path()), true);
+        } catch (RuntimeException e) {
+            region.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the region holds a pool whose creation never finished: its pool header and its first
+     * segment's header are all zero (create writes the region, then the pool header, before any segment
+     * can be opened), so nothing was ever stored in it.
+     */
+    private static boolean unfinishedCreate(Region region) {
+        if (region.size() < FIRST_SEGMENT_OFFSET + SEG_HEADER_LENGTH) {
+            return false;
+        }
+        return allZero(region, POOL_HEADER_OFFSET, POOL_HEADER_LENGTH) && allZero(region, FIRST_SEGMENT_OFFSET, SEG_HEADER_LENGTH);
+    }
+
+    private static boolean allZero(Region region, long offset, int length) {
+        byte[] h = new byte[length];
+        region.read(offset, h, 0, length);
+        for (byte x : h) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Opens a store over a region the caller opened and owns (tests, the power-fail simulator). */
@@ -218,6 +262,11 @@ public final class KvStore implements AutoCloseable {
         region.read(POOL_HEADER_OFFSET, h, 0, h.length);
         ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
         long magic = b.getLong(MAGIC_OFFSET);
+        if (magic == 0 && unfinishedCreate(region)) {
+            throw corrupt("the pool header is empty: creating this pool did not finish (the process stopped after"
+                    + " making the file and before writing the pool header, so nothing was ever stored in it);"
+                    + " KvStore.openOrCreate finishes the creation, or delete the file and create it again");
+        }
         if (magic != MAGIC) {
             throw corrupt("pool magic is 0x" + Long.toHexString(magic) + ", expected 0x" + Long.toHexString(MAGIC)
                     + (magic == Long.reverseBytes(MAGIC) ? " (byte-swapped)" : "") + ": a region but not a key-value pool");

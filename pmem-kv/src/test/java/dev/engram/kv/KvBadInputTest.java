@@ -165,8 +165,26 @@ class KvBadInputTest {
     @Test
     void shouldRefuseARegionThatIsNotAPool() throws IOException {
         Path p = dir.resolve("region");
-        dev.engram.region.Regions.create(new dev.engram.region.RegionOptions(p).size(1 << 17)).close();
+        try (var r = dev.engram.region.Regions.create(new dev.engram.region.RegionOptions(p).size(1 << 17))) {
+            r.putLong(PoolFormat.POOL_HEADER_OFFSET + 64, 42);        // something of the region's own user
+        }
         assertRefused(p, KvException.Code.CORRUPT, "not a key-value pool");
+    }
+
+    /** A crash between making the file and writing the pool header: open says so, openOrCreate finishes it. */
+    @Test
+    void shouldFinishAnInterruptedCreateOnlyInOpenOrCreate() throws IOException {
+        Path p = dir.resolve("unfinished");
+        // the region exactly as create() makes it for these options, with nothing written after it
+        long size = PoolFormat.FIRST_SEGMENT_OFFSET + 4L * (1 << 16);
+        dev.engram.region.Regions.create(new dev.engram.region.RegionOptions(p).size(size)).close();
+        assertRefused(p, KvException.Code.CORRUPT, "creating this pool did not finish");
+        try (KvStore kv = KvStore.openOrCreate(new KvOptions(p).segmentBytes(1 << 16))) {
+            kv.put("k".getBytes(), "v".getBytes());
+        }
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            assertEquals("v", new String(kv.get("k".getBytes())));
+        }
     }
 
     // ------------------------------------------------------------------ pools from elsewhere, or damaged
