@@ -78,6 +78,8 @@ final class Recovery {
     private void scan(int segment, long generation, RecordVisitor visitor) {
         long base = log.segmentOffset(segment);
         long pos = base + SEG_HEADER_LENGTH;
+        keptEnd = pos;
+        volatileFrom = pos;
         long end = base + segmentBytes;
         byte[] head = new byte[REC_HEADER_LENGTH];
         byte[] record = new byte[4096];
@@ -125,7 +127,11 @@ final class Recovery {
             }
             recordsChecked++;
             visitor.visit(pos, record, length, false);
+            if (!legacyFlags && (record[REC_FLAGS_OFFSET] & FLAG_PREFIX_DURABLE) != 0) {
+                volatileFrom = pos;      // every byte before this record was durable when it was written
+            }
             pos += align8(length);
+            keptEnd = pos;
         }
         if (!suspect.isEmpty()) {
             tornTailRecords += suspect.size() + unconfirmed.size();
@@ -192,6 +198,13 @@ final class Recovery {
     }
 
     private long maxSeq;
+    /**
+     * Of the segment scanned last: the end of its last kept record, and where its bytes may still be
+     * volatile (the last kept record flagged PREFIX_DURABLE; everything before it was durable when it
+     * was written). {@link #persistRecoveredTail} makes [volatileFrom, keptEnd) durable.
+     */
+    private long keptEnd;
+    private long volatileFrom;
     /** Records after a crash-torn one at a segment's tail, dropped as never durable. */
     long tornTailRecords;
     /** Format 1.0 pools never set PREFIX_DURABLE: read every record as if it had it. */
@@ -284,6 +297,7 @@ final class Recovery {
                     }
                     apply(index, offset, record, length, damaged);
                 });
+                persistRecoveredTail();
             }
         } catch (RegionException e) {
             throw KvStore.translate(store.path(), e);
@@ -308,6 +322,19 @@ final class Recovery {
         String method = checkpoint == null ? "scan" : scanned == 0 ? "checkpoint" : "checkpoint+scan";
         return new RecoveryReport(method, scanned, taken, keysFromCheckpoint, recordsChecked, tornTailRecords,
                 (System.nanoTime() - started) / 1_000_000, checkpointNote);
+    }
+
+    /**
+     * BUG-4: the records just recovered may be buffered writes of the crashed process, visible (in the
+     * mapping or the page cache) but never persisted; the new store's lanes write to fresh segments, so
+     * no later K2 or sync() would reach them, and a record written after this open could survive a
+     * power failure without them. Persisting them here, before the store serves, keeps every lane's log
+     * a durable prefix across the restart. It writes no byte, so recovery stays idempotent.
+     */
+    private void persistRecoveredTail() {
+        if (keptEnd > volatileFrom) {
+            region.persist(volatileFrom, keptEnd - volatileFrom);      // K2 for the crashed process's buffered records
+        }
     }
 
     /**
