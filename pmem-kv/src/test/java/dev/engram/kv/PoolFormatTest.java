@@ -6,6 +6,8 @@ import dev.engram.region.RegionOptions;
 import dev.engram.region.Regions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -101,10 +103,11 @@ class PoolFormatTest {
 
     /**
      * Format 1.2 added the segment header's seal; a 1.1 pool (minor 1, zeros where the seal goes) must
-     * open and read as before.
+     * open and read as before, and so must a 1.0 pool (minor 0: every record read as PREFIX_DURABLE).
      */
-    @Test
-    void shouldOpenAFormat11PoolWhoseSegmentHeadersCarryNoSeal(@TempDir Path dir) {
+    @ParameterizedTest(name = "format 1.{0}")
+    @ValueSource(ints = {0, 1})
+    void shouldOpenAnOlderPoolWhoseSegmentHeadersCarryNoSeal(int minor, @TempDir Path dir) {
         KvOptions options = new KvOptions(Path.of("old-pool")).engine(EngineKind.HASH).segmentBytes(64 * 1024)
                 .size(PoolFormat.FIRST_SEGMENT_OFFSET + 8 * 64 * 1024).lanes(1).autoCompact(false);
         Region region = Regions.create(new RegionOptions(dir.resolve("pool")).mode(AccessMode.WALK)
@@ -127,14 +130,14 @@ class PoolFormatTest {
         assertTrue(sealed >= 2, sealed + " sealed segment headers");
         byte[] header = new byte[PoolFormat.HEADER_CHECKED_LENGTH];
         region.read(PoolFormat.POOL_HEADER_OFFSET, header, 0, header.length);
-        ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putShort(PoolFormat.MINOR_OFFSET, (short) 1);
+        ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putShort(PoolFormat.MINOR_OFFSET, (short) minor);
         CRC32C crc = new CRC32C();
         crc.update(header, 0, header.length);
         region.write(PoolFormat.POOL_HEADER_OFFSET, header, 0, header.length);
         region.write(PoolFormat.POOL_HEADER_OFFSET + PoolFormat.HEADER_CRC_OFFSET,
                 ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array(), 0, 4);
         try (KvStore reopened = KvStore.open(options, region)) {     // the first store is abandoned: a restart
-            assertEquals(1, reopened.formatMinor());
+            assertEquals(minor, reopened.formatMinor());
             for (Map.Entry<String, String> e : model.entrySet()) {
                 assertArrayEquals(e.getValue().getBytes(StandardCharsets.US_ASCII),
                         reopened.get(e.getKey().getBytes(StandardCharsets.US_ASCII)), e.getKey());
