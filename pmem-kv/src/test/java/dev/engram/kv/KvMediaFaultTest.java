@@ -226,6 +226,38 @@ class KvMediaFaultTest {
         return another ? -1 : next;
     }
 
+    /**
+     * After a clean close the index checkpoint records each segment's last record, and every lane was
+     * persisted before it was written: the lane's last record, damaged after the close, is media damage,
+     * not a torn tail (the case that stays open after a crash: {@link #shouldReadADamagedLastRecordAsAMediaErrorAfterACrash}).
+     */
+    @Test
+    void shouldReadADamagedLastRecordAsAMediaErrorAfterACleanCloseWithItsCheckpoint() throws IOException {
+        Path pool = dir.resolve("closed");
+        KvOptions options = new KvOptions(pool).engine(EngineKind.HASH).mode(AccessMode.WALK).size(POOL_BYTES)
+                .segmentBytes(SEGMENT_BYTES).autoCompact(false);
+        long valueOffset;
+        try (KvStore kv = KvStore.create(options)) {
+            kv.put(bytes("k"), bytes("old value"));
+            kv.put(bytes("k"), bytes("new value"));
+            valueOffset = kv.index().get(bytes("k")).valueOffset;
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pool.toFile(), "rw")) {
+            for (long at : new long[]{valueOffset, valueOffset + 2}) {      // two flipped bits: no single-bit repair
+                f.seek(at);
+                int x = f.read();
+                f.seek(at);
+                f.write(x ^ 0x08);
+            }
+        }
+        try (KvStore reopened = KvStore.open(options)) {
+            KvException thrown = org.junit.jupiter.api.Assertions.assertThrows(KvException.class,
+                    () -> reopened.get(bytes("k")), "k must not read its previous value 'old value'");
+            assertEquals(KvException.Code.MEDIA, thrown.code());
+            assertEquals("checkpoint+scan", reopened.recovery().method(), reopened.recovery().toString());
+        }
+    }
+
     /** The repair recovery uses to name a damaged record's key: every single flipped bit is found from the checksum. */
     @Test
     void shouldFindEverySingleFlippedBitOfARecordFromItsChecksum() {
