@@ -392,9 +392,11 @@ final class Recovery {
     private byte[] repaired(long p, int storedLength, long to, long generation) {
         for (int k = -1; k < 32; k++) {
             int length = k < 0 ? storedLength : storedLength ^ (1 << k);
-            if (length < REC_HEADER_LENGTH || p + length > to || length > segmentBytes) {
+            if (length < REC_HEADER_LENGTH || p + length > to || length - 4 > SingleBitSyndromes.BYTES
+                    || repairBudgetBytes < length) {
                 continue;
             }
+            repairBudgetBytes -= length;
             byte[] d = new byte[length];
             region.read(p, d, 0, length);
             if (repairOneBit(d, 4, length - 4, intAt(d, REC_CRC_OFFSET)) && intAt(d, REC_LENGTH_OFFSET) == length
@@ -404,6 +406,14 @@ final class Recovery {
         }
         return null;
     }
+
+    /**
+     * Bytes {@link #repaired} may still examine in this recovery. Each attempt costs time linear in the
+     * record, and a pool of garbage offers a candidate every 8 bytes: the budget keeps recovery linear
+     * in the pool however bad its bytes. Media damage needs a small part of it (a record per fault, up
+     * to 33 lengths each); when it runs out, damaged records are still indexed, only not repaired.
+     */
+    private long repairBudgetBytes = 16L << 20;
 
     /** CRC32C's table (reflected polynomial 0x82F63B78), for the syndromes of single-bit errors. */
     private static final int[] CRC32C_TABLE = new int[256];
@@ -423,7 +433,9 @@ final class Recovery {
      * bit of the data (flipped in place) or of {@code stored} (data untouched). CRC32C is linear: for
      * messages of one length, crc(m) ^ crc(m ^ e) is the raw CRC of e, and for e a single bit that is
      * the bit's byte run through the table and then one zero byte per byte after it; distinct for every
-     * position of a record, so at most one flip fits.
+     * position of a record, so at most one flip fits. Only messages of up to {@link
+     * SingleBitSyndromes#BYTES} bytes are repaired (the table's reach); a longer record's keys are still
+     * indexed when its header and key parse.
      */
     static boolean repairOneBit(byte[] b, int from, int n, int stored) {
         CRC32C c = new CRC32C();
@@ -432,20 +444,58 @@ final class Recovery {
         if (syndrome == 0 || Integer.bitCount(syndrome) == 1) {
             return true;     // intact, or the one flipped bit is in the stored checksum
         }
-        int[] r = new int[8];
-        for (int bit = 0; bit < 8; bit++) {
-            r[bit] = CRC32C_TABLE[1 << bit];
+        long bit = n > SingleBitSyndromes.BYTES ? -1 : SingleBitSyndromes.position(syndrome);   // bytes after it * 8 + bit
+        if (bit < 0 || (bit >>> 3) >= n) {
+            return false;
         }
-        for (int k = 0; k < n; k++) {
-            for (int bit = 0; bit < 8; bit++) {
-                if (r[bit] == syndrome) {
-                    b[from + n - 1 - k] ^= (byte) (1 << bit);
-                    return true;
+        b[(int) (from + n - 1 - (bit >>> 3))] ^= (byte) (1 << (bit & 7));
+        return true;
+    }
+
+    /**
+     * The syndromes of every single-bit error in the last {@link #BYTES} bytes of a message, built once
+     * (128 Ki entries, 2 MiB): a repair is then one lookup instead of a walk over the record.
+     */
+    private static final class SingleBitSyndromes {
+        static final int BYTES = 16 * 1024;
+        private static final int SLOTS = 1 << 18;      // 2^18: slotOf's shift
+        private static final int[] KEYS = new int[SLOTS];
+        /** (bytes after the flipped one) * 8 + bit, plus one; 0 for an empty slot. */
+        private static final int[] POSITIONS = new int[SLOTS];
+
+        static {
+            int[] r = new int[8];
+            for (int i = 0; i < 8; i++) {
+                r[i] = CRC32C_TABLE[1 << i];
+            }
+            for (int k = 0; k < BYTES; k++) {
+                for (int i = 0; i < 8; i++) {
+                    int slot = slotOf(r[i]);
+                    while (POSITIONS[slot] != 0) {
+                        slot = (slot + 1) & (SLOTS - 1);
+                    }
+                    KEYS[slot] = r[i];
+                    POSITIONS[slot] = k * 8 + i + 1;
+                    r[i] = (r[i] >>> 8) ^ CRC32C_TABLE[r[i] & 0xFF];
                 }
-                r[bit] = (r[bit] >>> 8) ^ CRC32C_TABLE[r[bit] & 0xFF];
             }
         }
-        return false;
+
+        private static int slotOf(int syndrome) {
+            return (syndrome * 0x9E3779B9) >>> (32 - 18);      // Fibonacci hashing: the high bits mix best
+        }
+
+        /** (bytes after the flipped one) * 8 + bit for {@code syndrome}, or -1 when no bit in range has it. */
+        static long position(int syndrome) {
+            int slot = slotOf(syndrome);
+            while (POSITIONS[slot] != 0) {
+                if (KEYS[slot] == syndrome) {
+                    return POSITIONS[slot] - 1;
+                }
+                slot = (slot + 1) & (SLOTS - 1);
+            }
+            return -1;
+        }
     }
 
     /** A key of a damaged record, indexed after every valid record so its SEQ can be bounded (see {@link #applyDamaged}). */
