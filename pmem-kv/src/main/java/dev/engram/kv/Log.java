@@ -30,9 +30,11 @@ import static dev.engram.kv.PoolFormat.*;
  *   <li>K3 publish: only after K2 returns does the index point at the record, so a reader never sees
  *       a durable-mode write that could still be lost.</li>
  * </ol>
- * No separate commit word is needed: the record's checksum is its commit. Recovery keeps, per
- * segment, the records up to the first that fails validation; in a lane every record before a durable
- * one was persisted with it, so no acknowledged record can follow a torn one.
+ * No separate commit word is needed: the record's checksum is its commit. In a lane every record
+ * before a durable one was persisted with it, so no acknowledged record can follow a torn one; recovery
+ * ends a segment's log at a record that fails validation unless a later PREFIX_DURABLE record or the
+ * segment's seal (written by K0 of the lane's next segment) proves it was whole once (media damage).
+ * See {@link Recovery}.
  */
 final class Log {
 
@@ -142,6 +144,7 @@ final class Log {
         if (lane.segment >= 0 && lane.tail + need <= lane.end) {
             return;
         }
+        ByteBuffer h = ByteBuffer.allocate(SEG_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         if (lane.segment >= 0) {
             // Buffered records at the end of the segment being left must not be forgotten by a later
             // sync(): persist them now (K2 for the old segment), so each lane's log stays a durable
@@ -149,11 +152,18 @@ final class Log {
             persistLane(lane);
             table.setState(lane.segment, SegmentTable.SEALED);
             sealListener.run();
+            // The seal, in the next header (no write of its own): the old segment is durable below its
+            // tail, so recovery can tell media damage in its last records from a crash-torn tail (BUG-5).
+            h.putLong(SEG_SEAL_GENERATION_OFFSET, lane.generation);
+            h.putLong(SEG_SEAL_END_OFFSET, lane.tail);
+            h.putInt(SEG_SEAL_SEGMENT_OFFSET, lane.segment);
+            CRC32C sc = new CRC32C();
+            sc.update(h.array(), SEG_SEAL_GENERATION_OFFSET, SEG_SEAL_CHECKED_LENGTH);
+            h.putInt(SEG_SEAL_CRC_OFFSET, (int) sc.getValue());
         }
         int segment = takeSegment();
         long at = segmentOffset(segment);
         long generation = generations.incrementAndGet();
-        ByteBuffer h = ByteBuffer.allocate(SEG_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(SEG_MAGIC_OFFSET, SEG_MAGIC);
         h.putInt(SEG_STATE_OFFSET, SEG_STATE_LIVE);
         h.putLong(SEG_GENERATION_OFFSET, generation);

@@ -19,6 +19,9 @@ package dev.engram.kv;
  * <pre>
  *  +0  SEG_MAGIC u32 | +4 SEG_STATE u32 (0 unused, 1 open/sealed, 2 free) | +8 SEG_GENERATION u64 |
  *  +16 SEG_LANE u32 | +20 reserved | +28 SEG_CRC u32 (of [0, 28))
+ *  +32 SEAL_GENERATION u64 | +40 SEAL_END u64 | +48 SEAL_SEGMENT u32 | +52 reserved |
+ *  +56 SEAL_CRC u32 (of [32, 56)): the lane's previous segment, its generation, and the region offset
+ *      below which its records were persisted before this header was written (1.2; 1.1 leaves zeros)
  *  +64 records, each 8-byte aligned, until a record fails validation
  * </pre>
  *
@@ -40,6 +43,10 @@ package dev.engram.kv;
  * PREFIX_DURABLE record after it was once whole) from a crash-torn buffered tail (no such record
  * follows: the segment's log ends there). Pools of format 1.0 never set it; their records are read as
  * if every one carried it, as 1.0 did.
+ *
+ * <p>The seal (format 1.2) does the same for a segment's last records, which no later record follows:
+ * a record that fails validation below the SEAL_END another segment's header gives for it is media
+ * damage. Segments a lane never left (its last one before a crash or close) carry no seal.
  */
 public final class PoolFormat {
 
@@ -66,8 +73,11 @@ public final class PoolFormat {
     /** Bytes 0x89 'E' 'K' 'V' '\r' '\n' 0x1A '\n' as a little-endian u64 (PNG-style traps). */
     public static final long MAGIC = 0x0A1A0A0D564B4589L;
     public static final int MAJOR = 1;
-    /** 1.1 added the record flag PREFIX_DURABLE; 1.0 pools still open (see the class comment). */
-    public static final int MINOR = 1;
+    /**
+     * 1.1 added the record flag PREFIX_DURABLE, 1.2 the segment header's seal; 1.0 and 1.1 pools still
+     * open (see the class comment), and a 1.1 library reads 1.2 pools (it ignores the seal).
+     */
+    public static final int MINOR = 2;
     public static final int KNOWN_INCOMPAT_FLAGS = 0;
 
     public static final long FIRST_SEGMENT_OFFSET = 16384;
@@ -78,6 +88,16 @@ public final class PoolFormat {
     public static final int SEG_LANE_OFFSET = 16;
     public static final int SEG_CRC_OFFSET = 28;
     public static final int SEG_CHECKED_LENGTH = 28;
+    /**
+     * The seal (format 1.2): K0 of a lane's next segment records where the segment it leaves ends, after
+     * persisting it. Its own checksum, so 1.1 headers (zeros here) carry none.
+     */
+    public static final int SEG_SEAL_GENERATION_OFFSET = 32;
+    public static final int SEG_SEAL_END_OFFSET = 40;
+    public static final int SEG_SEAL_SEGMENT_OFFSET = 48;
+    public static final int SEG_SEAL_CRC_OFFSET = 56;
+    /** The seal's checksum covers [32, 56). */
+    public static final int SEG_SEAL_CHECKED_LENGTH = 24;
     public static final int SEG_HEADER_LENGTH = 64;
     /** "SEG1" little-endian. */
     public static final int SEG_MAGIC = 0x31474553;

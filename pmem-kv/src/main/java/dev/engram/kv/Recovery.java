@@ -6,6 +6,7 @@ import dev.engram.region.RegionException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,13 @@ import static dev.engram.kv.PoolFormat.*;
 /**
  * Rebuilds the index from the log at open, and verifies the log for {@link KvStore#check()}.
  *
- * <p>Per segment (header valid and LIVE), records are read in order until the first one that fails
- * validation: length in range, the segment's generation, CRC32C. That is where the lane's tail was at
- * the crash (Log's K2 makes every earlier record of the lane durable with any acknowledged one).
- * Across segments the newest SEQ of a key wins; tombstones then leave the index. Recovery writes
- * nothing, so it is idempotent, and a crash during it changes nothing.
+ * <p>Per live segment (header valid and LIVE, or damaged but proven live by its own records), the
+ * records that validate (length in range, the segment's generation, CRC32C) are read in order. Bytes
+ * that do not validate are a crash-torn tail or media damage; {@link #scan} tells which and
+ * resynchronises past damage. Across segments the newest SEQ of a key wins; tombstones then leave the
+ * index; keys of damaged records are indexed to read as MEDIA errors. Recovery writes no byte: its one
+ * side effect is persisting what it recovered (BUG-4), so it is idempotent, and a crash during it
+ * changes nothing.
  */
 final class Recovery {
 
@@ -39,130 +42,519 @@ final class Recovery {
         this.legacyFlags = store.formatMinor() == 0;
     }
 
-    /** A decoded segment header, or null when the segment is unused or its header is torn. */
-    private record SegmentHeader(int state, long generation) {
+    /**
+     * A segment header as read. {@code valid} when its checksum matches. A header that fails it is
+     * either torn by a crash (K0 or C2) or damaged by the media since; {@link #liveDespiteItsHeader}
+     * tells which. {@code sealedSegment} ≥ 0 when the header's seal (format 1.2, its own checksum) says
+     * that segment, under {@code sealedGeneration}, was durable below {@code sealedEnd}.
+     */
+    private record SegmentHeader(boolean valid, int state, long generation, int sealedSegment, long sealedGeneration,
+                                 long sealedEnd) {
     }
 
     private SegmentHeader header(int segment) {
         byte[] h = new byte[SEG_HEADER_LENGTH];
         region.read(log.segmentOffset(segment), h, 0, h.length);
         ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.getInt(SEG_MAGIC_OFFSET) != SEG_MAGIC) {
-            return null;
-        }
         CRC32C c = new CRC32C();
         c.update(h, 0, SEG_CHECKED_LENGTH);
-        if (b.getInt(SEG_CRC_OFFSET) != (int) c.getValue()) {
-            return null;     // a header torn by a crash during K0: the segment never held a record
+        boolean valid = b.getInt(SEG_CRC_OFFSET) == (int) c.getValue();
+        if (!valid && repairOneBit(h, 0, SEG_CHECKED_LENGTH, b.getInt(SEG_CRC_OFFSET))) {
+            valid = true;     // one flipped bit: the media's, since a torn header differs in whole 8-byte words
         }
-        return new SegmentHeader(b.getInt(SEG_STATE_OFFSET), b.getLong(SEG_GENERATION_OFFSET));
+        valid &= b.getInt(SEG_MAGIC_OFFSET) == SEG_MAGIC;
+        CRC32C sc = new CRC32C();
+        sc.update(h, SEG_SEAL_GENERATION_OFFSET, SEG_SEAL_CHECKED_LENGTH);
+        boolean sealed = b.getInt(SEG_SEAL_CRC_OFFSET) == (int) sc.getValue() && b.getLong(SEG_SEAL_GENERATION_OFFSET) != 0;
+        return new SegmentHeader(valid, b.getInt(SEG_STATE_OFFSET), b.getLong(SEG_GENERATION_OFFSET),
+                sealed ? b.getInt(SEG_SEAL_SEGMENT_OFFSET) : -1, sealed ? b.getLong(SEG_SEAL_GENERATION_OFFSET) : 0,
+                sealed ? b.getLong(SEG_SEAL_END_OFFSET) : 0);
     }
 
     /**
+     * BUG-5, segment headers: a header that fails its checksum but whose GENERATION word is that of a
+     * record in the segment that passes its own checksum was written by K0 for those records, so the
+     * media damaged it later: the segment is live. A header torn by a crash never passes this test: a
+     * torn K0 leaves the new generation (no record of it is written before K0 is persisted) or the old
+     * FREE header's (C2 gave it a generation no record carries) over records of an older generation;
+     * a torn C2 may leave the old generation, and then the segment reads live as if C2 had not begun,
+     * which the cleaning protocol already allows (every record it held that mattered was copied with a
+     * higher SEQ first). A damaged GENERATION word itself cannot be told from a torn header.
+     */
+    private boolean liveDespiteItsHeader(int segment, SegmentHeader h) {
+        if (h.valid() || h.generation() == 0) {
+            return false;
+        }
+        long base = log.segmentOffset(segment);
+        Window w = new Window(base, base + segmentBytes);
+        long first = base + SEG_HEADER_LENGTH;
+        if (validLength(w, first, h.generation()) > 0) {
+            return true;
+        }
+        if (neverWritten(w, first, h.generation())) {
+            return false;        // a torn K0: nothing of its generation, or an older generation's records
+        }
+        for (long pos = w.nextWithGeneration(first + 8, h.generation()); pos + REC_HEADER_LENGTH <= w.end;
+             pos = w.nextWithGeneration(pos + 8, h.generation())) {
+            if (validLength(w, pos, h.generation()) > 0) {
+                return true;     // the first record is damaged too: the next valid one decides
+            }
+        }
+        return false;
+    }
+
+    private static final java.lang.invoke.VarHandle INT_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Reads a segment through a window of 512 B to 4 KiB (RUN promotes what is read: no more than
+     * needed), so stepping through it 8 bytes at a time costs no region call per step.
+     */
+    private final class Window {
+        final long end;
+        /** Stepping through a gap 8 bytes at a time (read through the window), else record by record. */
+        boolean stepping = true;
+        private final byte[] buffer = new byte[4096];
+        /** Bytes the next refill reads: 512 at first, doubling while a gap is stepped through. */
+        private int chunk = 512;
+        private long from = -1;
+        private int filled;
+
+        Window(long base, long end) {
+            this.end = end;
+        }
+
+        /**
+         * The first position from {@code pos} on, in steps of 8, whose GENERATION field holds {@code
+         * generation}: the only places a record of this generation can start. {@link #end} when none.
+         * A tight loop over the window, since a gap can span most of a segment.
+         */
+        long nextWithGeneration(long pos, long generation) {
+            int g = (int) generation;
+            while (pos + REC_HEADER_LENGTH <= end) {
+                cover(pos, REC_GENERATION_OFFSET + 4);
+                int i = (int) (pos - from);
+                int last = filled - REC_GENERATION_OFFSET - 4;
+                while (i <= last) {
+                    if ((int) INT_LE.get(buffer, i + REC_GENERATION_OFFSET) == g) {
+                        return from + i;
+                    }
+                    i += 8;
+                }
+                pos = from + i;
+            }
+            return end;
+        }
+
+        /** Makes the window hold [pos, pos + n), reading from pos when it does not. */
+        private void cover(long pos, int n) {
+            if (from < 0 || pos < from || pos + n > from + filled) {
+                from = pos;
+                filled = (int) Math.min(Math.max(chunk, n), end - pos);
+                region.read(from, buffer, 0, filled);
+                chunk = Math.min(buffer.length, chunk * 2);
+            }
+        }
+
+        int intAt(long pos) {
+            cover(pos, 4);
+            int i = (int) (pos - from);
+            return (buffer[i] & 0xFF) | (buffer[i + 1] & 0xFF) << 8 | (buffer[i + 2] & 0xFF) << 16 | (buffer[i + 3] & 0xFF) << 24;
+        }
+    }
+
+    /** The record buffer of the last {@link #validLength} call that found a record whose checksum matches. */
+    private byte[] record = new byte[4096];
+
+    /**
+     * The length of the record at {@code pos} when it validates (length in range, the generation, CRC32C),
+     * with its bytes in {@link #record}; else -1.
+     */
+    private int validLength(Window w, long pos, long generation) {
+        int length;
+        int recordGeneration;
+        if (w.stepping) {
+            length = w.intAt(pos + REC_LENGTH_OFFSET);
+            recordGeneration = w.intAt(pos + REC_GENERATION_OFFSET);
+        } else {     // record by record: read just the header, as RUN promotes what is read
+            region.read(pos, head, 0, REC_HEADER_LENGTH);
+            length = intAt(head, REC_LENGTH_OFFSET);
+            recordGeneration = intAt(head, REC_GENERATION_OFFSET);
+        }
+        if (length < REC_HEADER_LENGTH || length > w.end - pos || recordGeneration != (int) generation) {
+            return -1;
+        }
+        if (record.length < length) {
+            record = new byte[Math.max(length, record.length * 2)];
+        }
+        region.read(pos, record, 0, length);
+        CRC32C c = new CRC32C();
+        c.update(record, 4, length - 4);
+        return intAt(record, REC_CRC_OFFSET) == (int) c.getValue() ? length : -1;
+    }
+
+    private final byte[] head = new byte[REC_HEADER_LENGTH];
+
+    /**
      * Visits every record of a live segment that counts: (offset, record bytes, length, damaged). A
-     * damaged record failed its checksum but valid records of its generation follow it, so it was
-     * written whole and the media changed it since.
+     * damaged record failed validation but the segment's log goes on past it, so it was written whole
+     * and the media changed it since.
      */
     private interface RecordVisitor {
         void visit(long offset, byte[] record, int length, boolean damaged);
     }
 
     /**
-     * Visits the records of one live segment in order. A record that fails its checksum is a suspect:
-     * it was torn by a crash (the lane's tail; in buffered mode possibly with whole records after it
-     * that were written back early), or damaged by the media after it was whole. A later valid record
-     * flagged PREFIX_DURABLE proves the suspects were durable once (media damage: visited as damaged,
-     * and the valid records between are kept); without one, the segment's log ends at the first
-     * suspect, and what follows it is the lost buffered tail.
+     * Visits the records of one live segment in order.
+     *
+     * <p>From the segment's first record, each record that validates is visited. Bytes that do not
+     * validate (a CRC that fails, but also a LENGTH or GENERATION that does not make sense: the first
+     * record header the media damaged used to end the log here, BUG-5) start a <em>gap</em>, and the
+     * scan resynchronises: it steps 8 bytes at a time (records are 8-byte aligned) to the next record
+     * that validates. A gap is either the lane's crash-torn tail (in buffered mode possibly with whole
+     * records after it that the cache wrote back early) or damage the media did after the bytes were
+     * whole. It is media damage when it is proven durable once: by a later valid record flagged
+     * PREFIX_DURABLE, or because it lies below the segment's known durable end ({@code durableEnd}: the
+     * seal in the lane's next segment header, or the clean close's index checkpoint). Then the records
+     * in the gap whose headers still parse are visited as damaged, and the valid records between are
+     * kept. Otherwise the segment's log ends at the gap: what follows is the lost buffered tail.
+     *
+     * <p>Stepping visits only positions whose GENERATION field is the segment's (where a record of it can
+     * start) and the record boundaries the gap's own headers give; at a boundary that is plainly where
+     * this generation's writing stopped ({@link #neverWritten}), the scan ends without reading the rest.
+     * {@code logEnd} is the seal's end when the segment has one: the lane wrote nothing after it.
      */
-    private void scan(int segment, long generation, RecordVisitor visitor) {
+    private void scan(int segment, long generation, long durableEnd, long logEnd, RecordVisitor visitor) {
         long base = log.segmentOffset(segment);
+        Window w = new Window(base, logEnd);
         long pos = base + SEG_HEADER_LENGTH;
-        long end = base + segmentBytes;
-        byte[] head = new byte[REC_HEADER_LENGTH];
-        byte[] record = new byte[4096];
-        List<long[]> suspect = new ArrayList<>();       // {offset, length} failing their checksum
-        List<long[]> unconfirmed = new ArrayList<>();   // valid records after a suspect, not yet proven
-        while (pos + REC_HEADER_LENGTH <= end) {
-            region.read(pos, head, 0, REC_HEADER_LENGTH);
-            ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-            int length = h.getInt(REC_LENGTH_OFFSET);
-            if (length < REC_HEADER_LENGTH || length > end - pos || h.getInt(REC_GENERATION_OFFSET) != (int) generation) {
-                break;       // the end of what this generation wrote
-            }
-            if (record.length < length) {
-                record = new byte[Math.max(length, record.length * 2)];
-            }
-            region.read(pos, record, 0, length);
-            CRC32C c = new CRC32C();
-            c.update(record, 4, length - 4);
-            if (h.getInt(REC_CRC_OFFSET) != (int) c.getValue()) {
-                suspect.add(new long[]{pos, length});
-                pos += align8(length);
+        keptEnd = pos;
+        volatileFrom = pos;
+        previousSeq = 0;
+        long gapStart = -1;
+        long boundary = -1;       // in a gap: where the next record would start if the gap's headers are right
+        long writtenEnd = w.end;
+        List<long[]> pending = new ArrayList<>();   // {start, end, GAP or RECORD}: what follows the first unproven gap
+        while (pos + REC_HEADER_LENGTH <= w.end) {
+            w.stepping = gapStart >= 0;
+            int length = validLength(w, pos, generation);
+            if (length < 0) {
+                w.stepping = true;
+                if (gapStart < 0) {
+                    gapStart = pos;
+                    boundary = pos;
+                }
+                if (pos == boundary) {
+                    if (pos >= durableEnd && neverWritten(w, pos, generation)) {
+                        writtenEnd = pos;
+                        break;        // the end of what this generation wrote: no need to read the rest
+                    }
+                    int l = w.intAt(pos + REC_LENGTH_OFFSET);
+                    if (l >= REC_HEADER_LENGTH && l <= w.end - pos && w.intAt(pos + REC_GENERATION_OFFSET) == (int) generation) {
+                        boundary = pos + align8(l);
+                    }
+                }
+                long next = w.nextWithGeneration(pos + 8, generation);     // where a valid record could be
+                pos = boundary > pos && boundary < next ? boundary : next;
                 continue;
             }
-            if (!suspect.isEmpty()) {
-                boolean prefixDurable = legacyFlags || (record[REC_FLAGS_OFFSET] & FLAG_PREFIX_DURABLE) != 0;
-                if (!prefixDurable) {
-                    unconfirmed.add(new long[]{pos, length});
+            if (gapStart >= 0) {
+                pending.add(new long[]{gapStart, pos, GAP});
+                gapStart = -1;
+            }
+            boolean prefixDurable = legacyFlags || (record[REC_FLAGS_OFFSET] & FLAG_PREFIX_DURABLE) != 0;
+            if (!pending.isEmpty()) {
+                if (!prefixDurable && pos >= durableEnd) {
+                    pending.add(new long[]{pos, pos + length, RECORD});
                     pos += align8(length);
                     continue;
                 }
-                for (long[] at : suspect) {      // proven whole once: media damage, not a torn tail
-                    damagedRecords.add(at[0]);
-                    byte[] d = new byte[(int) at[1]];
-                    region.read(at[0], d, 0, d.length);
-                    visitor.visit(at[0], d, d.length, true);
-                }
-                for (long[] at : unconfirmed) {
-                    byte[] v = new byte[(int) at[1]];
-                    region.read(at[0], v, 0, v.length);
-                    recordsChecked++;
-                    visitor.visit(at[0], v, v.length, false);
-                }
-                suspect.clear();
-                unconfirmed.clear();
+                confirm(w, generation, pending, Long.MAX_VALUE, visitor);    // proven durable once: media damage
+                pending.clear();
             }
             recordsChecked++;
             visitor.visit(pos, record, length, false);
+            if (!legacyFlags && prefixDurable) {
+                volatileFrom = pos;      // every byte before this record was durable when it was written
+            }
             pos += align8(length);
+            keptEnd = pos;
         }
-        if (!suspect.isEmpty()) {
-            tornTailRecords += suspect.size() + unconfirmed.size();
+        if (gapStart >= 0) {
+            pending.add(new long[]{gapStart, writtenEnd, GAP});
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        // No later PREFIX_DURABLE record: what starts below the known durable end is media damage (it is
+        // durable already: nothing to persist), the rest the crash-torn tail, dropped.
+        tornTailRecords += confirm(w, generation, pending, durableEnd, visitor);
+    }
+
+    /**
+     * Whether {@code pos}, a record boundary, is where this generation's writing stopped, so the scan
+     * need not read the rest of the segment: 512 zero bytes (a segment never written that far), or a
+     * whole record of another generation (a reused segment's older content, which no write of this
+     * generation reached). Neither is what the media makes of a record: a stuck bit cannot produce
+     * either, and a dead line is 256 B.
+     */
+    private boolean neverWritten(Window w, long pos, long generation) {
+        long zerosTo = Math.min(w.end, pos + 512);
+        boolean zeros = true;
+        for (long p = pos; p + 4 <= zerosTo && zeros; p += 4) {
+            zeros = w.intAt(p) == 0;
+        }
+        if (zeros) {
+            return true;
+        }
+        int other = w.intAt(pos + REC_GENERATION_OFFSET);
+        return other != (int) generation && validLength(w, pos, other & 0xFFFFFFFFL) > 0;
+    }
+
+    private static final long GAP = 1;
+    private static final long RECORD = 0;
+
+    /**
+     * Visits the pending gaps (their parseable records, as damaged) and valid records in order, those
+     * that start below {@code durableBelow}; returns how many records start at or above it (dropped).
+     */
+    private int confirm(Window w, long generation, List<long[]> pending, long durableBelow, RecordVisitor visitor) {
+        int dropped = 0;
+        for (long[] item : pending) {
+            if (item[2] == GAP) {
+                dropped += candidates(w, item[0], item[1], durableBelow, generation, visitor);
+            } else if (item[0] < durableBelow) {
+                int length = (int) (item[1] - item[0]);
+                byte[] v = new byte[length];
+                region.read(item[0], v, 0, length);
+                recordsChecked++;
+                visitor.visit(item[0], v, length, false);
+            } else {
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /**
+     * The damaged records in the gap [from, to): each header whose LENGTH fits the gap and whose
+     * GENERATION is the segment's, and below {@code durableBelow}, where bytes are known to be records,
+     * also one whose GENERATION is damaged when it starts at a record boundary (the gap's start or the
+     * end of the record before). Each that starts below {@code durableBelow} is visited as damaged; returns how
+     * many start at or above it.
+     */
+    private int candidates(Window w, long from, long to, long durableBelow, long generation, RecordVisitor visitor) {
+        int beyond = 0;
+        long p = from;
+        boolean boundary = true;
+        while (p + REC_HEADER_LENGTH <= to) {
+            int length = w.intAt(p + REC_LENGTH_OFFSET);
+            boolean fits = length >= REC_HEADER_LENGTH && p + length <= to;
+            boolean known = boundary && p < durableBelow;
+            if (fits && (w.intAt(p + REC_GENERATION_OFFSET) == (int) generation || known)) {
+                if (p < durableBelow) {
+                    byte[] d = repaired(p, length, to, generation);
+                    if (d == null) {
+                        d = new byte[length];
+                        region.read(p, d, 0, length);
+                    }
+                    damagedRecords.add(p);
+                    visitor.visit(p, d, d.length, true);
+                    length = d.length;
+                } else {
+                    beyond++;
+                }
+                p += align8(length);
+                boundary = true;
+                continue;
+            }
+            byte[] d = known ? repaired(p, length, to, generation) : null;     // a LENGTH the media damaged
+            if (d != null) {
+                damagedRecords.add(p);
+                visitor.visit(p, d, d.length, true);
+                p += align8(d.length);
+                boundary = true;
+            } else {
+                p = w.nextWithGeneration(p + 8, generation);
+                boundary = false;
+            }
+        }
+        return beyond;
+    }
+
+    /**
+     * The damaged record at {@code p} as it was written, when exactly one bit of it changed (a stuck
+     * bit's usual work): found from the CRC32C syndrome, so its key and SEQ are known for sure, not
+     * guessed. Tries the stored LENGTH, then (a flip in LENGTH itself) each length one bit away that
+     * ends by {@code to}. Null when no single flip explains it. Only the index learns from the repair:
+     * the bytes on media stay as they are, and reads of the key still fail with MEDIA.
+     */
+    private byte[] repaired(long p, int storedLength, long to, long generation) {
+        for (int k = -1; k < 32; k++) {
+            int length = k < 0 ? storedLength : storedLength ^ (1 << k);
+            if (length < REC_HEADER_LENGTH || p + length > to || length - 4 > SingleBitSyndromes.BYTES
+                    || repairBudgetBytes < length) {
+                continue;
+            }
+            repairBudgetBytes -= length;
+            byte[] d = new byte[length];
+            region.read(p, d, 0, length);
+            if (repairOneBit(d, 4, length - 4, intAt(d, REC_CRC_OFFSET)) && intAt(d, REC_LENGTH_OFFSET) == length
+                    && intAt(d, REC_GENERATION_OFFSET) == (int) generation) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Bytes {@link #repaired} may still examine in this recovery. Each attempt costs time linear in the
+     * record, and a pool of garbage offers a candidate every 8 bytes: the budget keeps recovery linear
+     * in the pool however bad its bytes. Media damage needs a small part of it (a record per fault, up
+     * to 33 lengths each); when it runs out, damaged records are still indexed, only not repaired.
+     */
+    private long repairBudgetBytes = 16L << 20;
+
+    /** CRC32C's table (reflected polynomial 0x82F63B78), for the syndromes of single-bit errors. */
+    private static final int[] CRC32C_TABLE = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int c = i;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 1) != 0 ? (c >>> 1) ^ 0x82F63B78 : c >>> 1;
+            }
+            CRC32C_TABLE[i] = c;
         }
     }
 
     /**
-     * Applies one record to the index under construction; a malformed valid one is corruption. A
-     * damaged one is indexed as well when its header still parses as a single put or delete, so that
-     * reading its key raises a media error instead of silently returning an older version (or none);
-     * if the damage is in its key or header, that key cannot be named (check reports the offset).
+     * Whether {@code b[from, from + n)} matches the checksum {@code stored} after flipping at most one
+     * bit of the data (flipped in place) or of {@code stored} (data untouched). CRC32C is linear: for
+     * messages of one length, crc(m) ^ crc(m ^ e) is the raw CRC of e, and for e a single bit that is
+     * the bit's byte run through the table and then one zero byte per byte after it; distinct for every
+     * position of a record, so at most one flip fits. Only messages of up to {@link
+     * SingleBitSyndromes#BYTES} bytes are repaired (the table's reach); a longer record's keys are still
+     * indexed when its header and key parse.
+     */
+    static boolean repairOneBit(byte[] b, int from, int n, int stored) {
+        CRC32C c = new CRC32C();
+        c.update(b, from, n);
+        int syndrome = stored ^ (int) c.getValue();
+        if (syndrome == 0 || Integer.bitCount(syndrome) == 1) {
+            return true;     // intact, or the one flipped bit is in the stored checksum
+        }
+        long bit = n > SingleBitSyndromes.BYTES ? -1 : SingleBitSyndromes.position(syndrome);   // bytes after it * 8 + bit
+        if (bit < 0 || (bit >>> 3) >= n) {
+            return false;
+        }
+        b[(int) (from + n - 1 - (bit >>> 3))] ^= (byte) (1 << (bit & 7));
+        return true;
+    }
+
+    /**
+     * The syndromes of every single-bit error in the last {@link #BYTES} bytes of a message, built once
+     * (128 Ki entries, 2 MiB): a repair is then one lookup instead of a walk over the record.
+     */
+    private static final class SingleBitSyndromes {
+        static final int BYTES = 16 * 1024;
+        private static final int SLOTS = 1 << 18;      // 2^18: slotOf's shift
+        private static final int[] KEYS = new int[SLOTS];
+        /** (bytes after the flipped one) * 8 + bit, plus one; 0 for an empty slot. */
+        private static final int[] POSITIONS = new int[SLOTS];
+
+        static {
+            int[] r = new int[8];
+            for (int i = 0; i < 8; i++) {
+                r[i] = CRC32C_TABLE[1 << i];
+            }
+            for (int k = 0; k < BYTES; k++) {
+                for (int i = 0; i < 8; i++) {
+                    int slot = slotOf(r[i]);
+                    while (POSITIONS[slot] != 0) {
+                        slot = (slot + 1) & (SLOTS - 1);
+                    }
+                    KEYS[slot] = r[i];
+                    POSITIONS[slot] = k * 8 + i + 1;
+                    r[i] = (r[i] >>> 8) ^ CRC32C_TABLE[r[i] & 0xFF];
+                }
+            }
+        }
+
+        private static int slotOf(int syndrome) {
+            return (syndrome * 0x9E3779B9) >>> (32 - 18);      // Fibonacci hashing: the high bits mix best
+        }
+
+        /** (bytes after the flipped one) * 8 + bit for {@code syndrome}, or -1 when no bit in range has it. */
+        static long position(int syndrome) {
+            int slot = slotOf(syndrome);
+            while (POSITIONS[slot] != 0) {
+                if (KEYS[slot] == syndrome) {
+                    return POSITIONS[slot] - 1;
+                }
+                slot = (slot + 1) & (SLOTS - 1);
+            }
+            return -1;
+        }
+    }
+
+    /** A key of a damaged record, indexed after every valid record so its SEQ can be bounded (see {@link #applyDamaged}). */
+    private record DamagedKey(byte[] key, long recordOffset, int recordLength, long valueOffset, int valueLength,
+                              long storedSeq, long previousSeq, boolean repaired, boolean tombstone) {
+    }
+
+    private final List<DamagedKey> damagedKeys = new ArrayList<>();
+    /** SEQ of the last valid record visited in the segment being scanned: a lower bound for a damaged one after it. */
+    private long previousSeq;
+
+    /**
+     * Applies one record to the index under construction; a malformed valid one is corruption. The keys
+     * of a damaged record are collected when its header and key bytes still parse (a single put or
+     * delete, or each entry of a batch up to the first that does not fit: BUG-6), and indexed by
+     * {@link #applyDamaged} so that reading them raises a media error instead of silently returning an
+     * older version (or none); if the damage is in a key or the header, that key cannot be named (check
+     * reports the record's offset).
      */
     private void apply(Index index, long offset, byte[] record, int length, boolean damaged) {
-        if (damaged) {
-            ByteBuffer d = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN);
-            byte t = record[REC_TYPE_OFFSET];
-            int kl = d.getInt(REC_KEY_LENGTH_OFFSET);
-            int vl = d.getInt(REC_VALUE_LENGTH_OFFSET);
-            if ((t == TYPE_PUT || t == TYPE_DELETE) && kl >= 1 && vl >= 0 && (long) REC_HEADER_LENGTH + kl + vl == length) {
-                byte[] key = java.util.Arrays.copyOfRange(record, REC_HEADER_LENGTH, REC_HEADER_LENGTH + kl);
-                offer(index, key, new Entry(offset, length, offset + REC_HEADER_LENGTH + kl, vl, d.getLong(REC_SEQ_OFFSET),
-                        false, null), false);
-            }
-            return;
-        }
         ByteBuffer b = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN);
         long seq = b.getLong(REC_SEQ_OFFSET);
         byte type = record[REC_TYPE_OFFSET];
         int keyLength = b.getInt(REC_KEY_LENGTH_OFFSET);
         int valueLength = b.getInt(REC_VALUE_LENGTH_OFFSET);
+        if (damaged) {
+            CRC32C c = new CRC32C();
+            c.update(record, 4, length - 4);
+            // Whole as written but for one bit of the stored checksum, or repaired by {@link #repaired}.
+            boolean repaired = Integer.bitCount(intAt(record, REC_CRC_OFFSET) ^ (int) c.getValue()) <= 1;
+            if ((type == TYPE_PUT || type == TYPE_DELETE) && keyLength >= 1 && valueLength >= 0
+                    && (long) REC_HEADER_LENGTH + keyLength + valueLength == length) {
+                damagedKeys.add(new DamagedKey(Arrays.copyOfRange(record, REC_HEADER_LENGTH, REC_HEADER_LENGTH + keyLength),
+                        offset, length, offset + REC_HEADER_LENGTH + keyLength, valueLength, seq, previousSeq, repaired,
+                        repaired && type == TYPE_DELETE));
+            } else if (type == TYPE_BATCH) {
+                int pos = REC_HEADER_LENGTH;
+                for (int i = 0; i < keyLength && pos + ENTRY_HEADER_LENGTH <= length; i++) {
+                    int kl = b.getInt(pos + ENTRY_KEY_LENGTH_OFFSET);
+                    int vl = b.getInt(pos + ENTRY_VALUE_LENGTH_OFFSET);
+                    if (kl < 1 || vl < 0 || (long) pos + ENTRY_HEADER_LENGTH + kl + vl > length) {
+                        break;
+                    }
+                    damagedKeys.add(new DamagedKey(Arrays.copyOfRange(record, pos + ENTRY_HEADER_LENGTH,
+                            pos + ENTRY_HEADER_LENGTH + kl), offset, length, offset + pos + ENTRY_HEADER_LENGTH + kl, vl,
+                            seq, previousSeq, repaired, repaired && record[pos + ENTRY_TYPE_OFFSET] == TYPE_DELETE));
+                    pos = align8(pos + ENTRY_HEADER_LENGTH + kl + vl);
+                }
+            }
+            return;
+        }
+        previousSeq = seq;
         maxSeq = Math.max(maxSeq, seq);
         if (type == TYPE_PUT || type == TYPE_DELETE) {
             if (keyLength < 1 || valueLength < 0 || (long) REC_HEADER_LENGTH + keyLength + valueLength != length) {
                 throw malformed(offset, "key length " + keyLength + " and value length " + valueLength
                         + " do not add up to the record length " + length);
             }
-            byte[] key = java.util.Arrays.copyOfRange(record, REC_HEADER_LENGTH, REC_HEADER_LENGTH + keyLength);
+            byte[] key = Arrays.copyOfRange(record, REC_HEADER_LENGTH, REC_HEADER_LENGTH + keyLength);
             offer(index, key, new Entry(offset, length, offset + REC_HEADER_LENGTH + keyLength, valueLength, seq,
                     type == TYPE_DELETE, null), false);
         } else if (type == TYPE_BATCH) {
@@ -180,7 +572,7 @@ final class Recovery {
                     throw malformed(offset, "batch entry " + i + " (type " + entryType + ", key " + kl + ", value " + vl
                             + " bytes) does not fit the record");
                 }
-                byte[] key = java.util.Arrays.copyOfRange(record, pos + ENTRY_HEADER_LENGTH, pos + ENTRY_HEADER_LENGTH + kl);
+                byte[] key = Arrays.copyOfRange(record, pos + ENTRY_HEADER_LENGTH, pos + ENTRY_HEADER_LENGTH + kl);
                 long valueAt = offset + pos + ENTRY_HEADER_LENGTH + kl;
                 // Entries of one batch share its SEQ; the later entry for a key wins.
                 offer(index, key, new Entry(offset, length, valueAt, vl, seq, entryType == TYPE_DELETE, null), true);
@@ -191,12 +583,47 @@ final class Recovery {
         }
     }
 
+    /**
+     * Indexes the keys of damaged records once every valid record is in, each as a live version that
+     * fails its checksum when read (MEDIA; a damaged delete too, since whether it deleted cannot be
+     * known), except a delete repaired by one bit flip: it says exactly what it said, and carries no
+     * value to read, so it is a tombstone like any other (as it was for the store that wrote it).
+     * The record's SEQ field may be damaged as well, and a SEQ too low would let an older version win
+     * (wrong data), so the stored SEQ is taken only when it lies above the valid record before it in
+     * its segment (a lane appends in SEQ order under its lock) and at most one above the newest valid
+     * SEQ; otherwise the damaged version gets the newest valid SEQ + 1: it then outranks every older
+     * version (never wrong data), at worst also a newer one (a MEDIA error where a value was readable).
+     * Returns the highest SEQ given.
+     */
+    private long applyDamaged(Index index, SegmentTable table) {
+        long validMax = maxSeq;
+        long highest = validMax;
+        for (DamagedKey d : damagedKeys) {
+            long seq = d.repaired() || d.storedSeq() > d.previousSeq() && d.storedSeq() <= validMax + 1
+                    ? d.storedSeq() : validMax + 1;
+            highest = Math.max(highest, seq);
+            if (table != null) {
+                table.noteSeq(log.segmentOf(d.recordOffset()), seq);
+            }
+            offer(index, d.key(), new Entry(d.recordOffset(), d.recordLength(), d.valueOffset(), d.valueLength(), seq,
+                    d.tombstone(), null), false);
+        }
+        return highest;
+    }
+
     private long maxSeq;
+    /**
+     * Of the segment scanned last: the end of its last kept record, and where its bytes may still be
+     * volatile (the last kept record flagged PREFIX_DURABLE; everything before it was durable when it
+     * was written). {@link #persistRecoveredTail} makes [volatileFrom, keptEnd) durable.
+     */
+    private long keptEnd;
+    private long volatileFrom;
     /** Records after a crash-torn one at a segment's tail, dropped as never durable. */
     long tornTailRecords;
     /** Format 1.0 pools never set PREFIX_DURABLE: read every record as if it had it. */
     private final boolean legacyFlags;
-    /** Offsets of records whose header was plausible but whose checksum failed. */
+    /** Offsets of records in a proven-durable gap: they failed validation after they were written whole. */
     final List<Long> damagedRecords = new ArrayList<>();
 
     private static void offer(Index index, byte[] key, Entry e, boolean sameSeqWins) {
@@ -204,6 +631,10 @@ final class Recovery {
         if (old == null || old.seq < e.seq || (sameSeqWins && old.seq == e.seq)) {
             index.put(key, e);
         }
+    }
+
+    private static int intAt(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
     }
 
     private KvException malformed(long offset, String what) {
@@ -231,17 +662,22 @@ final class Recovery {
         int scanned = 0;
         long keysFromCheckpoint = 0;
         try {
+            SegmentHeader[] headers = new SegmentHeader[segments];
             for (int s = 0; s < segments; s++) {
-                SegmentHeader h = header(s);
-                if (h != null) {
+                headers[s] = header(s);
+            }
+            for (int s = 0; s < segments; s++) {
+                SegmentHeader h = headers[s];
+                boolean despite = liveDespiteItsHeader(s, h);
+                if (h.valid() || despite) {
                     maxGeneration = Math.max(maxGeneration, h.generation());
                     table.setGeneration(s, h.generation());
                 }
-                if (h == null || h.state() == SEG_STATE_UNUSED || h.state() == SEG_STATE_FREE) {
+                if (!despite && (!h.valid() || h.state() == SEG_STATE_UNUSED || h.state() == SEG_STATE_FREE)) {
                     free.add(s);
                     continue;
                 }
-                if (h.state() != SEG_STATE_LIVE) {
+                if (!despite && h.state() != SEG_STATE_LIVE) {
                     throw new KvException(KvException.Code.CORRUPT, store.path(), "segment " + s + " has state "
                             + h.state() + " with a valid header checksum, expected 0, 1 or 2");
                 }
@@ -257,6 +693,7 @@ final class Recovery {
                     taken++;
                 }
             }
+            long[][] ends = ends(headers, live, checkpoint);
             if (checkpoint != null) {
                 long[] count = {0};
                 checkpoint.forEachEntry((key, e) -> {
@@ -274,7 +711,7 @@ final class Recovery {
                 }
                 int segment = s;
                 scanned++;
-                scan(s, live[s].generation(), (offset, record, length, damaged) -> {
+                scan(s, live[s].generation(), ends[0][s], ends[1][s], (offset, record, length, damaged) -> {
                     if (damaged) {
                         table.markDamaged(segment);
                     } else {
@@ -284,7 +721,9 @@ final class Recovery {
                     }
                     apply(index, offset, record, length, damaged);
                 });
+                persistRecoveredTail();
             }
+            maxSeq = applyDamaged(index, table);
         } catch (RegionException e) {
             throw KvStore.translate(store.path(), e);
         }
@@ -308,6 +747,54 @@ final class Recovery {
         String method = checkpoint == null ? "scan" : scanned == 0 ? "checkpoint" : "checkpoint+scan";
         return new RecoveryReport(method, scanned, taken, keysFromCheckpoint, recordsChecked, tornTailRecords,
                 (System.nanoTime() - started) / 1_000_000, checkpointNote);
+    }
+
+    /**
+     * BUG-4: the records just recovered may be buffered writes of the crashed process, visible (in the
+     * mapping or the page cache) but never persisted; the new store's lanes write to fresh segments, so
+     * no later K2 or sync() would reach them, and a record written after this open could survive a
+     * power failure without them. Persisting them here, before the store serves, keeps every lane's log
+     * a durable prefix across the restart. It writes no byte, so recovery stays idempotent.
+     */
+    private void persistRecoveredTail() {
+        if (keptEnd > volatileFrom) {
+            region.persist(volatileFrom, keptEnd - volatileFrom);      // K2 for the crashed process's buffered records
+        }
+    }
+
+    /**
+     * Per segment: [0] the offset below which every record is known to have been durable (0 when
+     * unknown): the seal another segment's header carries for it (its lane persisted it up to there
+     * before K0 of that segment), or its last record in the clean close's index checkpoint (every lane
+     * was persisted before the checkpoint was written, and a segment whose header generation is
+     * unchanged holds the same records); a record that fails validation below it is media damage, never
+     * a torn tail. [1] where its log ends for sure: the seal's end (the lane never wrote past it in this
+     * generation), else the segment's end.
+     */
+    private long[][] ends(SegmentHeader[] headers, SegmentHeader[] live, Checkpoint.Loaded checkpoint) {
+        long[] durable = new long[headers.length];
+        long[] logEnd = new long[headers.length];
+        for (int s = 0; s < headers.length; s++) {
+            logEnd[s] = log.segmentOffset(s) + segmentBytes;
+        }
+        for (SegmentHeader h : headers) {
+            int p = h.sealedSegment();
+            if (p >= 0 && p < headers.length && live[p] != null && live[p].generation() == h.sealedGeneration()
+                    && h.sealedEnd() >= log.segmentOffset(p) + SEG_HEADER_LENGTH
+                    && h.sealedEnd() <= log.segmentOffset(p) + segmentBytes) {
+                durable[p] = Math.max(durable[p], h.sealedEnd());
+                logEnd[p] = h.sealedEnd();
+            }
+        }
+        if (checkpoint != null) {
+            for (int s = 0; s < headers.length; s++) {
+                long last = s < checkpoint.segmentCount ? checkpoint.lastRecordOffset(s) : 0;
+                if (live[s] != null && last != 0 && checkpoint.live(s) && checkpoint.generation(s) == live[s].generation()) {
+                    durable[s] = Math.max(durable[s], last + 8);     // the record starting at `last` is durable too
+                }
+            }
+        }
+        return new long[][]{durable, logEnd};
     }
 
     /**
@@ -348,17 +835,28 @@ final class Recovery {
         List<String> damaged = new ArrayList<>();
         Index fresh = store.engine() == EngineKind.HASH ? new Index.Hash() : new Index.Sorted(store.comparator());
         int segments = log.segmentCount();
+        SegmentHeader[] headers = new SegmentHeader[segments];
+        SegmentHeader[] live = new SegmentHeader[segments];
         for (int s = 0; s < segments; s++) {
-            SegmentHeader h = header(s);
-            if (h == null || h.state() != SEG_STATE_LIVE) {
+            headers[s] = header(s);
+            SegmentHeader h = headers[s];
+            if (h.valid() && h.state() == SEG_STATE_LIVE || liveDespiteItsHeader(s, h)) {
+                live[s] = h;
+            }
+        }
+        long[][] ends = ends(headers, live, null);
+        for (int s = 0; s < segments; s++) {
+            if (live[s] == null) {
                 continue;
             }
             try {
-                scan(s, h.generation(), (offset, record, length, hurt) -> apply(fresh, offset, record, length, hurt));
+                scan(s, live[s].generation(), ends[0][s], ends[1][s],
+                        (offset, record, length, hurt) -> apply(fresh, offset, record, length, hurt));
             } catch (KvException e) {
                 problems.add("segment " + s + ": " + e.getMessage());
             }
         }
+        applyDamaged(fresh, null);
         long keys = 0;
         for (Iterator<Map.Entry<byte[], Entry>> it = store.index().entries(); it.hasNext(); ) {
             Map.Entry<byte[], Entry> me = it.next();

@@ -30,10 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>CRAWL runs in CI under the power-safe overwrite model (a sector written whole or not at all),
  * because the full model, where a torn sector write leaves garbage, loses acknowledged records today
- * (BUG-1, {@link #shouldKeepAcknowledgedRecordsWhenACrawlSectorWriteIsTorn()}). Buffered mode keeps
- * its prefix semantics except across a process crash (BUG-4): that scenario's campaign and minimal
- * reproduction are disabled with the bug named, to be enabled with the fix. BUG-2 and BUG-3 are fixed
- * and their reproductions now run as regression tests.
+ * (BUG-1, {@link #shouldKeepAcknowledgedRecordsWhenACrawlSectorWriteIsTorn()}). BUG-2, BUG-3 and
+ * BUG-4 (buffered records recovered after a process crash were never persisted) are fixed and their
+ * reproductions and campaigns now run as regression tests.
  *
  * <p>Compaction runs as a checked step ({@link #shouldRecoverEveryCrashImageOfACompactionStep}).
  *
@@ -75,7 +74,7 @@ class KvCrashCampaignTest {
         return cases.stream();
     }
 
-    /** Every single operation in buffered mode, but recovery on WALK and RUN (BUG-4, below). */
+    /** Every single operation in buffered mode, but recovery on WALK and RUN (its own test, below: BUG-4's campaign). */
     static Stream<Arguments> singleOperationsBuffered() {
         List<Arguments> cases = new ArrayList<>();
         for (String name : CrashScenario.SINGLE_OPERATIONS) {
@@ -212,8 +211,8 @@ class KvCrashCampaignTest {
                 + " family=prefix#0");
     }
 
+    /** BUG-4, fixed (recovery persists the recovered tail of every scanned segment before the store serves). */
     @Test
-    @Disabled("BUG-4: buffered records recovered after a process crash are never persisted, not even by a later sync()")
     void shouldMakeRecoveredBufferedRecordsDurableAtTheNextSync() {
         // Buffered a, b, c; the process dies (reopen); put(d); sync(); a power failure then must keep b, c and d.
         CrashScenario scenario = CrashScenario.parse("recovery/buffered");
@@ -233,14 +232,12 @@ class KvCrashCampaignTest {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("bufferedRecoveryOnWalkAndRun")
-    @Disabled("BUG-4: buffered records recovered after a process crash are never persisted: a later sync() leaves them"
-            + " volatile, and a later record can survive a power failure without them (not a prefix)")
     void shouldRecoverEveryCrashImageOfBufferedRecoveryOnWalkAndRun(String spec, EngineKind engine, SimulatedPool pool) {
         assertCampaignPasses(CrashCampaign.run(CrashScenario.parse(spec), engine, pool, SINGLE), spec, 3);
     }
 
     @Test
-    @Disabled("BUG-1, BUG-4: the images of crash-regressions-known-bugs.txt; move each line to crash-regressions.txt with its fix")
+    @Disabled("BUG-1: the images of crash-regressions-known-bugs.txt; move each line to crash-regressions.txt with its fix")
     void shouldPassEveryKnownBugImage() {
         for (String line : CrashReproduction.lines("crash-regressions-known-bugs.txt")) {
             assertReplayPasses(line);

@@ -116,8 +116,8 @@ class KvMediaFaultTest {
      * Damage found after a restart: the faults stay, the store is reopened on the faulty device, and
      * recovery must index every damaged record so its key reads MEDIA instead of an older version.
      * Faults here are stuck bits inside the value bytes of single put records that another record of
-     * their segment follows, injected after the workload. (A damaged batch: BUG-6; the damaged last
-     * record of a segment looks like a torn tail and vanishes: BUG-5, both below.)
+     * their segment follows, injected after the workload. (Batches, headers, keys, sealed segments'
+     * last records: below; a lane's last record before the crash looks like a torn tail: BUG-5's rest.)
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("engines")
@@ -163,14 +163,14 @@ class KvMediaFaultTest {
         return Stream.of(EngineKind.values());
     }
 
+    /** BUG-6, fixed: recovery indexes the keys of a damaged batch record, so they read MEDIA, not their previous values. */
     @Test
-    @Disabled("BUG-6: recovery does not index a damaged BATCH record, so after a restart its keys silently read their"
-            + " previous values (or nothing) instead of failing with MEDIA")
     void shouldReadTheKeysOfADamagedBatchAsMediaErrorsAfterReopening() {
         Region region = region("batch");
         KvStore kv = KvStore.create(options(EngineKind.HASH), region);
         kv.put(bytes("k"), bytes("old value"));
         kv.write(new WriteBatch().put(bytes("k"), bytes("new value")).put(bytes("j"), bytes("other")));
+        kv.put(bytes("after"), bytes("a record after the batch: the damage is provably not a torn tail"));
         Entry e = kv.index().get(bytes("k"));
         long at = e.valueOffset;                       // the first byte of "new value" in the batch record
         region.putByte(at, (byte) (region.getByte(at) ^ 0x01));   // the media flips one bit
@@ -181,21 +181,176 @@ class KvMediaFaultTest {
         reopened.close();
     }
 
+    /**
+     * BUG-5, the damaged last record of a segment the lane left: the seal that K0 of the lane's next
+     * segment wrote says the segment was durable up to its tail, so a record there that fails its
+     * checksum is media damage, not a torn tail. Two flipped bits: no single-bit repair, the seal alone.
+     */
     @Test
-    @Disabled("BUG-5: recovery takes a damaged segment header, a damaged record header or a damaged last record of a"
-            + " segment for the end of the log: those records vanish on restart, reads return older values or nothing")
+    void shouldReadADamagedLastRecordOfASealedSegmentAsAMediaErrorAfterReopening() {
+        Region region = region("sealed");
+        KvStore kv = KvStore.create(options(EngineKind.SORTED), region);
+        kv.put(bytes("k"), bytes("old value"));
+        String filler = "f".repeat(1000);
+        int i = 0;
+        long segmentOfK;
+        do {      // fill segment 0 until the record after k opens segment 1
+            kv.put(bytes("k"), bytes("new value " + i));
+            segmentOfK = (kv.index().get(bytes("k")).recordOffset - PoolFormat.FIRST_SEGMENT_OFFSET) / SEGMENT_BYTES;
+            kv.put(bytes("filler-" + i), bytes(filler));
+            i++;
+        } while ((kv.index().get(bytes("filler-" + (i - 1))).recordOffset - PoolFormat.FIRST_SEGMENT_OFFSET) / SEGMENT_BYTES
+                == segmentOfK);
+        String expected = "new value " + (i - 1);
+        Entry e = kv.index().get(bytes("k"));
+        assertEquals(e.recordOffset + PoolFormat.align8(e.recordLength) + 0L, nextRecordOrTail(region, e),
+                "k's record must be the last of its segment");
+        region.putByte(e.valueOffset, (byte) (region.getByte(e.valueOffset) ^ 0x01));          // the media flips two bits
+        region.putByte(e.valueOffset + 2, (byte) (region.getByte(e.valueOffset + 2) ^ 0x10));
+        KvStore reopened = KvStore.open(options(EngineKind.SORTED), region);      // a restart: the first store is abandoned
+        KvException thrown = org.junit.jupiter.api.Assertions.assertThrows(KvException.class,
+                () -> reopened.get(bytes("k")), "k must not read an older value than '" + expected + "'");
+        assertEquals(KvException.Code.MEDIA, thrown.code());
+        assertEquals(List.of("'k'"), reopened.check().damagedKeys());
+        reopened.close();
+    }
+
+    /** Where the record after {@code e} would start: nothing of e's generation is there (it was the last). */
+    private static long nextRecordOrTail(Region region, Entry e) {
+        long next = PoolFormat.align8(e.recordOffset + e.recordLength);
+        int generation = region.getInt(e.recordOffset + PoolFormat.REC_GENERATION_OFFSET);
+        long segmentEnd = PoolFormat.FIRST_SEGMENT_OFFSET
+                + ((e.recordOffset - PoolFormat.FIRST_SEGMENT_OFFSET) / SEGMENT_BYTES + 1) * SEGMENT_BYTES;
+        boolean another = next + PoolFormat.REC_HEADER_LENGTH <= segmentEnd
+                && region.getInt(next + PoolFormat.REC_GENERATION_OFFSET) == generation;
+        return another ? -1 : next;
+    }
+
+    /**
+     * After a clean close the index checkpoint records each segment's last record, and every lane was
+     * persisted before it was written: the lane's last record, damaged after the close, is media damage,
+     * not a torn tail (the case that stays open after a crash: {@link #shouldReadADamagedLastRecordAsAMediaErrorAfterACrash}).
+     */
+    @Test
+    void shouldReadADamagedLastRecordAsAMediaErrorAfterACleanCloseWithItsCheckpoint() throws IOException {
+        Path pool = dir.resolve("closed");
+        KvOptions options = new KvOptions(pool).engine(EngineKind.HASH).mode(AccessMode.WALK).size(POOL_BYTES)
+                .segmentBytes(SEGMENT_BYTES).autoCompact(false);
+        long valueOffset;
+        try (KvStore kv = KvStore.create(options)) {
+            kv.put(bytes("k"), bytes("old value"));
+            kv.put(bytes("k"), bytes("new value"));
+            valueOffset = kv.index().get(bytes("k")).valueOffset;
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pool.toFile(), "rw")) {
+            for (long at : new long[]{valueOffset, valueOffset + 2}) {      // two flipped bits: no single-bit repair
+                f.seek(at);
+                int x = f.read();
+                f.seek(at);
+                f.write(x ^ 0x08);
+            }
+        }
+        try (KvStore reopened = KvStore.open(options)) {
+            KvException thrown = org.junit.jupiter.api.Assertions.assertThrows(KvException.class,
+                    () -> reopened.get(bytes("k")), "k must not read its previous value 'old value'");
+            assertEquals(KvException.Code.MEDIA, thrown.code());
+            assertEquals("checkpoint+scan", reopened.recovery().method(), reopened.recovery().toString());
+        }
+    }
+
+    /** The repair recovery uses to name a damaged record's key: every single flipped bit is found from the checksum. */
+    @Test
+    void shouldFindEverySingleFlippedBitOfARecordFromItsChecksum() {
+        SplittableRandom rnd = new SplittableRandom(SEED);
+        byte[] original = new byte[300];
+        rnd.nextBytes(original);
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(original, 4, original.length - 4);
+        int crc = (int) c.getValue();
+        for (int bit = 32; bit < original.length * 8; bit++) {
+            byte[] damaged = original.clone();
+            damaged[bit / 8] ^= (byte) (1 << (bit % 8));
+            assertTrue(Recovery.repairOneBit(damaged, 4, damaged.length - 4, crc), "bit " + bit);
+            assertArrayEquals(original, damaged, "bit " + bit);
+        }
+        byte[] twoBits = original.clone();
+        twoBits[10] ^= 1;
+        twoBits[200] ^= 4;
+        assertTrue(!Recovery.repairOneBit(twoBits.clone(), 4, twoBits.length - 4, crc), "two flipped bits are not one");
+        assertTrue(Recovery.repairOneBit(original.clone(), 4, original.length - 4, crc ^ 0x100),
+                "a flip in the stored checksum leaves the data as it is");
+    }
+
+    /**
+     * The rest of BUG-5: the last record a lane wrote before a crash, damaged by the media, cannot be
+     * told from a record the crash tore: nothing after it says it was whole once (no later
+     * PREFIX_DURABLE record, no seal: the lane never left the segment). Recovery drops it as a torn
+     * tail, and the key reads its previous value.
+     */
+    @Test
+    @Disabled("BUG-5 (rest): a damaged last record of a lane's last segment before a crash reads as a torn tail:"
+            + " after a restart its key silently reads its previous value")
+    void shouldReadADamagedLastRecordAsAMediaErrorAfterACrash() {
+        Region region = region("last");
+        KvStore kv = KvStore.create(options(EngineKind.HASH), region);
+        kv.put(bytes("k"), bytes("old value"));
+        kv.put(bytes("k"), bytes("new value"));            // acknowledged durable, then the process dies
+        Entry e = kv.index().get(bytes("k"));
+        region.putByte(e.valueOffset, (byte) (region.getByte(e.valueOffset) ^ 0x01));   // the media flips one bit
+        KvStore reopened = KvStore.open(options(EngineKind.HASH), region);
+        KvException thrown = org.junit.jupiter.api.Assertions.assertThrows(KvException.class,
+                () -> reopened.get(bytes("k")), "k must not read its previous value 'old value'");
+        assertEquals(KvException.Code.MEDIA, thrown.code());
+        reopened.close();
+    }
+
+    /**
+     * BUG-5 and BUG-6, fixed for stuck bits: 1 % of the log's lines hold a stuck bit before the workload
+     * (segment headers, record headers, keys, SEQs, batches, last records of sealed segments included),
+     * and after a restart every key reads its value or MEDIA, exactly the affected ones fail, and check()
+     * names them. Recovery resynchronises past damaged record headers, finds each single flipped bit
+     * from the checksum to name the damaged record's keys and SEQ, and takes a damaged segment header
+     * that its own records vouch for as live.
+     */
+    @Test
     void shouldReadEveryKeyRightOrAsMediaAfterReopeningWithRandomFaults() {
+        assertEveryKeyRightOrMediaAfterReopening(FaultKind.STUCK_BITS);
+    }
+
+    /**
+     * The rest of BUG-5: a dead line garbles a whole 256 B line, so a record header or key it covers
+     * cannot be repaired (the key cannot be named: it reads its previous value), and a dead segment
+     * header loses its generation word (the segment's records vanish after a restart).
+     */
+    @Test
+    @Disabled("BUG-5 (rest): a dead line over a record header, a key or a segment header: after a restart the keys"
+            + " it covers silently read older values (or nothing)")
+    void shouldReadEveryKeyRightOrAsMediaAfterReopeningWithDeadLines() {
+        assertEveryKeyRightOrMediaAfterReopening(FaultKind.DEAD_LINES);
+    }
+
+    private void assertEveryKeyRightOrMediaAfterReopening(FaultKind kind) {
         for (EngineKind engine : EngineKind.values()) {
             long seed = SEED ^ 0xB065L ^ engine.ordinal();
-            Pair p = faultyPair(0.01, FaultKind.STUCK_BITS, engine, seed);
+            System.out.println("media faults after a restart: 0.01 of lines, " + kind + ", " + engine + ", seed=" + seed);
+            Pair p = faultyPair(0.01, kind, engine, seed);
             TreeSet<String> affected = affectedKeys(p);
             try (KvStore reopened = KvStore.open(options(engine), p.device())) {
                 TreeSet<String> failed = assertReadsAreRightOrMedia(reopened, p.model(), "reopened, seed=" + seed);
                 assertEquals(affected, failed, "seed=" + seed);
                 assertEquals(printable(affected), new TreeSet<>(reopened.check().damagedKeys()), "seed=" + seed);
+                System.out.printf("  %d faults, %d of %d keys affected, each read as MEDIA after the restart; %s%n",
+                        p.faults().size(), affected.size(), p.model().size(), reopened.recovery());
             } finally {
                 p.twin().close();
+                deleteRegions();      // the next engine creates its own pair
             }
+        }
+    }
+
+    private void deleteRegions() {
+        for (String name : new String[]{"faulty", "twin"}) {
+            dir.resolve(name).toFile().delete();
         }
     }
 

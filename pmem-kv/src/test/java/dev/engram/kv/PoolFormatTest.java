@@ -1,13 +1,26 @@
 package dev.engram.kv;
 
+import dev.engram.region.AccessMode;
+import dev.engram.region.Region;
+import dev.engram.region.RegionOptions;
+import dev.engram.region.Regions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pins every offset of the pool format; docs/on-media-format.md states the same numbers. */
 class PoolFormatTest {
@@ -41,6 +54,11 @@ class PoolFormatTest {
         assertEquals(8, PoolFormat.SEG_GENERATION_OFFSET);
         assertEquals(16, PoolFormat.SEG_LANE_OFFSET);
         assertEquals(28, PoolFormat.SEG_CRC_OFFSET);
+        assertEquals(32, PoolFormat.SEG_SEAL_GENERATION_OFFSET);
+        assertEquals(40, PoolFormat.SEG_SEAL_END_OFFSET);
+        assertEquals(48, PoolFormat.SEG_SEAL_SEGMENT_OFFSET);
+        assertEquals(56, PoolFormat.SEG_SEAL_CRC_OFFSET);
+        assertEquals(24, PoolFormat.SEG_SEAL_CHECKED_LENGTH);
         assertEquals(64, PoolFormat.SEG_HEADER_LENGTH);
         assertEquals(0, PoolFormat.REC_CRC_OFFSET);
         assertEquals(4, PoolFormat.REC_LENGTH_OFFSET);
@@ -57,7 +75,7 @@ class PoolFormatTest {
         assertEquals(16, PoolFormat.ENTRY_HEADER_LENGTH);
         assertEquals(1, PoolFormat.FLAG_PREFIX_DURABLE);
         assertEquals(1, PoolFormat.MAJOR);
-        assertEquals(1, PoolFormat.MINOR);
+        assertEquals(2, PoolFormat.MINOR);
     }
 
     @Test
@@ -81,6 +99,51 @@ class PoolFormatTest {
         assertEquals(1, Checkpoint.VERSION);
         byte[] magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(Checkpoint.MAGIC).array();
         assertEquals("EKVINDX1", new String(magic, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Format 1.2 added the segment header's seal; a 1.1 pool (minor 1, zeros where the seal goes) must
+     * open and read as before, and so must a 1.0 pool (minor 0: every record read as PREFIX_DURABLE).
+     */
+    @ParameterizedTest(name = "format 1.{0}")
+    @ValueSource(ints = {0, 1})
+    void shouldOpenAnOlderPoolWhoseSegmentHeadersCarryNoSeal(int minor, @TempDir Path dir) {
+        KvOptions options = new KvOptions(Path.of("old-pool")).engine(EngineKind.HASH).segmentBytes(64 * 1024)
+                .size(PoolFormat.FIRST_SEGMENT_OFFSET + 8 * 64 * 1024).lanes(1).autoCompact(false);
+        Region region = Regions.create(new RegionOptions(dir.resolve("pool")).mode(AccessMode.WALK)
+                .size(PoolFormat.FIRST_SEGMENT_OFFSET + 8 * 64 * 1024));
+        Map<String, String> model = new TreeMap<>();
+        KvStore kv = KvStore.create(options, region);
+        for (int i = 0; i < 600; i++) {      // about 4 segments, so three headers carry a seal
+            String value = ("v" + i).repeat(100);
+            kv.put(("k" + i).getBytes(StandardCharsets.US_ASCII), value.getBytes(StandardCharsets.US_ASCII));
+            model.put("k" + i, value);
+        }
+        kv.sync();
+        int sealed = 0;
+        for (long at = PoolFormat.FIRST_SEGMENT_OFFSET; at < region.size(); at += 64 * 1024) {
+            if (region.getLong(at + PoolFormat.SEG_SEAL_GENERATION_OFFSET) != 0) {
+                sealed++;
+            }
+            region.write(at + PoolFormat.SEG_SEAL_GENERATION_OFFSET, new byte[32], 0, 32);   // what 1.1 wrote there
+        }
+        assertTrue(sealed >= 2, sealed + " sealed segment headers");
+        byte[] header = new byte[PoolFormat.HEADER_CHECKED_LENGTH];
+        region.read(PoolFormat.POOL_HEADER_OFFSET, header, 0, header.length);
+        ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putShort(PoolFormat.MINOR_OFFSET, (short) minor);
+        CRC32C crc = new CRC32C();
+        crc.update(header, 0, header.length);
+        region.write(PoolFormat.POOL_HEADER_OFFSET, header, 0, header.length);
+        region.write(PoolFormat.POOL_HEADER_OFFSET + PoolFormat.HEADER_CRC_OFFSET,
+                ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array(), 0, 4);
+        try (KvStore reopened = KvStore.open(options, region)) {     // the first store is abandoned: a restart
+            assertEquals(minor, reopened.formatMinor());
+            for (Map.Entry<String, String> e : model.entrySet()) {
+                assertArrayEquals(e.getValue().getBytes(StandardCharsets.US_ASCII),
+                        reopened.get(e.getKey().getBytes(StandardCharsets.US_ASCII)), e.getKey());
+            }
+            assertTrue(reopened.check().clean(), reopened.check().toString());
+        }
     }
 
     @Test
