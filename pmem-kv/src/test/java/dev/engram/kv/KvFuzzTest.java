@@ -133,7 +133,8 @@ class KvFuzzTest {
     /**
      * An operation sequence and a crash point from the fuzzer: up to eight durable calls on small keys,
      * then one crash image anywhere inside them, checked for (a)–(e) like the campaign does. Durable
-     * calls only: the buffered prefix is the campaign's (a known bug, BUG-4, needs a process crash too).
+     * calls only: the buffered prefix is the campaign's, which also crashes the process between power
+     * failures (where BUG-4 was found and is now checked).
      */
     @FuzzTest(maxDuration = "30s")
     void crashAnOperationSequence(FuzzedDataProvider data) {
