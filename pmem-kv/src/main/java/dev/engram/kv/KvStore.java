@@ -95,10 +95,7 @@ public final class KvStore implements AutoCloseable {
                 + Math.max(1, (options.size() - FIRST_SEGMENT_OFFSET) / options.segmentBytes()) * options.segmentBytes();
         Region region = openRegion(options, true, size);
         try {
-            UUID uuid = UUID.randomUUID();
-            byte[] header = poolHeader(options, uuid);
-            region.write(POOL_HEADER_OFFSET, header, 0, header.length);
-            region.persist(POOL_HEADER_OFFSET, header.length);          // create: the pool header durable
+            writePoolHeader(options, region);
             return new KvStore(options, region, order, true);
         } catch (RuntimeException e) {
             region.close();
@@ -134,9 +131,7 @@ public final class KvStore implements AutoCloseable {
                 return new KvStore(options, region, null, true);
             }
             options.conclude(true);
-            byte[] header = poolHeader(options, UUID.randomUUID());
-            region.write(POOL_HEADER_OFFSET, header, 0, header.length);
-            region.persist(POOL_HEADER_OFFSET, header.length);          // create: the pool header durable
+            writePoolHeader(options, region);
             return new KvStore(options, region, KeyComparators.byName(options.comparator(), options.path()), true);
         } catch (RuntimeException e) {
             region.close();
@@ -175,10 +170,15 @@ public final class KvStore implements AutoCloseable {
     /** Formats a pool in a region the caller opened (its region header already written). */
     static KvStore create(KvOptions options, Region region) {
         options.conclude(true);
+        writePoolHeader(options, region);
+        return new KvStore(options, region, KeyComparators.byName(options.comparator(), options.path()), false);
+    }
+
+    /** Create's one write to the pool: the pool header with a new UUID, persisted before the store serves. */
+    private static void writePoolHeader(KvOptions options, Region region) {
         byte[] header = poolHeader(options, UUID.randomUUID());
         region.write(POOL_HEADER_OFFSET, header, 0, header.length);
-        region.persist(POOL_HEADER_OFFSET, header.length);
-        return new KvStore(options, region, KeyComparators.byName(options.comparator(), options.path()), false);
+        region.persist(POOL_HEADER_OFFSET, header.length);          // create: the pool header durable
     }
 
     private static Region openRegion(KvOptions o, boolean creating, long size) {
@@ -314,7 +314,7 @@ public final class KvStore implements AutoCloseable {
             note = whyNot[0] == null ? null : "index checkpoint " + checkpointFile + " not used: " + whyNot[0];
         }
         // The hash index starts at the checkpoint's key count; without one, at one key per KiB of pool
-        // up to 512 k keys (a 36 MB table) and doubles as keys come: a table sized for the whole pool
+        // up to 512 k keys (1 M slots, a 40 MB table) and doubles as keys come: a table sized for the whole pool
         // would spread a few keys over hundreds of MB, and every probe would miss the cache.
         int expectedKeys = (int) (checkpoint != null ? Math.min(1 << 27, checkpoint.keyCount + (checkpoint.keyCount >> 3))
                 : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024)));

@@ -575,6 +575,22 @@ final class RunRegion implements TieredRegion {
     }
 
     /**
+     * Write-locks slot {@code t} for a destage if it is dirty and no one holds it: the stamp, or 0 when it
+     * is clean or busy (never waits). Dirtiness is checked again under the lock, which a writer needs to set it.
+     */
+    private long lockIfDirty(int t) {
+        if ((int) INTS.getAcquire(dirty, t) == 0) {
+            return 0;
+        }
+        long stamp = locks[t].tryWriteLock();
+        if (stamp != 0 && (int) INTS.getAcquire(dirty, t) == 0) {
+            locks[t].unlockWrite(stamp);
+            return 0;
+        }
+        return stamp;
+    }
+
+    /**
      * R4 for the eviction victim {@code s} (write-locked by the caller) together with up to
      * {@code evictionBatch - 1} more dirty slots that the clock reaches next and that no one holds: one
      * pwrite each, one fdatasync for all. The extra slots are unlocked again, clean and still resident.
@@ -584,18 +600,10 @@ final class RunRegion implements TieredRegion {
         List<Long> stamps = new ArrayList<>(evictionBatch);
         batch.add(s);
         for (int i = 0, t = clockHand; i < slotCount && batch.size() < evictionBatch; i++, t = (t + 1) % slotCount) {
-            if (t == s || (int) INTS.getAcquire(dirty, t) == 0) {
-                continue;
-            }
-            long stamp = locks[t].tryWriteLock();
-            if (stamp == 0) {
-                continue;
-            }
-            if ((int) INTS.getAcquire(dirty, t) != 0) {
+            long stamp = t == s ? 0 : lockIfDirty(t);
+            if (stamp != 0) {
                 batch.add(t);
                 stamps.add(stamp);
-            } else {
-                locks[t].unlockWrite(stamp);
             }
         }
         try {
@@ -723,18 +731,10 @@ final class RunRegion implements TieredRegion {
                 List<Integer> held = new ArrayList<>();
                 List<Long> stamps = new ArrayList<>();
                 for (int s = 0; s < slotCount && dirtyCount.get() - held.size() > low; s++) {
-                    if ((int) INTS.getAcquire(dirty, s) == 0) {
-                        continue;
-                    }
-                    long stamp = locks[s].tryWriteLock();
-                    if (stamp == 0) {
-                        continue;
-                    }
-                    if ((int) INTS.getAcquire(dirty, s) != 0) {
+                    long stamp = lockIfDirty(s);
+                    if (stamp != 0) {
                         held.add(s);
                         stamps.add(stamp);
-                    } else {
-                        locks[s].unlockWrite(stamp);
                     }
                 }
                 try {

@@ -1,6 +1,7 @@
 package dev.engram.bench.compare;
 
 import dev.engram.bench.store.StoreKind;
+import dev.engram.bench.workload.BenchCli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ public final class CompareCli implements Callable<Integer> {
             description = "Stores to compare. Default: engram,lmdb,rocksdb,chronicle,mapdb,mvstore.")
     List<String> stores;
 
-    @Option(names = "--keys", paramLabel = "N", converter = Counts.class,
+    @Option(names = "--keys", paramLabel = "N", converter = BenchCli.CountConverter.class,
             description = "Keys per store instead of the plan's (1 M; --quick 100 k).")
     Long keys;
 
@@ -227,19 +228,5 @@ public final class CompareCli implements Callable<Integer> {
             candidate = root.resolve("bench/results").resolve(base + "-" + n);
         }
         return candidate;
-    }
-
-    /** A count with an optional k / M suffix. */
-    static final class Counts implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            String v = value.replace("_", "");
-            long scale = switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
-                case 'k', 'K' -> 1_000;
-                case 'm', 'M' -> 1_000_000;
-                default -> 1;
-            };
-            return Long.parseLong(scale == 1 ? v : v.substring(0, v.length() - 1)) * scale;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.engram.bench.kv;
 
+import dev.engram.bench.workload.BenchCli;
 import dev.engram.kv.Durability;
 import dev.engram.kv.EngineKind;
 import dev.engram.kv.KvOptions;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
         description = "Time reopening a pool of N keys: from the index checkpoint (clean close) and by scanning the log (crash).")
 public final class ReopenTime implements Callable<Integer> {
 
-    @Option(names = "--keys", description = "Keys in the pool (k/M suffixes). Default: 1M.", converter = Count.class)
+    @Option(names = "--keys", description = "Keys in the pool (k/M suffixes). Default: 1M.", converter = BenchCli.CountConverter.class)
     long keys = 1_000_000;
 
     @Option(names = "--engine", description = "hash or sorted. Default: hash.")
@@ -42,16 +43,6 @@ public final class ReopenTime implements Callable<Integer> {
 
     @Option(names = "--rounds", description = "Opens of each kind. Default: 3.")
     int rounds = 3;
-
-    /** A count with an optional k or M suffix. */
-    static final class Count implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String s) {
-            String t = s.trim().toLowerCase(Locale.ROOT);
-            long scale = t.endsWith("k") ? 1_000 : t.endsWith("m") ? 1_000_000 : 1;
-            return Long.parseLong(scale == 1 ? t : t.substring(0, t.length() - 1)) * scale;
-        }
-    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ReopenTime()).execute(args));

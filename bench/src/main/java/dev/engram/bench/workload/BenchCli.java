@@ -354,7 +354,7 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     /** A count: digits (underscores allowed) with an optional decimal suffix k (10^3), M (10^6) or G (10^9). */
-    static final class CountConverter implements CommandLine.ITypeConverter<Long> {
+    public static final class CountConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
             String v = value.replace("_", "");
