@@ -236,9 +236,13 @@ public final class KvStore implements AutoCloseable {
         return b.array();
     }
 
-    /** The largest value, with a 1-byte key: a record (32 + key + value bytes) must fit in a segment. */
+    /**
+     * The largest value, with a 1-byte key: a record (32 + key + value bytes) must fit in a segment after
+     * its header, and on a block device the first record starts one torn-write unit in (see {@link Log}),
+     * so the limit is the same in every access mode.
+     */
     private static int maxValue(int segmentBytes) {
-        return segmentBytes - SEG_HEADER_LENGTH - REC_HEADER_LENGTH - 1;
+        return segmentBytes - TORN_WRITE_UNIT - REC_HEADER_LENGTH - 1;
     }
 
     /**

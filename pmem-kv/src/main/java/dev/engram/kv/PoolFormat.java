@@ -22,7 +22,9 @@ package dev.engram.kv;
  *  +32 SEAL_GENERATION u64 | +40 SEAL_END u64 | +48 SEAL_SEGMENT u32 | +52 reserved |
  *  +56 SEAL_CRC u32 (of [32, 56)): the lane's previous segment, its generation, and the region offset
  *      below which its records were persisted before this header was written (1.2; 1.1 leaves zeros)
- *  +64 records, each 8-byte aligned, until a record fails validation
+ *  +64 records, each 8-byte aligned, until a record fails validation; on a block device (PAGE
+ *      granularity) a PAD record fills [+64, +4096) and every persisted run of records ends at a
+ *      4 KiB boundary (PAD records fill the gaps: see TORN_WRITE_UNIT)
  * </pre>
  *
  * <h2>Record</h2>
@@ -31,6 +33,7 @@ package dev.engram.kv;
  *  +16 GENERATION u32 (the segment's, low 32 bits) | +20 TYPE u8 | +21 FLAGS u8 (bit 0: PREFIX_DURABLE) |
  *  +22 reserved u16 |
  *  +24 KEY_LENGTH u32 (BATCH: entry count) | +28 VALUE_LENGTH u32 (BATCH: 0) | +32 key | value
+ *  TYPE 1 PUT, 2 DELETE, 3 BATCH, 4 PAD (1.3: lengths 0, SEQ 0, zeros to LENGTH; indexes nothing)
  *  BATCH entries at +32, each 8-byte aligned: TYPE u8 | pad 3 | KEY_LENGTH u32 | VALUE_LENGTH u32 |
  *  pad 4 | key | value
  * </pre>
@@ -74,13 +77,23 @@ public final class PoolFormat {
     public static final long MAGIC = 0x0A1A0A0D564B4589L;
     public static final int MAJOR = 1;
     /**
-     * 1.1 added the record flag PREFIX_DURABLE, 1.2 the segment header's seal; 1.0 and 1.1 pools still
-     * open (see the class comment), and a 1.1 library reads 1.2 pools (it ignores the seal).
+     * 1.1 added the record flag PREFIX_DURABLE, 1.2 the segment header's seal, 1.3 the PAD record; 1.0
+     * to 1.2 pools still open (see the class comment). A 1.1 library reads 1.2 pools (it ignores the
+     * seal); a 1.2 library reports a PAD record as a malformed record (CORRUPT), never misreads it.
      */
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
     public static final int KNOWN_INCOMPAT_FLAGS = 0;
 
     public static final long FIRST_SEGMENT_OFFSET = 16384;
+
+    /**
+     * The unit a torn write may garble on a block device (CRAWL, or WALK persisting by msync): 4 KiB,
+     * the page the kernel writes back and the physical sector of 512e and 4Kn drives, so it also covers
+     * 512 B sectors. On such regions the log never rewrites a unit that holds durable records: each
+     * persist ends at a unit boundary (a PAD record fills the rest) and a segment's records start one
+     * unit after its header. Segments and FIRST_SEGMENT_OFFSET are multiples of it.
+     */
+    public static final int TORN_WRITE_UNIT = 4096;
 
     public static final int SEG_MAGIC_OFFSET = 0;
     public static final int SEG_STATE_OFFSET = 4;
@@ -123,6 +136,12 @@ public final class PoolFormat {
     public static final byte TYPE_PUT = 1;
     public static final byte TYPE_DELETE = 2;
     public static final byte TYPE_BATCH = 3;
+    /**
+     * Format 1.3: filler from the end of the records a persist made durable to the next
+     * {@link #TORN_WRITE_UNIT} boundary, so the next write never rewrites a unit that holds durable
+     * records (BUG-1). KEY_LENGTH and VALUE_LENGTH 0, SEQ 0, zeros after the header (inside the CRC).
+     */
+    public static final byte TYPE_PAD = 4;
 
     /** Record FLAGS bit: every earlier record of this segment was durable before this one was written. */
     public static final byte FLAG_PREFIX_DURABLE = 1;

@@ -223,8 +223,16 @@ final class Recovery {
      * start) and the record boundaries the gap's own headers give; at a boundary that is plainly where
      * this generation's writing stopped ({@link #neverWritten}), the scan ends without reading the rest.
      * {@code logEnd} is the seal's end when the segment has one: the lane wrote nothing after it.
+     *
+     * <p>PAD records (format 1.3, block devices) are part of the log like any record, and prove their
+     * prefix durable the same way, but carry nothing to index: the visitor never sees a valid one.
      */
-    private void scan(int segment, long generation, long durableEnd, long logEnd, RecordVisitor visitor) {
+    private void scan(int segment, long generation, long durableEnd, long logEnd, RecordVisitor given) {
+        RecordVisitor visitor = (offset, bytes, length, damaged) -> {
+            if (damaged || bytes[REC_TYPE_OFFSET] != TYPE_PAD) {
+                given.visit(offset, bytes, length, damaged);
+            }
+        };
         long base = log.segmentOffset(segment);
         Window w = new Window(base, logEnd);
         long pos = base + SEG_HEADER_LENGTH;

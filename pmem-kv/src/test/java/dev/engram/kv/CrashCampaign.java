@@ -55,18 +55,20 @@ final class CrashCampaign {
 
         /** Whether {@code image} is one this configuration checks. */
         boolean admits(CrashImage image) {
-            if (garbageSectors) {
-                return true;
-            }
+            return garbageSectors || !hasGarbageSector(image);
+        }
+
+        /** Whether {@code image} leaves some block-device sector as garbage (a torn sector write). */
+        static boolean hasGarbageSector(CrashImage image) {
             CrashPoint point = image.crashPoint();
             int[] choices = image.choices();
             for (int u = 0; u < choices.length; u++) {
                 // The last choice of a sector unit is its garbage version (CrashPoint's class doc).
                 if (choices[u] == point.choiceCount(u) - 1 && choices[u] > 0 && point.describeUnit(u).contains(" sector ")) {
-                    return false;
+                    return true;
                 }
             }
-            return true;
+            return false;
         }
     }
 
@@ -106,6 +108,8 @@ final class CrashCampaign {
         long recordings;
         long images;
         long recoveryImages;
+        /** Images (not counting those inside recovery) with a torn, garbage block-device sector. */
+        long garbageSectorImages;
         final List<String> failures = new ArrayList<>();
         /** How a replay checked its line, when not as printed. */
         String note;
@@ -114,6 +118,7 @@ final class CrashCampaign {
             recordings += other.recordings;
             images += other.images;
             recoveryImages += other.recoveryImages;
+            garbageSectorImages += other.garbageSectorImages;
             failures.addAll(other.failures);
         }
 
@@ -204,6 +209,9 @@ final class CrashCampaign {
                     continue;
                 }
                 tally.images++;
+                if (Config.hasGarbageSector(image)) {
+                    tally.garbageSectorImages++;
+                }
                 boolean crashRecovery = config.recoveryCrashEvery() > 0 && tally.images % config.recoveryCrashEvery() == 0;
                 check(r, step, image, crashRecovery, config, tally);
                 if (tally.failures.size() >= FAILURES_PER_RECORDING) {

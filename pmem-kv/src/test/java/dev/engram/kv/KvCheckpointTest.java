@@ -129,10 +129,12 @@ class KvCheckpointTest {
             Path pool = dir.resolve("pool-" + engine);
             Path crashed = dir.resolve("crashed-" + engine);
             Map<String, String> model = new TreeMap<>();
-            try (KvStore kv = KvStore.create(options(pool, engine, mode))) {
+            // Buffered writes and explicit syncs: on CRAWL a durable write fills a 4 KiB unit of log
+            // (BUG-1's padding), so every segment would be mostly padding and the cleaner would take all.
+            try (KvStore kv = KvStore.create(options(pool, engine, mode).durability(Durability.BUFFERED))) {
                 load(kv, model, "v", 3000);
             }
-            try (KvStore kv = KvStore.open(options(pool, engine, mode))) {
+            try (KvStore kv = KvStore.open(options(pool, engine, mode).durability(Durability.BUFFERED))) {
                 // Overwrite the first keys (their old segment turns mostly dead), delete some, clean the
                 // mostly dead segments, and "crash": the later segments stay as the checkpoint saw them.
                 for (int k = 0; k < 800; k++) {

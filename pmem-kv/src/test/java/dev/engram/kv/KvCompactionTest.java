@@ -111,15 +111,18 @@ class KvCompactionTest {
                     + after.liveRatio());
             assertMatches(model, kv);
             assertTrue(kv.check().clean(), kv.check().toString());
-            // The freed space is reused: a second full round fits without growing the pool.
+            // The freed space is reused: a second full round fits without growing the pool. Buffered, then
+            // one sync: on CRAWL each durable put fills a 4 KiB unit of log (BUG-1's padding), which is not
+            // what this round measures.
             long poolBytes = kv.stats().logBytes();
             for (int k = 0; k < 300; k++) {
                 if (model.containsKey("key" + k)) {
                     String v = "again:" + k;
-                    kv.put(b("key" + k), b(v));
+                    kv.put(b("key" + k), b(v), Durability.BUFFERED);
                     model.put("key" + k, v);
                 }
             }
+            kv.sync();
             assertTrue(kv.stats().logBytes() <= poolBytes + 64 * 1024, "log reused its freed segments");
         }
         try (KvStore kv = KvStore.open(options(engine, mode))) {

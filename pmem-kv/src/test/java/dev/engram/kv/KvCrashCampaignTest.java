@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * paste it into {@code src/test/resources/dev/engram/kv/crash-regressions.txt} to keep it, and
  * {@link #shouldPassEveryKeptRegressionImage()} replays it on every build.
  *
- * <p>CRAWL runs in CI under the power-safe overwrite model (a sector written whole or not at all),
- * because the full model, where a torn sector write leaves garbage, loses acknowledged records today
- * (BUG-1, {@link #shouldKeepAcknowledgedRecordsWhenACrawlSectorWriteIsTorn()}). BUG-2, BUG-3 and
- * BUG-4 (buffered records recovered after a process crash were never persisted) are fixed and their
- * reproductions and campaigns now run as regression tests.
+ * <p>CRAWL runs under the block model in full: a sector written since the last sync may survive, be
+ * lost or be garbage (a torn write). BUG-1 (a torn write of a sector that also held acknowledged
+ * records lost them) is fixed by the PAD record (format 1.3: a persist ends at a 4 KiB boundary);
+ * BUG-2, BUG-3 and BUG-4 are fixed too, and their reproductions and campaigns run as regression tests.
  *
  * <p>Compaction runs as a checked step ({@link #shouldRecoverEveryCrashImageOfACompactionStep}).
  *
@@ -108,10 +108,9 @@ class KvCrashCampaignTest {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("singleOperationsOnCrawl")
-    void shouldRecoverEveryCrashImageOfASingleDurableOperationOnCrawlWithPowerSafeOverwrite(String spec,
-            EngineKind engine, SimulatedPool pool) {
-        assertCampaignPasses(CrashCampaign.run(CrashScenario.parse(spec), engine, pool, SINGLE.powerSafeOverwrite()),
-                spec, 3);
+    void shouldRecoverEveryCrashImageOfASingleDurableOperationOnCrawlWithTornSectors(String spec, EngineKind engine,
+            SimulatedPool pool) {
+        assertCampaignPasses(CrashCampaign.run(CrashScenario.parse(spec), engine, pool, SINGLE), spec, 3);
     }
 
     /**
@@ -128,7 +127,7 @@ class KvCrashCampaignTest {
             SimulatedPool pool = pools[(int) (seed % pools.length)];
             EngineKind engine = EngineKind.values()[(int) (seed / pools.length % 2)];
             Durability durability = seed / (2 * pools.length) % 2 == 0 ? Durability.DURABLE : Durability.BUFFERED;
-            CrashCampaign.Config config = pool.mode() == AccessMode.CRAWL ? RANDOM.powerSafeOverwrite() : RANDOM;
+            CrashCampaign.Config config = RANDOM;
             all.add(CrashCampaign.run(CrashScenario.random(durability, seed), engine, pool, config));
         }
         System.out.printf("random sequences, seeds %d..%d: %s in %d s%n", FIRST_SEED, FIRST_SEED + RANDOM_SEEDS - 1, all,
@@ -176,19 +175,21 @@ class KvCrashCampaignTest {
 
     // ------------------------------------------------------------------ known bugs: enable with the fix
 
-    @Test
-    @Disabled("BUG-1: on CRAWL a torn write of a sector that also holds acknowledged records (or the segment header) loses them")
-    void shouldKeepAcknowledgedRecordsWhenACrawlSectorWriteIsTorn() {
-        // put(c) rewrites the 512 B sector holding the segment header and records a, b; garbage there loses all three.
-        assertReplayPasses("kv-crash engine=hash pool=crawl/512 scenario=insert/durable step=2 point=16 family=exhaustive#2");
-    }
-
-    @ParameterizedTest(name = "{0} {1} {2}")
-    @MethodSource("singleOperationsOnCrawl")
-    @Disabled("BUG-1: on CRAWL a torn write of a sector that also holds acknowledged records (or the segment header) loses them")
-    void shouldRecoverEveryCrashImageOfASingleDurableOperationOnCrawlWithTornSectors(String spec, EngineKind engine,
-            SimulatedPool pool) {
-        assertCampaignPasses(CrashCampaign.run(CrashScenario.parse(spec), engine, pool, SINGLE), spec, 3);
+    /**
+     * BUG-1, fixed by the PAD record (format 1.3). Before it, put(c) rewrote the 512 B sector holding the
+     * segment header and the acknowledged a, b, and an image with that sector garbage recovered {}.
+     * Now every persist ends at a 4 KiB boundary and the next write starts in a fresh unit: every image of
+     * the scenario, torn sectors included, keeps what was acknowledged, on 512 B and 4 KiB sectors.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {512, 4096})
+    void shouldKeepAcknowledgedRecordsWhenACrawlSectorWriteIsTorn(int sectorBytes) {
+        for (EngineKind engine : EngineKind.values()) {
+            CrashCampaign.Tally t = CrashCampaign.run(CrashScenario.parse("insert/durable"), engine,
+                    SimulatedPool.crawl(sectorBytes), SINGLE);
+            assertTrue(t.garbageSectorImages > 0, "no image tore a sector: the test would prove nothing");
+            assertCampaignPasses(t, "insert/durable " + engine + " crawl/" + sectorBytes, 3);
+        }
     }
 
     /** BUG-2, fixed by the PREFIX_DURABLE record flag (format 1.1): this image recovered {b} and read 'a' as MEDIA. */
@@ -226,7 +227,7 @@ class KvCrashCampaignTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("singleOperationsBuffered")
     void shouldRecoverEveryCrashImageOfASingleBufferedOperation(String spec, EngineKind engine, SimulatedPool pool) {
-        CrashCampaign.Config config = pool.mode() == AccessMode.CRAWL ? SINGLE.powerSafeOverwrite() : SINGLE;
+        CrashCampaign.Config config = SINGLE;
         assertCampaignPasses(CrashCampaign.run(CrashScenario.parse(spec), engine, pool, config), spec, 3);
     }
 
@@ -236,13 +237,6 @@ class KvCrashCampaignTest {
         assertCampaignPasses(CrashCampaign.run(CrashScenario.parse(spec), engine, pool, SINGLE), spec, 3);
     }
 
-    @Test
-    @Disabled("BUG-1: the images of crash-regressions-known-bugs.txt; move each line to crash-regressions.txt with its fix")
-    void shouldPassEveryKnownBugImage() {
-        for (String line : CrashReproduction.lines("crash-regressions-known-bugs.txt")) {
-            assertReplayPasses(line);
-        }
-    }
 
     // ------------------------------------------------------------------ extension points
 
@@ -256,7 +250,7 @@ class KvCrashCampaignTest {
         CrashStep.Hook compactionStep = store -> store.compact();
         CrashScenario scenario = CrashScenario.maintenance(CrashScenario.COMPACTION_STEP, Durability.DURABLE, compactionStep);
         CrashCampaign.Config config = switch (pool.mode()) {
-            case CRAWL -> SINGLE.powerSafeOverwrite();
+            case CRAWL -> SINGLE;
             case WALK -> SINGLE;
             case RUN -> LEAN;        // RUN's cleaning promotes and destages thousands of blocks: fewer images per point
         };

@@ -74,8 +74,70 @@ class PoolFormatTest {
         assertEquals(8, PoolFormat.ENTRY_VALUE_LENGTH_OFFSET);
         assertEquals(16, PoolFormat.ENTRY_HEADER_LENGTH);
         assertEquals(1, PoolFormat.FLAG_PREFIX_DURABLE);
+        assertEquals(1, PoolFormat.TYPE_PUT);
+        assertEquals(2, PoolFormat.TYPE_DELETE);
+        assertEquals(3, PoolFormat.TYPE_BATCH);
+        assertEquals(4, PoolFormat.TYPE_PAD);
+        assertEquals(4096, PoolFormat.TORN_WRITE_UNIT);
         assertEquals(1, PoolFormat.MAJOR);
-        assertEquals(2, PoolFormat.MINOR);
+        assertEquals(3, PoolFormat.MINOR);
+    }
+
+    /**
+     * BUG-1's invariant on media (format 1.3): on CRAWL a segment's first record starts one torn-write
+     * unit in, and every durable write starts in a unit no earlier persist reached, the gaps filled by
+     * valid PAD records; the same pool then opens in WALK with the same contents.
+     */
+    @Test
+    void shouldStartEveryDurableRecordOnCrawlInAFreshTornWriteUnit(@TempDir Path dir) {
+        int segment = 64 * 1024;
+        KvOptions options = new KvOptions(dir.resolve("pool")).engine(EngineKind.HASH).mode(AccessMode.CRAWL)
+                .segmentBytes(segment).size(PoolFormat.FIRST_SEGMENT_OFFSET + 8L * segment).lanes(1).autoCompact(false);
+        Map<String, String> model = new TreeMap<>();
+        try (KvStore kv = KvStore.create(options)) {
+            for (int i = 0; i < 20; i++) {         // 20 durable puts: more than one segment holds at 4 KiB each
+                String value = "v".repeat(50 + 30 * i);
+                kv.put(("k" + i).getBytes(StandardCharsets.US_ASCII), value.getBytes(StandardCharsets.US_ASCII));
+                model.put("k" + i, value);
+            }
+            Region region = kv.region();
+            int puts = 0;
+            int pads = 0;
+            for (long base = PoolFormat.FIRST_SEGMENT_OFFSET; base < region.size(); base += segment) {
+                if (region.getInt(base + PoolFormat.SEG_STATE_OFFSET) != PoolFormat.SEG_STATE_LIVE) {
+                    continue;
+                }
+                long pos = base + PoolFormat.SEG_HEADER_LENGTH;
+                while (pos + PoolFormat.REC_HEADER_LENGTH <= base + segment) {
+                    int length = region.getInt(pos + PoolFormat.REC_LENGTH_OFFSET);
+                    byte[] record = new byte[Math.max(length, PoolFormat.REC_HEADER_LENGTH)];
+                    region.read(pos, record, 0, record.length);
+                    if (length < PoolFormat.REC_HEADER_LENGTH || record[PoolFormat.REC_TYPE_OFFSET] == 0) {
+                        break;
+                    }
+                    CRC32C crc = new CRC32C();
+                    crc.update(record, 4, length - 4);
+                    assertEquals((int) crc.getValue(), region.getInt(pos), "record at " + pos + ": its checksum");
+                    if (record[PoolFormat.REC_TYPE_OFFSET] == PoolFormat.TYPE_PAD) {
+                        pads++;
+                    } else {
+                        assertEquals(PoolFormat.TYPE_PUT, record[PoolFormat.REC_TYPE_OFFSET]);
+                        assertEquals(0, (pos - base) % PoolFormat.TORN_WRITE_UNIT,
+                                "a durable put at segment offset " + (pos - base) + " shares a unit with durable bytes");
+                        puts++;
+                    }
+                    pos += (length + 7) & ~7;
+                }
+            }
+            assertEquals(20, puts);
+            assertTrue(pads >= 20, pads + " PAD records: one after each segment header and each put");
+        }
+        try (KvStore walk = KvStore.open(options.mode(AccessMode.WALK))) {
+            for (Map.Entry<String, String> e : model.entrySet()) {
+                assertArrayEquals(e.getValue().getBytes(StandardCharsets.US_ASCII),
+                        walk.get(e.getKey().getBytes(StandardCharsets.US_ASCII)), e.getKey());
+            }
+        }
     }
 
     @Test
