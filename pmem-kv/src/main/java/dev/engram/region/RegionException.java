@@ -71,4 +71,9 @@ public final class RegionException extends RuntimeException {
     static RegionException closed(Path path) {
         return new RegionException(Code.CLOSED, path, "region used after close()");
     }
+
+    /** A call that had passed its check when {@code close()} released what it was using. */
+    static RegionException closedDuring(Path path, Throwable cause) {
+        return new RegionException(Code.CLOSED, path, "region closed during the call", cause);
+    }
 }
