@@ -574,14 +574,21 @@ final class RunRegion implements TieredRegion {
                 if (block < 0) {
                     return s;
                 }
-                if ((int) INTS.getAcquire(dirty, s) != 0) {
-                    destageWithBatch(s);
+                try {
+                    if ((int) INTS.getAcquire(dirty, s) != 0) {
+                        destageWithBatch(s);
+                    }
+                    // Loads that read the old word now fail validation: change it before the slot's bytes do.
+                    long[] words = blockWords;
+                    WORDS.setVolatile(words, block, NOT_RESIDENT | nextGeneration(words[block]));
+                    fast.putLongRelease(entryOffset(s), EMPTY);
+                    fast.persist(entryOffset(s), 8);        // R5 evict: EMPTY durable before reuse
+                } catch (RuntimeException | Error e) {
+                    // A close() (CLOSED) or an I/O error in the destage or the eviction: the slot's lock must
+                    // not outlive the call, or the next writer of this block waits on it forever.
+                    locks[s].tryUnlockWrite();
+                    throw e;
                 }
-                // Loads that read the old word now fail validation: change it before the slot's bytes do.
-                long[] words = blockWords;
-                WORDS.setVolatile(words, block, NOT_RESIDENT | nextGeneration(words[block]));
-                fast.putLongRelease(entryOffset(s), EMPTY);
-                fast.persist(entryOffset(s), 8);            // R5 evict: EMPTY durable before reuse
                 INTS.setRelease(blockOfSlot, s, -1);
                 evictions.increment();
                 return s;
@@ -640,7 +647,12 @@ final class RunRegion implements TieredRegion {
             writeGates[s].lock();
             if (blockOfSlot[s] == block) {
                 if ((int) INTS.getAcquire(dirty, s) == 0) {
-                    markDirty(s, block);
+                    try {
+                        markDirty(s, block);
+                    } catch (RuntimeException | Error e) {
+                        writeGates[s].unlock();             // else destage and eviction of the slot wait forever
+                        throw e;
+                    }
                 }
                 return s;
             }
