@@ -208,11 +208,24 @@ final class RunRegion implements TieredRegion {
                     ch.write(ByteBuffer.wrap(new byte[1]), options.fastTierSize() - 1);
                     ch.force(true);
                 }
+                // The directory entry durable too, before R1 can name this fast tier in the capacity
+                // header: else a power failure after R1 could leave an attached file whose fast tier
+                // never existed (TIER_MISMATCH, the persisted data lost). A crash before R1 leaves
+                // the capacity file detached, and this open, run again, starts the fast tier afresh.
+                Regions.fsyncDirectory(fastPath);
             } else if (!Files.exists(fastPath)) {
                 throw new RegionException(RegionException.Code.TIER_MISMATCH, path,
                         "the capacity file has data that is only in fast tier token 0x"
                                 + Long.toHexString(capacityFields.attachWord()) + ", but " + fastPath
                                 + " does not exist; give the right --fast-tier path");
+            } else if (Files.size(fastPath) < minimumFastTierBytes(options.blockBytes())) {
+                // Never a creation window: R1 attaches only a fast tier formatted and synced. Damage, named
+                // as such (mapping it failed with an mmap EINVAL before).
+                throw new RegionException(RegionException.Code.BAD_FORMAT, fastPath,
+                        "the fast tier is " + Files.size(fastPath) + " bytes, a formatted one at least "
+                                + minimumFastTierBytes(options.blockBytes()) + ", yet the capacity file " + path
+                                + " is attached to it (token 0x" + Long.toHexString(capacityFields.attachWord())
+                                + "): the fast tier holding its newest data is damaged");
             }
             WalkRegion fastRegion = new WalkRegion(fastPath, Files.size(fastPath), Regions.fileSystemType(fastPath),
                     options.persistence());
