@@ -3,6 +3,7 @@ package dev.engram.region;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -69,8 +70,14 @@ final class CrawlRegion extends FileRegion {
         return b;
     }
 
-    /** One pread (more only if the kernel returns short, which a regular file does not below EOF). */
+    /**
+     * One pread (more only if the kernel returns short, which a regular file does not below EOF),
+     * pinned (see {@link FileRegion}): a close() racing it either makes it fail with {@code CLOSED}
+     * before the call, or waits for it.
+     */
     private void readFully(ByteBuffer dst, long offset) {
+        ClosedChannelException closedUnder = null;
+        CallPin pin = pin(offset, dst.remaining());
         try {
             long pos = offset;
             while (dst.hasRemaining()) {
@@ -83,12 +90,22 @@ final class CrawlRegion extends FileRegion {
                 pos += n;
                 bytesRead.add(n);
             }
+        } catch (ClosedChannelException e) {
+            closedUnder = e;                                // an interrupt: handled unpinned, below
         } catch (IOException e) {
             throw new RegionException(RegionException.Code.IO, path, "pread at " + offset + ": " + e.getMessage(), e);
+        } finally {
+            unpin(pin);
+        }
+        if (closedUnder != null) {
+            throw closedUnder(closedUnder, "pread at " + offset);
         }
     }
 
+    /** One pwrite (more only if the kernel writes short), pinned as {@link #readFully}. */
     private void writeFully(ByteBuffer src, long offset) {
+        ClosedChannelException closedUnder = null;
+        CallPin pin = pin(offset, src.remaining());
         try {
             long pos = offset;
             while (src.hasRemaining()) {
@@ -98,8 +115,15 @@ final class CrawlRegion extends FileRegion {
                 bytesWritten.add(n);
             }
             writesDone.incrementAndGet();
+        } catch (ClosedChannelException e) {
+            closedUnder = e;                                // an interrupt: handled unpinned, below
         } catch (IOException e) {
             throw new RegionException(RegionException.Code.IO, path, "pwrite at " + offset + ": " + e.getMessage(), e);
+        } finally {
+            unpin(pin);
+        }
+        if (closedUnder != null) {
+            throw closedUnder(closedUnder, "pwrite at " + offset);
         }
     }
 
@@ -250,18 +274,27 @@ final class CrawlRegion extends FileRegion {
         }
         drains.increment();
         long mine = writesDone.get();
+        ClosedChannelException closedUnder = null;
         synchronized (syncLock) {
             if (writesSynced >= mine) {
                 return;
             }
             long covering = writesDone.get();
-            syscalls.increment();
+            CallPin pin = pin(0, 0);                        // a close() racing the fdatasync waits for it
             try {
+                syscalls.increment();
                 channel.force(false);
+                writesSynced = covering;
+            } catch (ClosedChannelException e) {
+                closedUnder = e;                            // an interrupt: handled unpinned, below
             } catch (IOException e) {
                 throw new RegionException(RegionException.Code.IO, path, "fdatasync: " + e.getMessage(), e);
+            } finally {
+                unpin(pin);
             }
-            writesSynced = covering;
+        }
+        if (closedUnder != null) {
+            throw closedUnder(closedUnder, "fdatasync");
         }
     }
 
@@ -271,12 +304,19 @@ final class CrawlRegion extends FileRegion {
         if (newSize <= size) {
             return;
         }
-        // Extend with one byte at the new end (sparse), then fsync so the new size is durable.
-        writeFully(scratch(1).put(0, (byte) 0), newSize - 1);
+        // Extend with one byte at the new end (sparse), then fsync so the new size is durable. Unpinned:
+        // close() is synchronized too, so it cannot run while this grows; the byte lies past the size.
         try {
+            syscalls.increment();
+            channel.write(scratch(1).put(0, (byte) 0), newSize - 1);
+            bytesWritten.add(1);
+            writesDone.incrementAndGet();
+            syscalls.increment();
             channel.force(true);
+        } catch (ClosedChannelException interrupted) {
+            throw closedUnder(interrupted, "growth to " + newSize + " bytes");
         } catch (IOException e) {
-            throw new RegionException(RegionException.Code.IO, path, "fsync after growth: " + e.getMessage(), e);
+            throw new RegionException(RegionException.Code.IO, path, "growth to " + newSize + " bytes: " + e.getMessage(), e);
         }
         size = newSize;
     }

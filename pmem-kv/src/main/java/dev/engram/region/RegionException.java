@@ -38,6 +38,7 @@ public final class RegionException extends RuntimeException {
 
     private final Code code;
     private final Path path;
+    private final String detail;
 
     public RegionException(Code code, Path path, String message) {
         this(code, path, message, null);
@@ -47,6 +48,7 @@ public final class RegionException extends RuntimeException {
         super(code + (path == null ? "" : " " + path) + ": " + message, cause);
         this.code = code;
         this.path = path;
+        this.detail = message;
     }
 
     public Code code() {
@@ -56,6 +58,11 @@ public final class RegionException extends RuntimeException {
     /** The file concerned, or {@code null} for an in-memory region. */
     public Path path() {
         return path;
+    }
+
+    /** The message without the code and path in front of it. */
+    String detail() {
+        return detail;
     }
 
     static RegionException outOfBounds(Path path, long offset, long length, long size) {
@@ -70,5 +77,10 @@ public final class RegionException extends RuntimeException {
 
     static RegionException closed(Path path) {
         return new RegionException(Code.CLOSED, path, "region used after close()");
+    }
+
+    /** A call that had passed its check when {@code close()} released what it was using. */
+    static RegionException closedDuring(Path path, Throwable cause) {
+        return new RegionException(Code.CLOSED, path, "region closed during the call", cause);
     }
 }

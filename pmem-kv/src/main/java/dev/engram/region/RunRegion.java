@@ -208,11 +208,24 @@ final class RunRegion implements TieredRegion {
                     ch.write(ByteBuffer.wrap(new byte[1]), options.fastTierSize() - 1);
                     ch.force(true);
                 }
+                // The directory entry durable too, before R1 can name this fast tier in the capacity
+                // header: else a power failure after R1 could leave an attached file whose fast tier
+                // never existed (TIER_MISMATCH, the persisted data lost). A crash before R1 leaves
+                // the capacity file detached, and this open, run again, starts the fast tier afresh.
+                Regions.fsyncDirectory(fastPath);
             } else if (!Files.exists(fastPath)) {
                 throw new RegionException(RegionException.Code.TIER_MISMATCH, path,
                         "the capacity file has data that is only in fast tier token 0x"
                                 + Long.toHexString(capacityFields.attachWord()) + ", but " + fastPath
                                 + " does not exist; give the right --fast-tier path");
+            } else if (Files.size(fastPath) < minimumFastTierBytes(options.blockBytes())) {
+                // Never a creation window: R1 attaches only a fast tier formatted and synced. Damage, named
+                // as such (mapping it failed with an mmap EINVAL before).
+                throw new RegionException(RegionException.Code.BAD_FORMAT, fastPath,
+                        "the fast tier is " + Files.size(fastPath) + " bytes, a formatted one at least "
+                                + minimumFastTierBytes(options.blockBytes()) + ", yet the capacity file " + path
+                                + " is attached to it (token 0x" + Long.toHexString(capacityFields.attachWord())
+                                + "): the fast tier holding its newest data is damaged");
             }
             WalkRegion fastRegion = new WalkRegion(fastPath, Files.size(fastPath), Regions.fileSystemType(fastPath),
                     options.persistence());
@@ -432,6 +445,24 @@ final class RunRegion implements TieredRegion {
         return (offset >>> blockShift) == 0;
     }
 
+    /**
+     * A {@code CLOSED} error of the fast tier or the capacity file, raised because {@link #close()}
+     * closed them under a call that had passed this region's check: reported as this region's own, so
+     * a caller sees the same error (code and path) as a call after close, not the fast tier's path.
+     * When this region is not closed, a tier closed itself because a thread was interrupted in its
+     * channel: this region closes too, so no later call is served by one tier alone. Any other error
+     * is returned as it is. Called at the public boundary, with no slot lock held.
+     */
+    private RegionException closedAs(RegionException e) {
+        if (e.code() != RegionException.Code.CLOSED) {
+            return e;
+        }
+        if (!closed) {
+            close();            // not by close(): an interrupt closed a tier's channel (see FileRegion); go with it
+        }
+        return path.equals(e.path()) ? e : RegionException.closedDuring(path, e);
+    }
+
     // ---------------------------------------------------------------- residency
 
     /**
@@ -556,14 +587,21 @@ final class RunRegion implements TieredRegion {
                 if (block < 0) {
                     return s;
                 }
-                if ((int) INTS.getAcquire(dirty, s) != 0) {
-                    destageWithBatch(s);
+                try {
+                    if ((int) INTS.getAcquire(dirty, s) != 0) {
+                        destageWithBatch(s);
+                    }
+                    // Loads that read the old word now fail validation: change it before the slot's bytes do.
+                    long[] words = blockWords;
+                    WORDS.setVolatile(words, block, NOT_RESIDENT | nextGeneration(words[block]));
+                    fast.putLongRelease(entryOffset(s), EMPTY);
+                    fast.persist(entryOffset(s), 8);        // R5 evict: EMPTY durable before reuse
+                } catch (RuntimeException | Error e) {
+                    // A close() (CLOSED) or an I/O error in the destage or the eviction: the slot's lock must
+                    // not outlive the call, or the next writer of this block waits on it forever.
+                    locks[s].tryUnlockWrite();
+                    throw e;
                 }
-                // Loads that read the old word now fail validation: change it before the slot's bytes do.
-                long[] words = blockWords;
-                WORDS.setVolatile(words, block, NOT_RESIDENT | nextGeneration(words[block]));
-                fast.putLongRelease(entryOffset(s), EMPTY);
-                fast.persist(entryOffset(s), 8);            // R5 evict: EMPTY durable before reuse
                 INTS.setRelease(blockOfSlot, s, -1);
                 evictions.increment();
                 return s;
@@ -622,7 +660,12 @@ final class RunRegion implements TieredRegion {
             writeGates[s].lock();
             if (blockOfSlot[s] == block) {
                 if ((int) INTS.getAcquire(dirty, s) == 0) {
-                    markDirty(s, block);
+                    try {
+                        markDirty(s, block);
+                    } catch (RuntimeException | Error e) {
+                        writeGates[s].unlock();             // else destage and eviction of the slot wait forever
+                        throw e;
+                    }
                 }
                 return s;
             }
@@ -675,29 +718,33 @@ final class RunRegion implements TieredRegion {
 
     @Override
     public void destage() {
-        check(0, 0);
-        List<Integer> held = new ArrayList<>();
-        List<Long> stamps = new ArrayList<>();
-        for (int s = 0; s < slotCount; s++) {
-            if ((int) INTS.getAcquire(dirty, s) == 0) {
-                continue;
-            }
-            long stamp = locks[s].writeLock();
-            if ((int) INTS.getAcquire(dirty, s) != 0) {
-                held.add(s);
-                stamps.add(stamp);
-            } else {
-                locks[s].unlockWrite(stamp);
-            }
-        }
         try {
-            destageLocked(held);
-        } finally {
-            for (int i = 0; i < held.size(); i++) {
-                locks[held.get(i)].unlockWrite(stamps.get(i));
+            check(0, 0);
+            List<Integer> held = new ArrayList<>();
+            List<Long> stamps = new ArrayList<>();
+            for (int s = 0; s < slotCount; s++) {
+                if ((int) INTS.getAcquire(dirty, s) == 0) {
+                    continue;
+                }
+                long stamp = locks[s].writeLock();
+                if ((int) INTS.getAcquire(dirty, s) != 0) {
+                    held.add(s);
+                    stamps.add(stamp);
+                } else {
+                    locks[s].unlockWrite(stamp);
+                }
             }
+            try {
+                destageLocked(held);
+            } finally {
+                for (int i = 0; i < held.size(); i++) {
+                    locks[held.get(i)].unlockWrite(stamps.get(i));
+                }
+            }
+            detachIfClean();
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
-        detachIfClean();
     }
 
     /**
@@ -785,55 +832,63 @@ final class RunRegion implements TieredRegion {
 
     @Override
     public byte getByte(long offset) {
-        check(offset, 1);
-        if (headerBytes(offset)) {
-            return capacity.getByte(offset);
-        }
-        long block = offset >>> blockShift;
-        long in = offset & blockMask;
-        while (true) {
-            long[] words = blockWords;
-            long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
-            int s = slotIn(word);
-            if (s < 0) {
-                promote(block);
-                continue;
+        try {
+            check(offset, 1);
+            if (headerBytes(offset)) {
+                return capacity.getByte(offset);
             }
-            byte v = fast.getByte(slotOffset(s) + in);
-            VarHandle.acquireFence();                       // the load above before the word's re-read
-            if (words[(int) block] == word) {
-                referenced(words, block, word);
-                return v;
+            long block = offset >>> blockShift;
+            long in = offset & blockMask;
+            while (true) {
+                long[] words = blockWords;
+                long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
+                int s = slotIn(word);
+                if (s < 0) {
+                    promote(block);
+                    continue;
+                }
+                byte v = fast.getByte(slotOffset(s) + in);
+                VarHandle.acquireFence();                       // the load above before the word's re-read
+                if (words[(int) block] == word) {
+                    referenced(words, block, word);
+                    return v;
+                }
+                Thread.onSpinWait();
             }
-            Thread.onSpinWait();
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public int getInt(long offset) {
-        check(offset, 4);
-        if (!inOneCachedBlock(offset, 4)) {
-            byte[] b = new byte[4];
-            read(offset, b, 0, 4);
-            return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        }
-        long block = offset >>> blockShift;
-        long in = offset & blockMask;
-        while (true) {
-            long[] words = blockWords;
-            long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
-            int s = slotIn(word);
-            if (s < 0) {
-                promote(block);
-                continue;
+        try {
+            check(offset, 4);
+            if (!inOneCachedBlock(offset, 4)) {
+                byte[] b = new byte[4];
+                read(offset, b, 0, 4);
+                return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
             }
-            int v = fast.getInt(slotOffset(s) + in);
-            VarHandle.acquireFence();                       // the load above before the word's re-read
-            if (words[(int) block] == word) {
-                referenced(words, block, word);
-                return v;
+            long block = offset >>> blockShift;
+            long in = offset & blockMask;
+            while (true) {
+                long[] words = blockWords;
+                long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
+                int s = slotIn(word);
+                if (s < 0) {
+                    promote(block);
+                    continue;
+                }
+                int v = fast.getInt(slotOffset(s) + in);
+                VarHandle.acquireFence();                       // the load above before the word's re-read
+                if (words[(int) block] == word) {
+                    referenced(words, block, word);
+                    return v;
+                }
+                Thread.onSpinWait();
             }
-            Thread.onSpinWait();
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
@@ -868,22 +923,30 @@ final class RunRegion implements TieredRegion {
     }
 
     private long getLongGeneral(long offset) {
-        check(offset, 8);
-        if (!inOneCachedBlock(offset, 8)) {
-            byte[] b = new byte[8];
-            read(offset, b, 0, 8);
-            return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        try {
+            check(offset, 8);
+            if (!inOneCachedBlock(offset, 8)) {
+                byte[] b = new byte[8];
+                read(offset, b, 0, 8);
+                return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            }
+            return loadLong(offset, false);
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
-        return loadLong(offset, false);
     }
 
     @Override
     public long getLongVolatile(long offset) {
-        checkAtomic(offset);
-        if (headerBytes(offset)) {
-            return capacity.getLongVolatile(offset);
+        try {
+            checkAtomic(offset);
+            if (headerBytes(offset)) {
+                return capacity.getLongVolatile(offset);
+            }
+            return loadLong(offset, true);
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
-        return loadLong(offset, true);
     }
 
     private long loadLong(long offset, boolean acquire) {
@@ -935,138 +998,166 @@ final class RunRegion implements TieredRegion {
     }
 
     private void readGeneral(long offset, byte[] dst, int dstIndex, int length) {
-        check(offset, length);
-        long at = offset;
-        int done = 0;
-        while (done < length) {
-            long block = at >>> blockShift;
-            int n = (int) Math.min(length - done, blockBytes - (at & blockMask));
-            if (headerBytes(at)) {
-                capacity.read(at, dst, dstIndex + done, n);
-            } else {
-                while (true) {
-                    long[] words = blockWords;
-                    long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
-                    int s = slotIn(word);
-                    if (s < 0) {
-                        promote(block);
-                        continue;
+        try {
+            check(offset, length);
+            long at = offset;
+            int done = 0;
+            while (done < length) {
+                long block = at >>> blockShift;
+                int n = (int) Math.min(length - done, blockBytes - (at & blockMask));
+                if (headerBytes(at)) {
+                    capacity.read(at, dst, dstIndex + done, n);
+                } else {
+                    while (true) {
+                        long[] words = blockWords;
+                        long word = block < words.length ? (long) WORDS.getAcquire(words, (int) block) : NOT_RESIDENT;
+                        int s = slotIn(word);
+                        if (s < 0) {
+                            promote(block);
+                            continue;
+                        }
+                        fast.read(slotOffset(s) + (at & blockMask), dst, dstIndex + done, n);
+                        VarHandle.acquireFence();               // the copy above before the word's re-read
+                        if (words[(int) block] == word) {
+                            referenced(words, block, word);
+                            break;
+                        }
+                        Thread.onSpinWait();
                     }
-                    fast.read(slotOffset(s) + (at & blockMask), dst, dstIndex + done, n);
-                    VarHandle.acquireFence();               // the copy above before the word's re-read
-                    if (words[(int) block] == word) {
-                        referenced(words, block, word);
-                        break;
-                    }
-                    Thread.onSpinWait();
                 }
+                at += n;
+                done += n;
             }
-            at += n;
-            done += n;
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public void putByte(long offset, byte value) {
-        check(offset, 1);
-        if (headerBytes(offset)) {
-            capacity.putByte(offset, value);
-            capacityTouched.set(true);
-            return;
-        }
-        int s = pinForWrite(offset >>> blockShift);
         try {
-            fast.putByte(slotOffset(s) + (offset & blockMask), value);
-        } finally {
-            writeGates[s].unlock();
+            check(offset, 1);
+            if (headerBytes(offset)) {
+                capacity.putByte(offset, value);
+                capacityTouched.set(true);
+                return;
+            }
+            int s = pinForWrite(offset >>> blockShift);
+            try {
+                fast.putByte(slotOffset(s) + (offset & blockMask), value);
+            } finally {
+                writeGates[s].unlock();
+            }
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public void putInt(long offset, int value) {
-        check(offset, 4);
-        if (!inOneCachedBlock(offset, 4)) {
-            byte[] b = new byte[4];
-            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(value);
-            write(offset, b, 0, 4);
-            return;
-        }
-        int s = pinForWrite(offset >>> blockShift);
         try {
-            fast.putInt(slotOffset(s) + (offset & blockMask), value);
-        } finally {
-            writeGates[s].unlock();
+            check(offset, 4);
+            if (!inOneCachedBlock(offset, 4)) {
+                byte[] b = new byte[4];
+                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(value);
+                write(offset, b, 0, 4);
+                return;
+            }
+            int s = pinForWrite(offset >>> blockShift);
+            try {
+                fast.putInt(slotOffset(s) + (offset & blockMask), value);
+            } finally {
+                writeGates[s].unlock();
+            }
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public void putLong(long offset, long value) {
-        check(offset, 8);
-        if (!inOneCachedBlock(offset, 8)) {
-            byte[] b = new byte[8];
-            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
-            write(offset, b, 0, 8);
-            return;
-        }
-        int s = pinForWrite(offset >>> blockShift);
         try {
-            fast.putLong(slotOffset(s) + (offset & blockMask), value);
-        } finally {
-            writeGates[s].unlock();
+            check(offset, 8);
+            if (!inOneCachedBlock(offset, 8)) {
+                byte[] b = new byte[8];
+                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
+                write(offset, b, 0, 8);
+                return;
+            }
+            int s = pinForWrite(offset >>> blockShift);
+            try {
+                fast.putLong(slotOffset(s) + (offset & blockMask), value);
+            } finally {
+                writeGates[s].unlock();
+            }
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public void putLongRelease(long offset, long value) {
-        checkAtomic(offset);
-        if (headerBytes(offset)) {
-            capacity.putLongRelease(offset, value);
-            capacityTouched.set(true);
-            return;
-        }
-        int s = pinForWrite(offset >>> blockShift);
         try {
-            fast.putLongRelease(slotOffset(s) + (offset & blockMask), value);
-        } finally {
-            writeGates[s].unlock();
+            checkAtomic(offset);
+            if (headerBytes(offset)) {
+                capacity.putLongRelease(offset, value);
+                capacityTouched.set(true);
+                return;
+            }
+            int s = pinForWrite(offset >>> blockShift);
+            try {
+                fast.putLongRelease(slotOffset(s) + (offset & blockMask), value);
+            } finally {
+                writeGates[s].unlock();
+            }
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public boolean compareAndSetLong(long offset, long expected, long value) {
-        checkAtomic(offset);
-        if (headerBytes(offset)) {
-            capacityTouched.set(true);
-            return capacity.compareAndSetLong(offset, expected, value);
-        }
-        int s = pinForWrite(offset >>> blockShift);
         try {
-            return fast.compareAndSetLong(slotOffset(s) + (offset & blockMask), expected, value);
-        } finally {
-            writeGates[s].unlock();
+            checkAtomic(offset);
+            if (headerBytes(offset)) {
+                capacityTouched.set(true);
+                return capacity.compareAndSetLong(offset, expected, value);
+            }
+            int s = pinForWrite(offset >>> blockShift);
+            try {
+                return fast.compareAndSetLong(slotOffset(s) + (offset & blockMask), expected, value);
+            } finally {
+                writeGates[s].unlock();
+            }
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public void write(long offset, byte[] src, int srcIndex, int length) {
-        check(offset, length);
-        long at = offset;
-        int done = 0;
-        while (done < length) {
-            int n = (int) Math.min(length - done, blockBytes - (at & blockMask));
-            if (headerBytes(at)) {
-                capacity.write(at, src, srcIndex + done, n);
-                capacityTouched.set(true);
-            } else {
-                int s = pinForWrite(at >>> blockShift);
-                try {
-                    fast.write(slotOffset(s) + (at & blockMask), src, srcIndex + done, n);
-                } finally {
-                    writeGates[s].unlock();
+        try {
+            check(offset, length);
+            long at = offset;
+            int done = 0;
+            while (done < length) {
+                int n = (int) Math.min(length - done, blockBytes - (at & blockMask));
+                if (headerBytes(at)) {
+                    capacity.write(at, src, srcIndex + done, n);
+                    capacityTouched.set(true);
+                } else {
+                    int s = pinForWrite(at >>> blockShift);
+                    try {
+                        fast.write(slotOffset(s) + (at & blockMask), src, srcIndex + done, n);
+                    } finally {
+                        writeGates[s].unlock();
+                    }
                 }
+                at += n;
+                done += n;
             }
-            at += n;
-            done += n;
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
@@ -1106,62 +1197,74 @@ final class RunRegion implements TieredRegion {
      */
     @Override
     public void flush(long offset, long length) {
-        check(offset, length);
-        long at = offset;
-        long end = offset + length;
-        while (at < end) {
-            long n = Math.min(end - at, blockBytes - (at & blockMask));
-            if (headerBytes(at)) {
-                capacity.flush(at, n);
-            } else {
-                int s = slotNow(at >>> blockShift);
-                if (s >= 0) {
-                    fast.flush(slotOffset(s) + (at & blockMask), n);
+        try {
+            check(offset, length);
+            long at = offset;
+            long end = offset + length;
+            while (at < end) {
+                long n = Math.min(end - at, blockBytes - (at & blockMask));
+                if (headerBytes(at)) {
+                    capacity.flush(at, n);
+                } else {
+                    int s = slotNow(at >>> blockShift);
+                    if (s >= 0) {
+                        fast.flush(slotOffset(s) + (at & blockMask), n);
+                    }
                 }
+                at += n;
             }
-            at += n;
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public void drain() {
-        check(0, 0);
-        fast.drain();
-        if (capacityTouched.get() && capacityTouched.getAndSet(false)) {   // read first: the usual case is false
-            capacity.drain();
+        try {
+            check(0, 0);
+            fast.drain();
+            if (capacityTouched.get() && capacityTouched.getAndSet(false)) {   // read first: the usual case is false
+                capacity.drain();
+            }
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
     @Override
     public void grow(long newSize) {
-        check(0, 0);
-        synchronized (promotionLock) {                      // no promotion or eviction meanwhile
-            long oldSize = capacity.size();
-            capacity.grow(newSize);
-            long size = capacity.size();
-            if (size == oldSize) {
-                return;
-            }
-            long[] old = blockWords;
-            int blocks = blockCount(size);
-            long[] words = old;
-            if (blocks > old.length) {
-                words = java.util.Arrays.copyOf(old, blocks);
-                java.util.Arrays.fill(words, old.length, blocks, NOT_RESIDENT);
-            }
-            // The old last block may have been partial and be full now: its fast-path bit changes.
-            int last = old.length - 1;
-            int s = slotIn(words[last]);
-            if (s >= 0) {
-                WORDS.setRelease(words, last, residentWord(words[last], s, last, size));
-            }
-            if (words != old) {
-                blockWords = words;
-                // Poison the old array: a load that still reads it fails validation and retries.
-                for (int b = 0; b < old.length; b++) {
-                    WORDS.setVolatile(old, b, NOT_RESIDENT | nextGeneration(old[b]));
+        try {
+            check(0, 0);
+            synchronized (promotionLock) {                      // no promotion or eviction meanwhile
+                long oldSize = capacity.size();
+                capacity.grow(newSize);
+                long size = capacity.size();
+                if (size == oldSize) {
+                    return;
+                }
+                long[] old = blockWords;
+                int blocks = blockCount(size);
+                long[] words = old;
+                if (blocks > old.length) {
+                    words = java.util.Arrays.copyOf(old, blocks);
+                    java.util.Arrays.fill(words, old.length, blocks, NOT_RESIDENT);
+                }
+                // The old last block may have been partial and be full now: its fast-path bit changes.
+                int last = old.length - 1;
+                int s = slotIn(words[last]);
+                if (s >= 0) {
+                    WORDS.setRelease(words, last, residentWord(words[last], s, last, size));
+                }
+                if (words != old) {
+                    blockWords = words;
+                    // Poison the old array: a load that still reads it fails validation and retries.
+                    for (int b = 0; b < old.length; b++) {
+                        WORDS.setVolatile(old, b, NOT_RESIDENT | nextGeneration(old[b]));
+                    }
                 }
             }
+        } catch (RegionException e) {
+            throw closedAs(e);
         }
     }
 
@@ -1213,6 +1316,12 @@ final class RunRegion implements TieredRegion {
             detachIfClean();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RegionException e) {
+            if (e.code() != RegionException.Code.CLOSED) {
+                throw e;
+            }
+            // The capacity file closed itself (an interrupt in its channel) before R6: the file stays
+            // attached, which is always safe: the next RUN open recovers from the fast tier.
         } finally {
             fast.close();
             capacity.close();

@@ -5,13 +5,9 @@ import dev.engram.pmem.Pmem;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.WeakReference;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link AccessMode#WALK}: loads and stores on a memory mapping, with no system call on the data
@@ -43,15 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Close racing a flush</h2>
  * With no arena held during the downcall, nothing in the JDK stops {@link #close()} from unmapping a
  * range that another thread is flushing (a fault that kills the JVM). So each flush and persist
- * <em>pins</em> the region first: a volatile store of the region into its own thread's
- * {@link FlushPin} (a line no other thread writes, so flushing threads do not contend as they did on
- * the arena's one word, nor on shared counters, which a first version used), <em>then</em> the bounds
- * check, which reads the volatile {@code size}; the downcall; a release store of null. {@link #close()}
- * sets {@code size} to -1 first and unmaps only after no pin holds the region. The pin's store and the
- * volatile size are sequentially consistent, so for a flush racing a close either the flush's check sees
- * -1 (it fails with {@code CLOSED} and touches nothing), or the close sees the pin and waits for it.
- * A pin registered while the close scans is covered too: the registry's append is a volatile CAS after
- * which the new pin's thread reads the size, so a scan that missed it wrote -1 before it. Typed
+ * <em>pins</em> the region first ({@link FileRegion#pin}: a volatile store into the thread's own pin, a
+ * line no other thread writes, so flushing threads do not contend as they did on the arena's one word,
+ * nor on shared counters, which a first version used; then the bounds check), and {@link #close()}
+ * unmaps only after no pin holds the region: a flush racing a close either fails with {@code CLOSED}
+ * and touches nothing, or the close waits for it. Typed
  * accesses, copies and atomics go through the arena's segments, whose close the JDK itself makes safe;
  * a racing one fails with {@code CLOSED} as well.
  *
@@ -75,33 +67,6 @@ final class WalkRegion extends FileRegion {
     private static final VarHandle ATOMIC_LONG =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final ThreadLocal<MemorySegment> ERRNO = ThreadLocal.withInitial(Libc::newErrnoState);
-    /** Every thread's pin, weakly: a pin dies with its thread (its ThreadLocal), and is purged. */
-    private static final ConcurrentLinkedQueue<WeakReference<FlushPin>> PINS = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger PINS_SINCE_PURGE = new AtomicInteger();
-    private static final ThreadLocal<FlushPin> PIN = ThreadLocal.withInitial(WalkRegion::newPin);
-    private static final VarHandle FLUSHING;
-
-    static {
-        try {
-            FLUSHING = MethodHandles.lookup().findVarHandle(FlushPin.class, "flushing", WalkRegion.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** The WALK region a thread is flushing or persisting now, or null (see the class comment). */
-    static final class FlushPin {
-        volatile WalkRegion flushing;
-    }
-
-    private static FlushPin newPin() {
-        FlushPin pin = new FlushPin();
-        if (PINS_SINCE_PURGE.incrementAndGet() % 1024 == 0) {
-            PINS.removeIf(ref -> ref.get() == null);        // threads that have ended (virtual ones too)
-        }
-        PINS.add(new WeakReference<>(pin));
-        return pin;
-    }
 
     private final int fd;
     private final long address;
@@ -352,30 +317,9 @@ final class WalkRegion extends FileRegion {
                 refused) : refused;
     }
 
-    /**
-     * Pins this region in the thread's {@link FlushPin} (the volatile store, then the check; see the
-     * class comment) and returns the pin for {@link #unpin}; on a failed check, unpins and throws.
-     */
-    private FlushPin pin(long offset, long length) {
-        FlushPin pin = PIN.get();
-        pin.flushing = this;                                // volatile: the size read in check() stays after it
-        try {
-            check(offset, length);
-        } catch (RuntimeException refused) {
-            unpin(pin);
-            throw refused;
-        }
-        return pin;
-    }
-
-    /** Release: the downcall before it, so close() unmaps only after the flush is done. */
-    private static void unpin(FlushPin pin) {
-        FLUSHING.setRelease(pin, (WalkRegion) null);
-    }
-
     @Override
     public void flush(long offset, long length) {
-        FlushPin pin = pin(offset, length);
+        CallPin pin = pin(offset, length);
         try {
             flushes.increment();
             if (libpmemFlush) {
@@ -414,7 +358,7 @@ final class WalkRegion extends FileRegion {
             flush(offset, length);                          // msync: durable when it returns
             return;
         }
-        FlushPin pin = pin(offset, length);
+        CallPin pin = pin(offset, length);
         try {
             flushes.increment();
             drains.increment();
@@ -451,6 +395,8 @@ final class WalkRegion extends FileRegion {
         } catch (Libc.ErrnoException e) {
             throw new RegionException(e.errno == Libc.ENOSPC ? RegionException.Code.TOO_LARGE : RegionException.Code.IO,
                     path, e.getMessage() + " growing to " + newSize + " bytes", e);
+        } catch (java.nio.channels.ClosedChannelException interrupted) {
+            throw closedUnder(interrupted, "fsync after growth");   // close() waits for this synchronized grow
         } catch (java.io.IOException e) {
             throw new RegionException(RegionException.Code.IO, path, "fsync after growth: " + e.getMessage(), e);
         }
@@ -459,19 +405,9 @@ final class WalkRegion extends FileRegion {
         size = newSize;
     }
 
-    /**
-     * Called by {@link #close()} after {@code size} became -1, so no flush pins the region from now on:
-     * waits until no thread's pin holds it (those flushes have returned from their downcalls), then
-     * unmaps.
-     */
+    /** Called by {@link #close()} once no flush pins the region (see {@link FileRegion}): unmaps. */
     @Override
     void release() {
-        for (WeakReference<FlushPin> ref : PINS) {
-            FlushPin pin = ref.get();
-            while (pin != null && pin.flushing == this) {
-                Thread.yield();                             // a persist takes microseconds, an msync milliseconds
-            }
-        }
         arena.close();   // munmap; typed accesses in flight are the JDK's to refuse (handshake)
         Libc.close(fd);
     }
