@@ -91,9 +91,7 @@ public final class KvStore implements AutoCloseable {
     public static KvStore create(KvOptions options) {
         options.conclude(true);
         Comparator<byte[]> order = KeyComparators.byName(options.comparator(), options.path());
-        long size = FIRST_SEGMENT_OFFSET
-                + Math.max(1, (options.size() - FIRST_SEGMENT_OFFSET) / options.segmentBytes()) * options.segmentBytes();
-        Region region = openRegion(options, true, size);
+        Region region = openRegion(options, RegionOpen.CREATE, poolBytes(options));
         try {
             writePoolHeader(options, region);
             return new KvStore(options, region, order, true);
@@ -106,7 +104,7 @@ public final class KvStore implements AutoCloseable {
     /** Opens an existing pool, recovering it after a crash. */
     public static KvStore open(KvOptions options) {
         options.conclude(false);
-        Region region = openRegion(options, false, 0);
+        Region region = openRegion(options, RegionOpen.OPEN, 0);
         try {
             return new KvStore(options, region, null, true);
         } catch (RuntimeException e) {
@@ -125,7 +123,8 @@ public final class KvStore implements AutoCloseable {
             return create(options);
         }
         options.conclude(false);
-        Region region = openRegion(options, false, 0);
+        // A region whose own creation did not finish (empty or all zero) is created again at the pool's size.
+        Region region = openRegion(options, RegionOpen.OPEN_OR_FINISH, poolBytes(options));
         try {
             if (!unfinishedCreate(region)) {
                 return new KvStore(options, region, null, true);
@@ -181,7 +180,15 @@ public final class KvStore implements AutoCloseable {
         region.persist(POOL_HEADER_OFFSET, header.length);          // create: the pool header durable
     }
 
-    private static Region openRegion(KvOptions o, boolean creating, long size) {
+    /** The region size a new pool gets: the first segment's offset and whole segments. */
+    private static long poolBytes(KvOptions options) {
+        return FIRST_SEGMENT_OFFSET
+                + Math.max(1, (options.size() - FIRST_SEGMENT_OFFSET) / options.segmentBytes()) * options.segmentBytes();
+    }
+
+    private enum RegionOpen { CREATE, OPEN, OPEN_OR_FINISH }
+
+    private static Region openRegion(KvOptions o, RegionOpen how, long size) {
         RegionOptions ro = new RegionOptions(o.path()).mode(o.mode()).size(size).maxSize(Math.max(o.maxSize(), size));
         if (o.mode() == AccessMode.RUN) {
             ro.fastTierSize(o.fastTierSize());
@@ -191,7 +198,11 @@ public final class KvStore implements AutoCloseable {
         }
         Region r;
         try {
-            r = creating ? Regions.create(ro) : Regions.open(ro);
+            r = switch (how) {
+                case CREATE -> Regions.create(ro);
+                case OPEN -> Regions.open(ro);
+                case OPEN_OR_FINISH -> Regions.openOrCreate(ro);
+            };
         } catch (RegionException e) {
             throw translate(o.path(), e);
         }

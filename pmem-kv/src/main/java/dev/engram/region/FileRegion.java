@@ -9,8 +9,12 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,8 +24,12 @@ import java.util.concurrent.atomic.LongAdder;
  * size, bounds checks with typed errors, and the counters.
  *
  * <p>The lock is a POSIX record lock on {@link #channel}. POSIX drops every lock a process holds on a
- * file when <em>any</em> descriptor of that file is closed, so a subclass must not close another
- * descriptor of the file before {@link #close()}.
+ * file when <em>any</em> descriptor of that file is closed (seen here: a second channel opened and
+ * closed on a locked file let another process lock it), so no code of this JVM may open another
+ * descriptor of the file while the region is open. {@link #OPEN_HERE} enforces it: the constructor
+ * registers the file (by device and inode) before it opens its channel and refuses a file already
+ * registered (IN_USE, with no descriptor opened); {@link #close()} unregisters it after the channel
+ * is closed; {@link Regions} refuses to read the header of a registered file.
  *
  * <h2>Close racing a call: the pin</h2>
  * A call that uses a resource {@link #close()} releases outside the JDK's own protection (WALK's
@@ -89,8 +97,60 @@ abstract sealed class FileRegion implements Region permits CrawlRegion, WalkRegi
     final LongAdder bytesWritten = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
 
+    /** The files regions of this JVM hold open, by {@link #fileKey}; see the class comment. */
+    private static final Set<Object> OPEN_HERE = ConcurrentHashMap.newKeySet();
+
+    /** The file's identity (device and inode where the file system has one), or its absolute path. */
+    static Object fileKey(Path path) {
+        try {
+            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            return key != null ? key : path.toAbsolutePath().normalize();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();       // the open that follows reports why it cannot be read
+        }
+    }
+
+    /** IN_USE when a region of this JVM holds the file: opening another descriptor would drop its lock. */
+    static void refuseIfOpenHere(Path path) {
+        if (OPEN_HERE.contains(fileKey(path))) {
+            throw openHere(path);
+        }
+    }
+
+    private static RegionException openHere(Path path) {
+        return new RegionException(RegionException.Code.IN_USE, path,
+                "the region is already open in this process; close it there first (a second descriptor of"
+                        + " the file would release the lock that keeps other processes out)");
+    }
+
+    /** This region's entry in {@link #OPEN_HERE}. */
+    private final Object fileKey;
+
     FileRegion(Path path, long maxSize) {
         this.path = path;
+        this.fileKey = fileKey(path);
+        if (!OPEN_HERE.add(fileKey)) {
+            throw openHere(path);
+        }
+        try {
+            this.lock = openAndLock(path);
+        } catch (RuntimeException e) {
+            OPEN_HERE.remove(fileKey);
+            throw e;
+        }
+        this.channel = lock.channel();
+        try {
+            this.size = channel.size();
+        } catch (IOException e) {
+            closeQuietly(channel);
+            OPEN_HERE.remove(fileKey);
+            throw new RegionException(RegionException.Code.IO, path, "cannot stat: " + e.getMessage(), e);
+        }
+        this.maxSize = Math.max(maxSize, size);
+    }
+
+    /** Opens the file for reading and writing and locks it whole; the lock knows its channel. */
+    private static FileLock openAndLock(Path path) {
         FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -111,15 +171,7 @@ abstract sealed class FileRegion implements Region permits CrawlRegion, WalkRegi
             throw new RegionException(RegionException.Code.IN_USE, path,
                     "the region is open in another process or elsewhere in this one; close it there first");
         }
-        this.channel = ch;
-        this.lock = l;
-        try {
-            this.size = ch.size();
-        } catch (IOException e) {
-            closeQuietly(ch);
-            throw new RegionException(RegionException.Code.IO, path, "cannot stat: " + e.getMessage(), e);
-        }
-        this.maxSize = Math.max(maxSize, size);
+        return l;
     }
 
     private static void closeQuietly(FileChannel ch) {
@@ -232,6 +284,7 @@ abstract sealed class FileRegion implements Region permits CrawlRegion, WalkRegi
             // the constructor's own error is the one to report
         }
         closeQuietly(channel);
+        OPEN_HERE.remove(fileKey);
     }
 
     /**
@@ -262,6 +315,7 @@ abstract sealed class FileRegion implements Region permits CrawlRegion, WalkRegi
             } catch (IOException e) {
                 failed = failed == null ? e : failed;
             }
+            OPEN_HERE.remove(fileKey);                      // after the channel: no descriptor of it is left
             if (failed != null) {
                 throw new RegionException(RegionException.Code.IO, path, "close failed: " + failed.getMessage(), failed);
             }

@@ -123,8 +123,21 @@ public final class Regions {
         }
     }
 
+    /**
+     * Serialises opens in this JVM: between the check that no region of this JVM holds the file and
+     * the region's lock, no other thread may open (and close) a descriptor of it, which would release a
+     * lock taken meanwhile (see {@link FileRegion}'s class comment).
+     */
+    private static final Object OPENING = new Object();
+
     /** Opens an existing region in the options' mode. */
     public static Region open(RegionOptions options) {
+        synchronized (OPENING) {
+            return openChecked(options);
+        }
+    }
+
+    private static Region openChecked(RegionOptions options) {
         options.conclude(false);
         Path path = options.path();
         RegionHeader.Fields fields = readHeader(path, RegionHeader.KIND_DATA);
@@ -151,11 +164,14 @@ public final class Regions {
         if (!Files.exists(path)) {
             return create(options);
         }
-        options.conclude(false);
-        if (finishCreation(options)) {
-            replaceFastTier(options);
+        synchronized (OPENING) {
+            FileRegion.refuseIfOpenHere(path);
+            options.conclude(false);
+            if (finishCreation(options)) {
+                replaceFastTier(options);
+            }
+            return openChecked(options);
         }
-        return open(options);
     }
 
     /**
@@ -236,8 +252,18 @@ public final class Regions {
         }
     }
 
-    /** Reads and validates the header of a region file without opening it for writing. */
+    /**
+     * Reads and validates the header of a region file without opening it for writing. IN_USE when a
+     * region of this JVM has the file open: the descriptor this would open and close releases its lock.
+     */
     public static RegionHeader.Fields readHeader(Path path, int expectedKind) {
+        synchronized (OPENING) {
+            FileRegion.refuseIfOpenHere(path);
+            return readHeaderUnchecked(path, expectedKind);
+        }
+    }
+
+    private static RegionHeader.Fields readHeaderUnchecked(Path path, int expectedKind) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long length = ch.size();
             byte[] header = new byte[RegionHeader.LENGTH];

@@ -187,6 +187,20 @@ class KvBadInputTest {
         }
     }
 
+    /** A crash inside the region's own creation (the file all zero): open says so, openOrCreate finishes it. */
+    @Test
+    void shouldFinishAnInterruptedRegionCreateOnlyInOpenOrCreate() throws IOException {
+        Path p = dir.resolve("unfinished-region");
+        Files.write(p, new byte[1 << 20]);                   // created and sized, the header never written
+        assertRefused(p, KvException.Code.CORRUPT, "creating this region did not finish");
+        try (KvStore kv = KvStore.openOrCreate(new KvOptions(p).segmentBytes(1 << 16))) {
+            kv.put("k".getBytes(), "v".getBytes());
+        }
+        try (KvStore kv = KvStore.open(new KvOptions(p))) {
+            assertEquals("v", new String(kv.get("k".getBytes())));
+        }
+    }
+
     // ------------------------------------------------------------------ pools from elsewhere, or damaged
 
     @Test
