@@ -105,6 +105,8 @@ final class Recovery {
 
     private static final java.lang.invoke.VarHandle INT_LE =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Reads a segment through a window of 512 B to 4 KiB (RUN promotes what is read: no more than
@@ -626,12 +628,42 @@ final class Recovery {
     /** Offsets of records in a proven-durable gap: they failed validation after they were written whole. */
     final List<Long> damagedRecords = new ArrayList<>();
 
-    private static void offer(Index index, byte[] key, Entry e, boolean sameSeqWins) {
-        Entry old = index.get(key);
-        if (old == null || old.seq < e.seq || (sameSeqWins && old.seq == e.seq)) {
-            index.put(key, e);
+    /**
+     * Puts {@code e} for {@code key} unless the index holds a newer version ({@link Index#replaces}), in
+     * one probe, and keeps the live accounting of {@link #run} as it goes: the bytes a version charges
+     * leave its segment's sum when it is outranked, and a tombstone that goes in is remembered by its key,
+     * so no pass over the whole index is needed afterwards.
+     */
+    private void offer(Index index, byte[] key, Entry e, boolean sameSeqWins) {
+        Entry old = index.offer(key, e, sameSeqWins);
+        offers++;
+        if (liveBytesBySegment == null || !Index.replaces(e, old, sameSeqWins)) {
+            return;
+        }
+        if (old != null && !old.tombstone) {
+            liveBytesBySegment[log.segmentOf(old.recordOffset)] -= Cleaner.charge(key, old);
+            liveKeys--;
+        }
+        if (e.tombstone) {
+            tombstoneKeys.add(key);
+        } else {
+            liveBytesBySegment[log.segmentOf(e.recordOffset)] += Cleaner.charge(key, e);
+            liveKeys++;
         }
     }
+
+    /**
+     * {@link #run}'s live accounting, kept by {@link #offer} and the checkpoint load (null in {@link
+     * #check}): per segment, the bytes its records charge for the versions the index holds now (handed
+     * to the segment table once per segment at the end), the keys whose version is not a tombstone, and
+     * the key of every tombstone that went in (recovery removes those still current at the end: the
+     * only keys it materialises beyond what the records give).
+     */
+    private long[] liveBytesBySegment;
+    private long liveKeys;
+    private final List<byte[]> tombstoneKeys = new ArrayList<>();
+    /** Versions offered to the index so far (valid records' keys): the estimate behind {@link Index#presize}. */
+    private long offers;
 
     private static int intAt(byte[] b, int at) {
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
@@ -694,17 +726,27 @@ final class Recovery {
                 }
             }
             long[][] ends = ends(headers, live, checkpoint);
+            long[] liveBytes = new long[segments];
+            liveBytesBySegment = liveBytes;
             if (checkpoint != null) {
                 long[] count = {0};
-                checkpoint.forEachEntry((key, e) -> {
+                checkpoint.forEachEntry(index.copiesKeys(), (key, e) -> {
                     int s = log.segmentOf(e.recordOffset);
                     if (s >= 0 && s < segments && fromCheckpoint[s]) {
                         index.put(key, e);       // unique keys, so no comparison; scanned records outrank by SEQ
+                        liveBytes[s] += Cleaner.charge(key, e);      // never a tombstone: the checkpoint has none
                         count[0]++;
                     }
                 });
                 keysFromCheckpoint = count[0];
+                liveKeys = keysFromCheckpoint;
             }
+            int toScan = 0;
+            for (int s = 0; s < segments; s++) {
+                toScan += live[s] != null && !fromCheckpoint[s] ? 1 : 0;
+            }
+            long bytesScanned = 0;
+            boolean presized = false;
             for (int s = 0; s < segments; s++) {
                 if (live[s] == null || fromCheckpoint[s]) {
                     continue;
@@ -715,13 +757,24 @@ final class Recovery {
                     if (damaged) {
                         table.markDamaged(segment);
                     } else {
-                        long seq = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN).getLong(REC_SEQ_OFFSET);
+                        long seq = (long) LONG_LE.get(record, REC_SEQ_OFFSET);
                         table.noteSeq(segment, seq);
                         table.lastRecord(segment, offset, seq);
                     }
                     apply(index, offset, record, length, damaged);
                 });
                 persistRecoveredTail();
+                bytesScanned += keptEnd - (log.segmentOffset(s) + SEG_HEADER_LENGTH);
+                if (!presized && scanned < toScan && bytesScanned >= (segmentBytes - SEG_HEADER_LENGTH) / 2) {
+                    // The log scanned so far tells how many versions a segment holds; sizing the index for
+                    // all the segments to scan now spares it a resize at every doubling (five from the
+                    // default at 10 M keys, each rehashing every key). An overestimate when keys were
+                    // overwritten: at most the versions' count, about twice the keys in a log the cleaner
+                    // keeps half live.
+                    index.presize(keysFromCheckpoint + (long) ((double) offers / bytesScanned
+                            * (segmentBytes - SEG_HEADER_LENGTH) * toScan));
+                    presized = true;
+                }
             }
             maxSeq = applyDamaged(index, table);
         } catch (RegionException e) {
@@ -732,14 +785,17 @@ final class Recovery {
             free.removeLast();
             firstUnused--;
         }
-        long liveKeys = 0;
-        for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
-            Map.Entry<byte[], Entry> me = it.next();
-            if (me.getValue().tombstone) {
-                index.remove(me.getKey(), me.getValue());
-            } else {
-                liveKeys++;
-                table.addLive(log.segmentOf(me.getValue().recordOffset), Cleaner.charge(me.getKey(), me.getValue()));
+        // Tombstones leave the index (a key deleted last reads as absent); the live sums go to the table.
+        for (byte[] key : tombstoneKeys) {
+            Entry e = index.get(key);
+            if (e != null && e.tombstone) {
+                index.remove(key, e);
+            }
+        }
+        tombstoneKeys.clear();
+        for (int s = 0; s < segments; s++) {
+            if (liveBytesBySegment[s] != 0) {
+                table.addLive(s, liveBytesBySegment[s]);
             }
         }
         log.resume(firstUnused, free, maxGeneration, maxSeq);
