@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.zip.CRC32C;
 
 import static dev.engram.kv.PoolFormat.*;
@@ -629,14 +631,25 @@ final class Recovery {
     final List<Long> damagedRecords = new ArrayList<>();
 
     /**
-     * Puts {@code e} for {@code key} unless the index holds a newer version ({@link Index#replaces}), in
-     * one probe, and keeps the live accounting of {@link #run} as it goes: the bytes a version charges
-     * leave its segment's sum when it is outranked, and a tombstone that goes in is remembered by its key,
-     * so no pass over the whole index is needed afterwards.
+     * Puts {@code e} for {@code key} unless the index holds a newer version ({@link Index#replaces}): at
+     * once, or through the {@link Applier} when {@link #run} has one going.
      */
     private void offer(Index index, byte[] key, Entry e, boolean sameSeqWins) {
-        Entry old = index.offer(key, e, sameSeqWins);
         offers++;
+        if (applier != null) {
+            applier.offer(key, e, sameSeqWins);
+        } else {
+            offerNow(index, key, e, sameSeqWins);
+        }
+    }
+
+    /**
+     * {@link #offer} in one probe of the index, keeping the live accounting of {@link #run} as it goes:
+     * the bytes a version charges leave its segment's sum when it is outranked, and a tombstone that goes
+     * in is remembered by its key, so no pass over the whole index is needed afterwards.
+     */
+    private void offerNow(Index index, byte[] key, Entry e, boolean sameSeqWins) {
+        Entry old = index.offer(key, e, sameSeqWins);
         if (liveBytesBySegment == null || !Index.replaces(e, old, sameSeqWins)) {
             return;
         }
@@ -649,6 +662,157 @@ final class Recovery {
         } else {
             liveBytesBySegment[log.segmentOf(e.recordOffset)] += Cleaner.charge(key, e);
             liveKeys++;
+        }
+    }
+
+    /** Offers handed to the {@link Applier} at a time. */
+    private static final int OFFER_BATCH = 4096;
+
+    /** Offers in scan order, in parallel arrays (no object per offer). */
+    private static final class OfferBatch {
+        final byte[][] keys = new byte[OFFER_BATCH][];
+        final Entry[] entries = new Entry[OFFER_BATCH];
+        final boolean[] sameSeqWins = new boolean[OFFER_BATCH];
+        int size;
+    }
+
+    /** Tells the applier that no offer follows. */
+    private static final OfferBatch END = new OfferBatch();
+
+    /** The applier of the segments {@link #run} is scanning; null otherwise. */
+    private Applier applier;
+
+    /**
+     * Puts the offers of a log scan into the index on a second thread, while the scanning thread reads,
+     * verifies and parses the next records: the two halves of a scan's work (copying and CRC32C of
+     * records; the index's cache misses and the live accounting) then use both cores. Offers travel in
+     * batches through a short FIFO queue and one thread applies them, so the index sees them in the
+     * scan's order, as when they were applied at once; nothing reads the index while it runs ({@link
+     * #apply} does not), and {@link #finish} returns once all are in. Only the applier touches the live
+     * accounting meanwhile; its thread's end (join) publishes it to the scanning thread.
+     */
+    private final class Applier {
+        private final Index index;
+        private final BlockingQueue<OfferBatch> full = new ArrayBlockingQueue<>(4);
+        private final BlockingQueue<OfferBatch> empty = new ArrayBlockingQueue<>(6);
+        private final Thread thread;
+        private OfferBatch filling = new OfferBatch();
+        /** What the applier threw; it then discards the rest until {@link #END}, so the scan never blocks on it. */
+        private volatile Throwable failure;
+
+        Applier(Index index) {
+            this.index = index;
+            for (int i = 0; i < 5; i++) {
+                empty.add(new OfferBatch());
+            }
+            this.thread = Thread.ofPlatform().daemon().name("engram-recovery-apply").start(this::applyAll);
+        }
+
+        void offer(byte[] key, Entry e, boolean sameSeqWins) {
+            OfferBatch b = filling;
+            b.keys[b.size] = key;
+            b.entries[b.size] = e;
+            b.sameSeqWins[b.size] = sameSeqWins;
+            if (++b.size == OFFER_BATCH) {
+                handOver();
+            }
+        }
+
+        private void handOver() {
+            putUninterruptibly(full, filling);
+            filling = takeUninterruptibly(empty);
+            rethrowFailure();
+        }
+
+        private void applyAll() {
+            while (true) {
+                OfferBatch b = takeUninterruptibly(full);
+                if (b == END) {
+                    return;
+                }
+                if (failure == null) {
+                    try {
+                        for (int i = 0; i < b.size; i++) {
+                            offerNow(index, b.keys[i], b.entries[i], b.sameSeqWins[i]);
+                        }
+                    } catch (Throwable t) {
+                        failure = t;
+                    }
+                }
+                java.util.Arrays.fill(b.keys, 0, b.size, null);
+                java.util.Arrays.fill(b.entries, 0, b.size, null);
+                b.size = 0;
+                putUninterruptibly(empty, b);
+            }
+        }
+
+        /** Hands over what is left, waits until every offer is in the index, and rethrows what the applier threw. */
+        void finish() {
+            if (filling.size > 0) {
+                putUninterruptibly(full, filling);
+                filling = new OfferBatch();
+            }
+            stop();
+            rethrowFailure();
+        }
+
+        /** Ends the applier thread (after the offers already handed over) and waits for it. */
+        void stop() {
+            putUninterruptibly(full, END);
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void rethrowFailure() {
+            Throwable t = failure;
+            if (t instanceof RuntimeException r) {
+                throw r;
+            } else if (t instanceof Error e) {
+                throw e;
+            } else if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    private static <T> void putUninterruptibly(BlockingQueue<T> q, T item) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                q.put(item);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> T takeUninterruptibly(BlockingQueue<T> q) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return q.take();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -747,6 +911,7 @@ final class Recovery {
             }
             long bytesScanned = 0;
             boolean presized = false;
+            applier = toScan >= 2 ? new Applier(index) : null;
             for (int s = 0; s < segments; s++) {
                 if (live[s] == null || fromCheckpoint[s]) {
                     continue;
@@ -776,9 +941,18 @@ final class Recovery {
                     presized = true;
                 }
             }
+            if (applier != null) {
+                applier.finish();
+                applier = null;
+            }
             maxSeq = applyDamaged(index, table);
         } catch (RegionException e) {
             throw KvStore.translate(store.path(), e);
+        } finally {
+            if (applier != null) {      // the scan failed: the index is thrown away, only the thread is ended
+                applier.stop();
+                applier = null;
+            }
         }
         // Free segments at the end stay "never used" so the pool's tail is handed out in order.
         while (!free.isEmpty() && free.getLast() == firstUnused - 1) {
