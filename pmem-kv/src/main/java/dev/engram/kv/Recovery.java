@@ -932,7 +932,7 @@ final class Recovery {
                 bytesScanned += keptEnd - (log.segmentOffset(s) + SEG_HEADER_LENGTH);
                 if (!presized && scanned < toScan && bytesScanned >= (segmentBytes - SEG_HEADER_LENGTH) / 2) {
                     // The log scanned so far tells how many versions a segment holds; sizing the index for
-                    // all the segments to scan now spares it a resize at every doubling (five from the
+                    // all the segments to scan now spares it a resize at every doubling (four from the
                     // default at 10 M keys, each rehashing every key). An overestimate when keys were
                     // overwritten: at most the versions' count, about twice the keys in a log the cleaner
                     // keeps half live.
