@@ -64,6 +64,8 @@ final class Checkpoint {
     static final int HEADER_CRC_OFFSET = 124;
     static final int SEGMENT_ENTRY_LENGTH = 40;
     static final int KEY_ENTRY_HEADER_LENGTH = 32;
+    /** Keys up to this length are passed in a reused array when the loader asks for it (the hash index's inline key). */
+    private static final int REUSED_KEY_BYTES = 16;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -211,8 +213,13 @@ final class Checkpoint {
             return file.get(INT, segmentAt(s) + 36) == 1;
         }
 
-        /** Visits every key entry: (key, entry). */
-        void forEachEntry(java.util.function.BiConsumer<byte[], Entry> visitor) {
+        /**
+         * Visits every key entry: (key, entry). With {@code reuseKeys} the key array is valid only during
+         * the call (one array per key length up to 16 bytes, refilled for the next key of that length):
+         * for an index that {@linkplain Index#copiesKeys copies keys}, so that loading allocates no array per key.
+         */
+        void forEachEntry(boolean reuseKeys, java.util.function.BiConsumer<byte[], Entry> visitor) {
+            byte[][] scratch = new byte[REUSED_KEY_BYTES + 1][];
             long pos = HEADER_LENGTH + (long) segmentCount * SEGMENT_ENTRY_LENGTH;
             for (long i = 0; i < keyCount; i++) {
                 int keyLength = file.get(INT, pos);
@@ -221,7 +228,12 @@ final class Checkpoint {
                 int recordLength = file.get(INT, pos + 16);
                 int valueDelta = file.get(INT, pos + 20);
                 long seq = file.get(LONG, pos + 24);
-                byte[] key = new byte[keyLength];
+                byte[] key;
+                if (reuseKeys && keyLength <= REUSED_KEY_BYTES) {
+                    key = scratch[keyLength] == null ? (scratch[keyLength] = new byte[keyLength]) : scratch[keyLength];
+                } else {
+                    key = new byte[keyLength];
+                }
                 MemorySegment.copy(file, ValueLayout.JAVA_BYTE, pos + KEY_ENTRY_HEADER_LENGTH, key, 0, keyLength);
                 visitor.accept(key, new Entry(recordOffset, recordLength, recordOffset + valueDelta, valueLength, seq,
                         false, null));

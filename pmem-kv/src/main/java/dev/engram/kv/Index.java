@@ -36,6 +36,33 @@ sealed interface Index permits Index.Hash, Index.Sorted {
     /** Sets the key's entry; the caller holds the key's stripe lock. */
     void put(byte[] key, Entry entry);
 
+    /**
+     * Recovery's put: sets the key's entry to {@code entry} when it {@linkplain #replaces replaces} the
+     * current one, in one lookup (a get then a put would probe twice). Returns the key's entry before the
+     * call, null when it had none; the caller tells whether {@code entry} went in by the same rule.
+     */
+    Entry offer(byte[] key, Entry entry, boolean sameSeqWins);
+
+    /**
+     * Recovery's rule: the newest SEQ of a key wins; at an equal SEQ (entries of one batch record) the
+     * later one wins when {@code sameSeqWins}.
+     */
+    static boolean replaces(Entry candidate, Entry current, boolean sameSeqWins) {
+        return current == null || current.seq < candidate.seq || (sameSeqWins && current.seq == candidate.seq);
+    }
+
+    /**
+     * Makes room for about {@code expectedKeys} keys now, so that inserting them does not resize step by
+     * step (recovery calls it once it can estimate the keys of a log it scans). Never shrinks.
+     */
+    void presize(long expectedKeys);
+
+    /**
+     * Whether the index copies what it keeps of a key, so a caller may pass the same array again with
+     * other bytes once the call returns (the checkpoint load then allocates no array per key).
+     */
+    boolean copiesKeys();
+
     /** Removes the key if its entry is still {@code expected}. */
     void remove(byte[] key, Entry expected);
 
@@ -70,6 +97,8 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         private static final int HINT = 3;
         /** A slot is never claimed past this fill, counting slots whose key was removed. */
         private static final double MAX_LOAD = 0.6;
+        /** {@link #presize} goes no further (2^28 slots, the most a table can have): an estimate is not a promise. */
+        private static final long MAX_PRESIZE_KEYS = 1L << 27;
         private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
         private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(Entry[].class);
         private static final VarHandle KEY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -78,8 +107,12 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         private static final class Table {
             final long[] words;
             final Entry[] entries;
-            /** Keys longer than {@link #INLINE_KEY_BYTES}, whole; null for the others. */
-            final byte[][] longKeys;
+            /**
+             * Keys longer than {@link #INLINE_KEY_BYTES}, whole; null for the others, and null as a whole
+             * until the first such key is claimed (at 10 M keys the array alone is 128 MB to zero). Set
+             * before that key's tag is released, so a reader that matches a long key's tag sees it.
+             */
+            byte[][] longKeys;
             final int mask;
             final int maxClaimed;
             int claimed;
@@ -88,7 +121,6 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             Table(int slots) {
                 words = new long[slots * STRIDE];
                 entries = new Entry[slots];
-                longKeys = new byte[slots][];
                 mask = slots - 1;
                 maxClaimed = (int) (slots * MAX_LOAD);
             }
@@ -143,31 +175,23 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             return w;
         }
 
-        /** Whether slot {@code s} of {@code t}, whose tag matched, holds {@code key}. */
-        private static boolean holds(Table t, int s, byte[] key) {
-            int w = s * STRIDE;
-            if (t.words[w + 1] != keyWord(key, 0)) {
-                return false;
-            }
-            if (key.length <= 8) {
-                return true;
-            }
-            if (t.words[w + 2] != keyWord(key, 8)) {
-                return false;
-            }
-            return key.length <= INLINE_KEY_BYTES || Arrays.equals(t.longKeys[s], key);
-        }
-
-        /** The slot holding {@code key} in {@code t}, or -(free slot + 1) where it would go. */
+        /**
+         * The slot holding {@code key} in {@code t}, or -(free slot + 1) where it would go. The key's first
+         * two words are taken once; a slot whose tag (hash bits and length) matches holds the key when
+         * they match too, and for a long key its whole bytes.
+         */
         private static int find(Table t, byte[] key, long hash) {
             long tag = tag(hash, key.length);
+            long word0 = keyWord(key, 0);
+            long word1 = keyWord(key, 8);
             int s = (int) hash & t.mask;
             while (true) {
                 long found = (long) LONGS.getAcquire(t.words, s * STRIDE);
                 if (found == 0) {
                     return -(s + 1);
                 }
-                if (found == tag && holds(t, s, key)) {
+                if (found == tag && t.words[s * STRIDE + 1] == word0 && t.words[s * STRIDE + 2] == word1
+                        && (key.length <= INLINE_KEY_BYTES || Arrays.equals(t.longKeys[s], key))) {
                     return s;
                 }
                 s = (s + 1) & t.mask;
@@ -196,15 +220,35 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         @Override
         public synchronized void put(byte[] key, Entry entry) {
             long hash = hash(key);
+            int s = find(table, key, hash);
+            set(s < 0 ? claimGrowing(-s - 1, key, hash) : s, entry);
+        }
+
+        @Override
+        public synchronized Entry offer(byte[] key, Entry entry, boolean sameSeqWins) {
+            long hash = hash(key);
             Table t = table;
             int s = find(t, key, hash);
-            if (s < 0) {
-                if (t.claimed + 1 > t.maxClaimed) {
-                    t = resize(t);
-                    s = find(t, key, hash);
-                }
-                s = claim(t, -s - 1, key, hash);
+            Entry old = s < 0 ? null : t.entries[s];
+            if (Index.replaces(entry, old, sameSeqWins)) {
+                set(s < 0 ? claimGrowing(-s - 1, key, hash) : s, entry);
             }
+            return old;
+        }
+
+        /** Claims the free slot {@code free} of the current table for {@code key}, resizing first when it is full. */
+        private int claimGrowing(int free, byte[] key, long hash) {
+            Table t = table;
+            if (t.claimed + 1 > t.maxClaimed) {
+                t = resize(t, 0);
+                free = -find(t, key, hash) - 1;
+            }
+            return claim(t, free, key, hash, true);
+        }
+
+        /** Publishes {@code entry} in claimed slot {@code s} of the current table. */
+        private void set(int s, Entry entry) {
+            Table t = table;
             if (t.entries[s] == null) {
                 t.live++;
             }
@@ -212,29 +256,48 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             ENTRIES.setVolatile(t.entries, s, entry);
         }
 
-        /** Writes {@code key} into the free slot {@code s}; the tag goes last (see the class comment). */
-        private static int claim(Table t, int s, byte[] key, long hash) {
+        /**
+         * Writes {@code key} into the free slot {@code s}; the tag goes last (see the class comment). A long
+         * key is copied when {@code copyLongKey}, else kept (a resize moving it from the old table).
+         */
+        private static int claim(Table t, int s, byte[] key, long hash, boolean copyLongKey) {
             int w = s * STRIDE;
             t.words[w + 1] = keyWord(key, 0);
             t.words[w + 2] = keyWord(key, 8);
             if (key.length > INLINE_KEY_BYTES) {
-                t.longKeys[s] = key.clone();
+                if (t.longKeys == null) {
+                    t.longKeys = new byte[t.mask + 1][];
+                }
+                t.longKeys[s] = copyLongKey ? key.clone() : key;
             }
             LONGS.setRelease(t.words, w, tag(hash, key.length));
             t.claimed++;
             return s;
         }
 
-        /** A table for the live keys: twice the size unless removed keys hold half the claimed slots. */
-        private Table resize(Table old) {
+        /**
+         * A table for the live keys and at least {@code minSlots}: twice the size unless removed keys hold
+         * half the claimed slots. Rehashing needs each key's bytes; a short key is rebuilt from its words
+         * into a reused array per length (the table never keeps the caller's array of a short key), so a
+         * resize allocates nothing per key.
+         */
+        private Table resize(Table old, int minSlots) {
             int slots = old.live * 2 >= old.claimed ? (old.mask + 1) * 2 : old.mask + 1;
-            Table t = new Table(Math.max(slots, slotsFor(old.live + 1)));
+            Table t = new Table(Math.max(Math.max(slots, minSlots), slotsFor(old.live + 1)));
+            byte[][] scratch = new byte[INLINE_KEY_BYTES + 1][];
             for (int s = 0; s <= old.mask; s++) {
                 Entry e = old.entries[s];
                 if (e != null) {
-                    byte[] key = keyOf(old, s);
+                    int length = (int) (old.words[s * STRIDE] & 0x7FFF_FFFFL);
+                    byte[] key;
+                    if (length > INLINE_KEY_BYTES) {
+                        key = old.longKeys[s];
+                    } else {
+                        key = scratch[length] == null ? (scratch[length] = new byte[length]) : scratch[length];
+                        keyInto(old, s, key);
+                    }
                     long hash = hash(key);
-                    int at = claim(t, -find(t, key, hash) - 1, key, hash);
+                    int at = claim(t, -find(t, key, hash) - 1, key, hash, false);
                     t.words[at * STRIDE + HINT] = e.recordOffset;
                     t.entries[at] = e;
                     t.live++;
@@ -242,6 +305,24 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             }
             table = t;
             return t;
+        }
+
+        @Override
+        public synchronized void presize(long expectedKeys) {
+            int slots = slotsFor(Math.min(expectedKeys, MAX_PRESIZE_KEYS));
+            if (slots > table.mask + 1) {
+                resize(table, slots);
+            }
+        }
+
+        @Override
+        public boolean copiesKeys() {
+            return true;
+        }
+
+        /** Tests only: the current table's slots. */
+        int slots() {
+            return table.mask + 1;
         }
 
         @Override
@@ -262,10 +343,15 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 return t.longKeys[s].clone();
             }
             byte[] key = new byte[length];
-            for (int i = 0; i < length; i++) {
+            keyInto(t, s, key);
+            return key;
+        }
+
+        /** Writes the short key of claimed slot {@code s} into {@code key}, whose length is the key's. */
+        private static void keyInto(Table t, int s, byte[] key) {
+            for (int i = 0; i < key.length; i++) {
                 key[i] = (byte) (t.words[s * STRIDE + 1 + (i >>> 3)] >>> ((i & 7) * 8));
             }
-            return key;
         }
 
         @Override
@@ -339,6 +425,26 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         public void put(byte[] key, Entry entry) {
             map.put(key, entry);
             points.put(key, entry);
+        }
+
+        @Override
+        public Entry offer(byte[] key, Entry entry, boolean sameSeqWins) {
+            Entry old = points.offer(key, entry, sameSeqWins);     // the hash decides; the skip list follows
+            if (Index.replaces(entry, old, sameSeqWins)) {
+                map.put(key, entry);
+            }
+            return old;
+        }
+
+        @Override
+        public void presize(long expectedKeys) {
+            points.presize(expectedKeys);
+        }
+
+        /** No: the skip list keeps the caller's array as its key. */
+        @Override
+        public boolean copiesKeys() {
+            return false;
         }
 
         @Override

@@ -328,10 +328,13 @@ public final class KvStore implements AutoCloseable {
             checkpoint = Checkpoint.load(checkpointFile, uuid, engine, whyNot);
             note = whyNot[0] == null ? null : "index checkpoint " + checkpointFile + " not used: " + whyNot[0];
         }
-        // The hash index starts at the checkpoint's key count; without one, at one key per KiB of pool
-        // up to 512 k keys (1 M slots, a 40 MB table) and doubles as keys come: a table sized for the whole pool
-        // would spread a few keys over hundreds of MB, and every probe would miss the cache.
-        int expectedKeys = (int) (checkpoint != null ? Math.min(1 << 27, checkpoint.keyCount + (checkpoint.keyCount >> 3))
+        // The hash index starts at the checkpoint's key count, the size the closed store's table had grown
+        // to for them (no headroom: at 10 M keys an eighth more doubled it to 1.3 GB, and fresh memory is
+        // most of a first open's time); without one, at one key per KiB of pool up to 512 k keys (1 M
+        // slots, a 40 MB table), and recovery presizes it once it has scanned enough of the log to
+        // estimate (Recovery.run): a table sized for the whole pool would spread a few keys over hundreds
+        // of MB, and every probe would miss the cache.
+        int expectedKeys = (int) (checkpoint != null ? Math.min(1 << 27, checkpoint.keyCount)
                 : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024)));
         this.index = engine == EngineKind.HASH ? new Index.Hash(expectedKeys) : new Index.Sorted(comparator, expectedKeys);
         this.touchRecords = region.mode() == AccessMode.WALK;

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.zip.CRC32C;
 
 import static dev.engram.kv.PoolFormat.*;
@@ -105,6 +107,8 @@ final class Recovery {
 
     private static final java.lang.invoke.VarHandle INT_LE =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Reads a segment through a window of 512 B to 4 KiB (RUN promotes what is read: no more than
@@ -634,12 +638,204 @@ final class Recovery {
     /** Offsets of records in a proven-durable gap: they failed validation after they were written whole. */
     final List<Long> damagedRecords = new ArrayList<>();
 
-    private static void offer(Index index, byte[] key, Entry e, boolean sameSeqWins) {
-        Entry old = index.get(key);
-        if (old == null || old.seq < e.seq || (sameSeqWins && old.seq == e.seq)) {
-            index.put(key, e);
+    /**
+     * Puts {@code e} for {@code key} unless the index holds a newer version ({@link Index#replaces}): at
+     * once, or through the {@link Applier} when {@link #run} has one going.
+     */
+    private void offer(Index index, byte[] key, Entry e, boolean sameSeqWins) {
+        offers++;
+        if (applier != null) {
+            applier.offer(key, e, sameSeqWins);
+        } else {
+            offerNow(index, key, e, sameSeqWins);
         }
     }
+
+    /**
+     * {@link #offer} in one probe of the index, keeping the live accounting of {@link #run} as it goes:
+     * the bytes a version charges leave its segment's sum when it is outranked, and a tombstone that goes
+     * in is remembered by its key, so no pass over the whole index is needed afterwards.
+     */
+    private void offerNow(Index index, byte[] key, Entry e, boolean sameSeqWins) {
+        Entry old = index.offer(key, e, sameSeqWins);
+        if (liveBytesBySegment == null || !Index.replaces(e, old, sameSeqWins)) {
+            return;
+        }
+        if (old != null && !old.tombstone) {
+            liveBytesBySegment[log.segmentOf(old.recordOffset)] -= Cleaner.charge(key, old);
+            liveKeys--;
+        }
+        if (e.tombstone) {
+            tombstoneKeys.add(key);
+        } else {
+            liveBytesBySegment[log.segmentOf(e.recordOffset)] += Cleaner.charge(key, e);
+            liveKeys++;
+        }
+    }
+
+    /** Offers handed to the {@link Applier} at a time. */
+    private static final int OFFER_BATCH = 4096;
+
+    /** Offers in scan order, in parallel arrays (no object per offer). */
+    private static final class OfferBatch {
+        final byte[][] keys = new byte[OFFER_BATCH][];
+        final Entry[] entries = new Entry[OFFER_BATCH];
+        final boolean[] sameSeqWins = new boolean[OFFER_BATCH];
+        int size;
+    }
+
+    /** Tells the applier that no offer follows. */
+    private static final OfferBatch END = new OfferBatch();
+
+    /** The applier of the segments {@link #run} is scanning; null otherwise. */
+    private Applier applier;
+
+    /**
+     * Puts the offers of a log scan into the index on a second thread, while the scanning thread reads,
+     * verifies and parses the next records: the two halves of a scan's work (copying and CRC32C of
+     * records; the index's cache misses and the live accounting) then use both cores. Offers travel in
+     * batches through a short FIFO queue and one thread applies them, so the index sees them in the
+     * scan's order, as when they were applied at once; nothing reads the index while it runs ({@link
+     * #apply} does not), and {@link #finish} returns once all are in. Only the applier touches the live
+     * accounting meanwhile; its thread's end (join) publishes it to the scanning thread.
+     */
+    private final class Applier {
+        private final Index index;
+        private final BlockingQueue<OfferBatch> full = new ArrayBlockingQueue<>(4);
+        private final BlockingQueue<OfferBatch> empty = new ArrayBlockingQueue<>(6);
+        private final Thread thread;
+        private OfferBatch filling = new OfferBatch();
+        /** What the applier threw; it then discards the rest until {@link #END}, so the scan never blocks on it. */
+        private volatile Throwable failure;
+
+        Applier(Index index) {
+            this.index = index;
+            for (int i = 0; i < 5; i++) {
+                empty.add(new OfferBatch());
+            }
+            this.thread = Thread.ofPlatform().daemon().name("engram-recovery-apply").start(this::applyAll);
+        }
+
+        void offer(byte[] key, Entry e, boolean sameSeqWins) {
+            OfferBatch b = filling;
+            b.keys[b.size] = key;
+            b.entries[b.size] = e;
+            b.sameSeqWins[b.size] = sameSeqWins;
+            if (++b.size == OFFER_BATCH) {
+                handOver();
+            }
+        }
+
+        private void handOver() {
+            putUninterruptibly(full, filling);
+            filling = takeUninterruptibly(empty);
+            rethrowFailure();
+        }
+
+        private void applyAll() {
+            while (true) {
+                OfferBatch b = takeUninterruptibly(full);
+                if (b == END) {
+                    return;
+                }
+                if (failure == null) {
+                    try {
+                        for (int i = 0; i < b.size; i++) {
+                            offerNow(index, b.keys[i], b.entries[i], b.sameSeqWins[i]);
+                        }
+                    } catch (Throwable t) {
+                        failure = t;
+                    }
+                }
+                java.util.Arrays.fill(b.keys, 0, b.size, null);
+                java.util.Arrays.fill(b.entries, 0, b.size, null);
+                b.size = 0;
+                putUninterruptibly(empty, b);
+            }
+        }
+
+        /** Hands over what is left, waits until every offer is in the index, and rethrows what the applier threw. */
+        void finish() {
+            if (filling.size > 0) {
+                putUninterruptibly(full, filling);
+                filling = new OfferBatch();
+            }
+            stop();
+            rethrowFailure();
+        }
+
+        /** Ends the applier thread (after the offers already handed over) and waits for it. */
+        void stop() {
+            putUninterruptibly(full, END);
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void rethrowFailure() {
+            Throwable t = failure;
+            if (t instanceof RuntimeException r) {
+                throw r;
+            } else if (t instanceof Error e) {
+                throw e;
+            } else if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    private static <T> void putUninterruptibly(BlockingQueue<T> q, T item) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                q.put(item);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> T takeUninterruptibly(BlockingQueue<T> q) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return q.take();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * {@link #run}'s live accounting, kept by {@link #offer} and the checkpoint load (null in {@link
+     * #check}): per segment, the bytes its records charge for the versions the index holds now (handed
+     * to the segment table once per segment at the end), the keys whose version is not a tombstone, and
+     * the key of every tombstone that went in (recovery removes those still current at the end: the
+     * only keys it materialises beyond what the records give).
+     */
+    private long[] liveBytesBySegment;
+    private long liveKeys;
+    private final List<byte[]> tombstoneKeys = new ArrayList<>();
+    /** Versions offered to the index so far (valid records' keys): the estimate behind {@link Index#presize}. */
+    private long offers;
 
     private static int intAt(byte[] b, int at) {
         return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
@@ -702,17 +898,28 @@ final class Recovery {
                 }
             }
             long[][] ends = ends(headers, live, checkpoint);
+            long[] liveBytes = new long[segments];
+            liveBytesBySegment = liveBytes;
             if (checkpoint != null) {
                 long[] count = {0};
-                checkpoint.forEachEntry((key, e) -> {
+                checkpoint.forEachEntry(index.copiesKeys(), (key, e) -> {
                     int s = log.segmentOf(e.recordOffset);
                     if (s >= 0 && s < segments && fromCheckpoint[s]) {
                         index.put(key, e);       // unique keys, so no comparison; scanned records outrank by SEQ
+                        liveBytes[s] += Cleaner.charge(key, e);      // never a tombstone: the checkpoint has none
                         count[0]++;
                     }
                 });
                 keysFromCheckpoint = count[0];
+                liveKeys = keysFromCheckpoint;
             }
+            int toScan = 0;
+            for (int s = 0; s < segments; s++) {
+                toScan += live[s] != null && !fromCheckpoint[s] ? 1 : 0;
+            }
+            long bytesScanned = 0;
+            boolean presized = false;
+            applier = toScan >= 2 ? new Applier(index) : null;
             for (int s = 0; s < segments; s++) {
                 if (live[s] == null || fromCheckpoint[s]) {
                     continue;
@@ -723,31 +930,54 @@ final class Recovery {
                     if (damaged) {
                         table.markDamaged(segment);
                     } else {
-                        long seq = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN).getLong(REC_SEQ_OFFSET);
+                        long seq = (long) LONG_LE.get(record, REC_SEQ_OFFSET);
                         table.noteSeq(segment, seq);
                         table.lastRecord(segment, offset, seq);
                     }
                     apply(index, offset, record, length, damaged);
                 });
                 persistRecoveredTail();
+                bytesScanned += keptEnd - (log.segmentOffset(s) + SEG_HEADER_LENGTH);
+                if (!presized && scanned < toScan && bytesScanned >= (segmentBytes - SEG_HEADER_LENGTH) / 2) {
+                    // The log scanned so far tells how many versions a segment holds; sizing the index for
+                    // all the segments to scan now spares it a resize at every doubling (four from the
+                    // default at 10 M keys, each rehashing every key). An overestimate when keys were
+                    // overwritten: at most the versions' count, about twice the keys in a log the cleaner
+                    // keeps half live.
+                    index.presize(keysFromCheckpoint + (long) ((double) offers / bytesScanned
+                            * (segmentBytes - SEG_HEADER_LENGTH) * toScan));
+                    presized = true;
+                }
+            }
+            if (applier != null) {
+                applier.finish();
+                applier = null;
             }
             maxSeq = applyDamaged(index, table);
         } catch (RegionException e) {
             throw KvStore.translate(store.path(), e);
+        } finally {
+            if (applier != null) {      // the scan failed: the index is thrown away, only the thread is ended
+                applier.stop();
+                applier = null;
+            }
         }
         // Free segments at the end stay "never used" so the pool's tail is handed out in order.
         while (!free.isEmpty() && free.getLast() == firstUnused - 1) {
             free.removeLast();
             firstUnused--;
         }
-        long liveKeys = 0;
-        for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
-            Map.Entry<byte[], Entry> me = it.next();
-            if (me.getValue().tombstone) {
-                index.remove(me.getKey(), me.getValue());
-            } else {
-                liveKeys++;
-                table.addLive(log.segmentOf(me.getValue().recordOffset), Cleaner.charge(me.getKey(), me.getValue()));
+        // Tombstones leave the index (a key deleted last reads as absent); the live sums go to the table.
+        for (byte[] key : tombstoneKeys) {
+            Entry e = index.get(key);
+            if (e != null && e.tombstone) {
+                index.remove(key, e);
+            }
+        }
+        tombstoneKeys.clear();
+        for (int s = 0; s < segments; s++) {
+            if (liveBytesBySegment[s] != 0) {
+                table.addLive(s, liveBytesBySegment[s]);
             }
         }
         log.resume(firstUnused, free, maxGeneration, maxSeq);

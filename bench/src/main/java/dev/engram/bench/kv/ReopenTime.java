@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -21,7 +23,8 @@ import java.util.stream.Stream;
  * How long reopening a pool takes, at any key count: after a clean close (the index checkpoint) and
  * after a crash (no checkpoint: the whole log is scanned, as after a power failure). Fills a fresh pool
  * once (16 B keys in a scattered order, buffered, one sync), then opens it {@code --rounds} times each
- * way in this JVM and prints each open's wall time with the store's own {@code RecoveryReport}.
+ * way in this JVM and prints each open's wall time, the collector's pauses during it, and the store's own
+ * {@code RecoveryReport} (whose {@code millis} is the index's rebuild alone).
  * The crash case deletes the checkpoint file before each open, which is exactly what a crash leaves:
  * a checkpoint is written only at a clean close.
  */
@@ -81,14 +84,32 @@ public final class ReopenTime implements Callable<Integer> {
     }
 
     private void open(Path pool, String after, boolean checkpointAtClose) {
+        long gcBefore = gcMillis();
         long started = System.nanoTime();
         KvStore kv = KvStore.open(new KvOptions(pool).indexCheckpoint(checkpointAtClose));
         double seconds = (System.nanoTime() - started) / 1e9;
+        long gc = gcMillis() - gcBefore;
         if (kv.count() != keys) {
             throw new IllegalStateException("reopened " + kv.count() + " keys, expected " + keys);
         }
-        System.out.printf(Locale.ROOT, "open after %-24s %6.2f s   %s%n", after + ":", seconds, kv.recovery());
+        System.out.printf(Locale.ROOT, "open after %-24s %6.2f s  (GC pauses %.2f s)   %s%n", after + ":", seconds, gc / 1e3,
+                kv.recovery());
         kv.close();
+    }
+
+    /**
+     * Milliseconds of collector pauses so far (G1's young and old collections; its concurrent cycles run
+     * beside the open and are left out): how much of an open's wall time copying the index's entries and
+     * growing the heap took.
+     */
+    private static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!gc.getName().contains("Concurrent")) {
+                total += Math.max(0, gc.getCollectionTime());
+            }
+        }
+        return total;
     }
 
     /** Key i: 8 zero bytes, then i scrambled (so the log's order is not the keys' order). */
