@@ -232,8 +232,8 @@ final class Log {
      * On a block device, writes zeros over a never-used segment (made durable by its K0), so that the
      * file system allocates its blocks once, here, and not one 4 KiB block per durable put: with the
      * torn-write padding each durable put starts a new block of a sparse file, and an fdatasync that
-     * must also commit a block allocation to the file system's journal took 2-4x as long (measured on
-     * ext4, docs/benchmarks.md). Freed segments keep their blocks.
+     * must also commit a block allocation to the file system's journal made the put 3-7x slower (ext4,
+     * a loaded machine: bench/results/2026-11-22-crawl-pad). Freed segments keep their blocks.
      */
     private void allocateBlocks(int segment) {
         if (tornUnit == 0) {
