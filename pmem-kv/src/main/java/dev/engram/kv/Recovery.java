@@ -657,7 +657,11 @@ final class Recovery {
      * in is remembered by its key, so no pass over the whole index is needed afterwards.
      */
     private void offerNow(Index index, byte[] key, Entry e, boolean sameSeqWins) {
-        Entry old = index.offer(key, e, sameSeqWins);
+        account(key, e, index.offer(key, e, sameSeqWins), sameSeqWins);
+    }
+
+    /** The live accounting of one {@link #offerNow}: {@code old} is what the key held before. */
+    private void account(byte[] key, Entry e, Entry old, boolean sameSeqWins) {
         if (liveBytesBySegment == null || !Index.replaces(e, old, sameSeqWins)) {
             return;
         }
@@ -681,6 +685,8 @@ final class Recovery {
         final byte[][] keys = new byte[OFFER_BATCH][];
         final Entry[] entries = new Entry[OFFER_BATCH];
         final boolean[] sameSeqWins = new boolean[OFFER_BATCH];
+        /** What each key held before its offer, as {@link Index#offerAll} returns it. */
+        final Entry[] olds = new Entry[OFFER_BATCH];
         int size;
     }
 
@@ -740,8 +746,9 @@ final class Recovery {
                 }
                 if (failure == null) {
                     try {
+                        index.offerAll(b.keys, b.entries, b.sameSeqWins, b.size, b.olds);
                         for (int i = 0; i < b.size; i++) {
-                            offerNow(index, b.keys[i], b.entries[i], b.sameSeqWins[i]);
+                            account(b.keys[i], b.entries[i], b.olds[i], b.sameSeqWins[i]);
                         }
                     } catch (Throwable t) {
                         failure = t;
@@ -749,6 +756,7 @@ final class Recovery {
                 }
                 java.util.Arrays.fill(b.keys, 0, b.size, null);
                 java.util.Arrays.fill(b.entries, 0, b.size, null);
+                java.util.Arrays.fill(b.olds, 0, b.size, null);
                 b.size = 0;
                 putUninterruptibly(empty, b);
             }

@@ -62,6 +62,41 @@ class IndexRecoveryOpsTest {
         }
     }
 
+    /** A batch may hold one key several times: its offers apply in order, as one by one. */
+    @Test
+    void shouldApplyABatchOfOffersInOrderAsOneByOne() {
+        for (Index index : indexes()) {
+            SplittableRandom r = new SplittableRandom(12);
+            Map<String, Entry> model = new HashMap<>();
+            for (int batch = 0; batch < 600; batch++) {
+                int n = 1 + r.nextInt(100);
+                byte[][] keys = new byte[n][];
+                Entry[] entries = new Entry[n];
+                boolean[] sameSeqWins = new boolean[n];
+                Entry[] expectedOlds = new Entry[n];
+                for (int i = 0; i < n; i++) {
+                    int id = r.nextInt(3_000);
+                    keys[i] = key(id);
+                    entries[i] = version(r.nextInt(800));
+                    sameSeqWins[i] = r.nextBoolean();
+                    String name = Arrays.toString(keys[i]);
+                    expectedOlds[i] = model.get(name);
+                    if (Index.replaces(entries[i], expectedOlds[i], sameSeqWins[i])) {
+                        model.put(name, entries[i]);
+                    }
+                }
+                Entry[] olds = new Entry[n];
+                index.offerAll(keys, entries, sameSeqWins, n, olds);
+                for (int i = 0; i < n; i++) {
+                    assertSame(expectedOlds[i], olds[i], index.getClass().getSimpleName() + " batch " + batch + " offer " + i);
+                }
+            }
+            for (int id = 0; id < 3_000; id++) {
+                assertSame(model.get(Arrays.toString(key(id))), index.get(key(id)), "key " + id);
+            }
+        }
+    }
+
     @Test
     void shouldKeepEveryKeyThroughPresizeAndNeverShrink() {
         for (Index index : indexes()) {
