@@ -3,7 +3,9 @@ package dev.engram.kv;
 /**
  * The index's pointer to one version of a key: where its record is, and the older versions that
  * open snapshots still need ({@link #prev}). Immutable but for {@code prev}, which writers trim under
- * the key's stripe lock once no snapshot needs the tail.
+ * the key's stripe lock once no snapshot needs the tail. Equal when they name the same version (every
+ * field but {@code prev}): the hash index keeps versions inline and builds a new Entry each time it is
+ * asked, so callers compare versions with {@link #equals}, never by identity.
  */
 final class Entry {
     /** Offset of the whole record (a BATCH record for batch entries), whose CRC covers this version. */
@@ -52,5 +54,17 @@ final class Entry {
             e = e.prev;
         }
         return e;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Entry e && recordOffset == e.recordOffset && recordSeq == e.recordSeq && seq == e.seq
+                && recordLength == e.recordLength && valueOffset == e.valueOffset && valueLength == e.valueLength
+                && tombstone == e.tombstone;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(recordOffset * 31 + recordSeq);
     }
 }

@@ -16,21 +16,46 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
     Entry get(byte[] key);
 
+
+
     /**
-     * As {@link #get(byte[])}, and stores in {@code hint.offset} where the newest version's record
-     * probably is (-1 when the index cannot tell without the entry): a reader can start loading the record
-     * while it loads the entry. Only a hint: the entry is the truth.
+     * As {@link #get(byte[])}, but copies the key's newest version into {@code probe} (reused, one per
+     * thread) and returns whether the key has one, so that a point read allocates nothing.
      */
-    default Entry get(byte[] key, Hint hint) {
-        hint.offset = -1;
-        return get(key);
+    default boolean probe(byte[] key, Probe probe) {
+        return probe.copy(get(key));
     }
 
-    /** A reader's out-parameter for {@link #get(byte[], Hint)}; one per thread. */
-    final class Hint {
-        long offset = -1;
-        /** Where a reader keeps what it loaded to start the record's cache miss early (so the load is not dead code). */
-        long touched;
+    /** A reader's copy of one version, filled by {@link #probe}; one per thread, reused. */
+    final class Probe {
+        long recordOffset;
+        int recordLength;
+        long valueOffset;
+        int valueLength;
+        long seq;
+        long recordSeq;
+        boolean tombstone;
+        /** The versions before this one that open snapshots still need ({@link Entry#prev}). */
+        Entry older;
+
+        boolean copy(Entry e) {
+            if (e == null) {
+                return false;
+            }
+            recordOffset = e.recordOffset;
+            recordLength = e.recordLength;
+            valueOffset = e.valueOffset;
+            valueLength = e.valueLength;
+            seq = e.seq;
+            recordSeq = e.recordSeq;
+            tombstone = e.tombstone;
+            older = e.prev;
+            return true;
+        }
+
+        Entry toEntry() {
+            return new Entry(recordOffset, recordLength, valueOffset, valueLength, seq, recordSeq, tombstone, older);
+        }
     }
 
     /** Sets the key's entry; the caller holds the key's stripe lock. */
@@ -81,43 +106,75 @@ sealed interface Index permits Index.Hash, Index.Sorted {
     Iterator<Map.Entry<byte[], Entry>> entries();
 
     /**
-     * Hash engine: an open-addressing table with linear probing, flat in two arrays, so that a lookup
-     * costs one cache line of the table (hash tag and the key's first 24 bytes inline) plus the {@link
-     * Entry} it finds, with no per-key wrapper objects to chase (the {@code ConcurrentHashMap} it
-     * replaces cost a bin, a node, a key wrapper and its byte array before the entry: measured 0.95 M
-     * gets/s against this table's, see docs/engines.md).
+     * Hash engine: an open-addressing table with linear probing, flat in one {@code long[]}, with no
+     * object per key: a slot is one cache line holding the key's hash tag, its first 16 bytes and the
+     * key's whole newest version (what an {@link Entry} holds, less its chain of older versions). A point
+     * read therefore costs one line of the table and then the record, whose offset the line holds, so the
+     * record's load starts as soon as the line is in. (The table of {@code Entry} references this one
+     * replaces cost a third, dependent miss on the entry object, and its million entries were copied by
+     * every young collection during a fill: bench/results/2026-11-22-hot-path. The {@code
+     * ConcurrentHashMap} before that cost a bin, a node, a key wrapper and its byte array: 0.95 M gets/s,
+     * docs/engines.md.) Older versions kept for open snapshots hang off their slot as an {@code Entry}
+     * chain in a second array, allocated when the first is kept; {@link #get} builds an {@code Entry}
+     * from the slot (two calls give equal, not identical, entries: versions compare by value).
      *
      * <p>Concurrency: readers take no lock. Writers (puts, removes, resizes) are serialised by the
      * table's monitor; they already hold the key's stripe lock, so the monitor guards only the probe
      * sequence and the slot words, for the time of one probe. A slot is claimed once per key and keeps
-     * that key until the next resize: a removal clears the slot's entry and leaves the key, so every key
-     * has at most one slot and a reader that finds its key's slot with no entry knows the key is absent.
-     * A new slot is published by its tag word (written last, with release semantics); a reader that
-     * loads the tag with acquire semantics therefore sees the key words written before it. A resize
-     * builds a new table from the live slots and publishes it through the volatile {@link #table}; a
-     * reader still on the old one reads the state of some moment during its call.
+     * that key until the next resize: a removal clears the slot's version and leaves the key, so every
+     * key has at most one slot and a reader that finds its key's slot with no version knows the key is
+     * absent. A new slot is published by its tag word, written last with release semantics; a reader
+     * that loads the tag with acquire semantics therefore sees the key and version words written before
+     * it. A version that replaces another in a claimed slot is several words, so the slot's STAMP word is
+     * a sequence lock: the writer makes it odd, writes the words, and makes it even again; a reader that
+     * loads the same even stamp before and after reading the words read one version whole, else it reads
+     * again (the orderings that make this hold are named where they are issued). A resize builds a new
+     * table from the live slots and publishes it through the volatile {@link #table}; a reader still on
+     * the old one reads the state of some moment during its call.
      */
     final class Hash implements Index {
         /**
-         * Longs per slot: TAG, the key's first 16 bytes (little-endian, zero-padded), and the newest
-         * entry's record offset (the {@link Hint}: in the slot's cache line, so a reader can start the
-         * record's miss in parallel with the entry's).
+         * Longs per slot, one cache line: TAG, the key's first 16 bytes (little-endian, zero-padded), STAMP
+         * (bits 0-31 the sequence lock's count, odd while a writer changes the slot; bits 32-62 the value's
+         * offset in its record; bit 63 tombstone), RECORD_OFFSET ({@link #NO_VERSION} once removed),
+         * LENGTHS (record length in bits 0-31, value length in bits 32-63), SEQ, RECORD_SEQ.
          */
-        private static final int STRIDE = 4;
+        private static final int STRIDE = 8;
+        private static final int TAG = 0;
+        private static final int KEY0 = 1;
+        private static final int KEY1 = 2;
+        private static final int STAMP = 3;
+        private static final int RECORD_OFFSET = 4;
+        private static final int LENGTHS = 5;
+        private static final int SEQ = 6;
+        private static final int RECORD_SEQ = 7;
+        /**
+         * Words before slot 0: with the array's 16-byte header they put every slot on a cache-line boundary
+         * when the array starts on one, as every large table does (a humongous object starts a G1 region).
+         */
+        private static final int BASE = 6;
+        private static final long NO_VERSION = -1;
+        private static final long TOMBSTONE_BIT = 1L << 63;
+        private static final long COUNT_MASK = 0xFFFF_FFFFL;
         private static final int INLINE_KEY_BYTES = 16;
-        private static final int HINT = 3;
         /** A slot is never claimed past this fill, counting slots whose key was removed. */
         private static final double MAX_LOAD = 0.6;
-        /** {@link #presize} goes no further (2^28 slots, the most a table can have): an estimate is not a promise. */
-        private static final long MAX_PRESIZE_KEYS = 1L << 27;
+        /** The most slots a table can have: 2^27 slots of 8 longs is near the largest long[] Java allows. */
+        private static final int MAX_SLOTS = 1 << 27;
+        /** {@link #presize} goes no further: an estimate is not a promise. */
+        static final long MAX_PRESIZE_KEYS = 1L << 26;
         private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-        private static final VarHandle ENTRIES = MethodHandles.arrayElementVarHandle(Entry[].class);
         private static final VarHandle KEY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
         /** One generation of the table. Only the writer holding the monitor changes it. */
         private static final class Table {
             final long[] words;
-            final Entry[] entries;
+            /**
+             * Per slot, the chain of versions older than the slot's own that open snapshots still need; null
+             * as a whole until the first is kept. Volatile: a reader that sees it set sees the array's
+             * allocation (it is set inside a slot's write window, see {@link #write}).
+             */
+            volatile Entry[] olders;
             /**
              * Keys longer than {@link #INLINE_KEY_BYTES}, whole; null for the others, and null as a whole
              * until the first such key is claimed (at 10 M keys the array alone is 128 MB to zero). Set
@@ -130,8 +187,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             int live;
 
             Table(int slots) {
-                words = new long[slots * STRIDE];
-                entries = new Entry[slots];
+                words = new long[BASE + slots * STRIDE];
                 mask = slots - 1;
                 maxClaimed = (int) (slots * MAX_LOAD);
             }
@@ -162,11 +218,15 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         private static int slotsFor(long keys) {
             long wanted = Math.max(16, (long) Math.ceil(keys / MAX_LOAD) + 1);
-            if (wanted > 1 << 28) {   // 2^28 slots of 4 longs: the largest long[] Java allows
+            if (wanted > MAX_SLOTS) {
                 throw new IllegalStateException("the hash index cannot hold " + keys + " keys (at most "
-                        + (long) ((1 << 28) * MAX_LOAD) + ")");
+                        + (long) (MAX_SLOTS * MAX_LOAD) + ")");
             }
             return Integer.highestOneBit((int) wanted - 1) << 1;
+        }
+
+        private static int at(int slot) {
+            return BASE + slot * STRIDE;
         }
 
         /** TAG: the hash's high 32 bits, a bit that keeps it non-zero (0 marks a free slot), the key's length. */
@@ -197,11 +257,13 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             long word1 = keyWord(key, 8);
             int s = (int) hash & t.mask;
             while (true) {
-                long found = (long) LONGS.getAcquire(t.words, s * STRIDE);
+                int w = at(s);
+                // Acquire: a tag seen here was released after its slot's key and first version were written.
+                long found = (long) LONGS.getAcquire(t.words, w + TAG);
                 if (found == 0) {
                     return -(s + 1);
                 }
-                if (found == tag && t.words[s * STRIDE + 1] == word0 && t.words[s * STRIDE + 2] == word1
+                if (found == tag && t.words[w + KEY0] == word0 && t.words[w + KEY1] == word1
                         && (key.length <= INLINE_KEY_BYTES || Arrays.equals(t.longKeys[s], key))) {
                     return s;
                 }
@@ -213,26 +275,126 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         public Entry get(byte[] key) {
             Table t = table;
             int s = find(t, key, hash(key));
-            return s < 0 ? null : (Entry) ENTRIES.getAcquire(t.entries, s);
+            return s < 0 ? null : read(t, s);
+        }
+
+        /**
+         * The version in claimed slot {@code s} with its older chain, read whole (the sequence lock of the
+         * class comment), or null when the slot has none. Lock-free: for readers.
+         */
+        private static Entry read(Table t, int s) {
+            Probe p = new Probe();
+            return readInto(t, s, p) ? p.toEntry() : null;
         }
 
         @Override
-        public Entry get(byte[] key, Hint hint) {
+        public boolean probe(byte[] key, Probe p) {
             Table t = table;
             int s = find(t, key, hash(key));
-            if (s < 0) {
-                hint.offset = -1;
-                return null;
+            return s >= 0 && readInto(t, s, p);
+        }
+
+        /** Copies the version of claimed slot {@code s} into {@code p}, read whole; false when it has none. */
+        private static boolean readInto(Table t, int s, Probe p) {
+            int w = at(s);
+            while (true) {
+                // Acquire: the version words below are read after the stamp, so an even stamp seen here
+                // was released after every word of the version it stamps.
+                long stamp = (long) LONGS.getAcquire(t.words, w + STAMP);
+                long recordOffset = t.words[w + RECORD_OFFSET];
+                long lengths = t.words[w + LENGTHS];
+                long seq = t.words[w + SEQ];
+                long recordSeq = t.words[w + RECORD_SEQ];
+                Entry[] olders = t.olders;
+                Entry older = olders == null ? null : olders[s];
+                // The words above are read before the stamp is read again: an unchanged stamp then
+                // proves no writer was inside the slot while they were read.
+                VarHandle.loadLoadFence();
+                if ((stamp & 1) == 0 && (long) LONGS.getOpaque(t.words, w + STAMP) == stamp) {
+                    if (recordOffset == NO_VERSION) {
+                        return false;
+                    }
+                    p.recordOffset = recordOffset;
+                    p.recordLength = (int) lengths;
+                    p.valueOffset = recordOffset + valueDelta(stamp);
+                    p.valueLength = (int) (lengths >>> 32);
+                    p.seq = seq;
+                    p.recordSeq = recordSeq;
+                    p.tombstone = stamp < 0;
+                    p.older = older;
+                    return true;
+                }
+                Thread.onSpinWait();
             }
-            hint.offset = t.words[s * STRIDE + HINT];
-            return (Entry) ENTRIES.getAcquire(t.entries, s);
+        }
+
+        private static long valueDelta(long stamp) {
+            return (stamp >>> 32) & 0x7FFF_FFFFL;
+        }
+
+        /** STAMP for {@code e} with the lock's count {@code count}. */
+        private static long stamp(Entry e, long count) {
+            long delta = e.valueOffset - e.recordOffset;
+            if (delta < 0 || delta > 0x7FFF_FFFFL) {
+                throw new IllegalArgumentException("a value at " + delta + " bytes into its record");
+            }
+            return (e.tombstone ? TOMBSTONE_BIT : 0) | delta << 32 | (count & COUNT_MASK);
+        }
+
+        /** The version words of {@code e}, but STAMP, into slot word {@code w}. Plain: the caller orders them. */
+        private static void versionWords(long[] words, int w, Entry e) {
+            words[w + RECORD_OFFSET] = e.recordOffset;
+            words[w + LENGTHS] = (e.recordLength & 0xFFFF_FFFFL) | (long) e.valueLength << 32;
+            words[w + SEQ] = e.seq;
+            words[w + RECORD_SEQ] = e.recordSeq;
+        }
+
+        /** Sets slot {@code s}'s chain of older versions to {@code older}. Writer, under the monitor. */
+        private static void setOlder(Table t, int s, Entry older) {
+            Entry[] olders = t.olders;
+            if (older != null && olders == null) {
+                olders = new Entry[t.mask + 1];
+                t.olders = olders;
+            }
+            if (olders != null && olders[s] != older) {
+                olders[s] = older;
+            }
+        }
+
+        /**
+         * Replaces the version in claimed slot {@code s} with {@code e} (null: none, the key removed), inside
+         * the slot's sequence-lock window. Writer, under the monitor.
+         */
+        private static void write(Table t, int s, Entry e) {
+            int w = at(s);
+            long stamp = t.words[w + STAMP];    // plain: only writers change it, and they hold the monitor
+            // Opaque odd stamp, then a store-store fence: no word of the new version is written before a
+            // reader can see that the slot is being changed.
+            LONGS.setOpaque(t.words, w + STAMP, stamp + 1);
+            VarHandle.storeStoreFence();
+            if (e == null) {
+                t.words[w + RECORD_OFFSET] = NO_VERSION;
+                setOlder(t, s, null);
+                // Release: the words above are written before the stamp is even again.
+                LONGS.setRelease(t.words, w + STAMP, (stamp + 2) & COUNT_MASK);
+            } else {
+                versionWords(t.words, w, e);
+                setOlder(t, s, e.prev);
+                // Release: the words above are written before the stamp is even again.
+                LONGS.setRelease(t.words, w + STAMP, stamp(e, stamp + 2));
+            }
         }
 
         @Override
         public synchronized void put(byte[] key, Entry entry) {
             long hash = hash(key);
-            int s = find(table, key, hash);
-            set(s < 0 ? claimGrowing(-s - 1, key, hash) : s, entry);
+            Table t = table;
+            int s = find(t, key, hash);
+            if (s < 0) {
+                claimGrowing(-s - 1, key, hash, entry);
+            } else {
+                set(t, s, entry);
+            }
         }
 
         @Override
@@ -247,8 +409,8 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         /**
          * The batch's keys are hashed first; then, for each group of {@link #TOUCH_GROUP} keys, the tag
-         * word and entry reference of each key's home slot are loaded before any of them is probed. A
-         * probe into a table of hundreds of MB is a cache (and TLB) miss; loads that do not depend on one
+         * word of each key's home slot (its whole line: the slot) is loaded before any of them is probed.
+         * A probe into a table of hundreds of MB is a cache (and TLB) miss; loads that do not depend on one
          * another overlap, so the group's probes then find their lines in the cache instead of missing one
          * after the other (recovery is one writer inserting millions of keys; the monitor is held per
          * batch). The offers themselves are applied in order, exactly as {@link #offer}.
@@ -264,9 +426,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 int to = Math.min(n, from + TOUCH_GROUP);
                 Table t = table;
                 for (int i = from; i < to; i++) {
-                    int s = (int) hashes[i] & t.mask;
-                    sum += t.words[s * STRIDE];
-                    sum += t.entries[s] == null ? 0 : 1;
+                    sum += t.words[at((int) hashes[i] & t.mask) + TAG];
                 }
                 for (int i = from; i < to; i++) {
                     olds[i] = offer(keys[i], entries[i], sameSeqWins[i], hashes[i]);
@@ -278,79 +438,96 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         private Entry offer(byte[] key, Entry entry, boolean sameSeqWins, long hash) {
             Table t = table;
             int s = find(t, key, hash);
-            Entry old = s < 0 ? null : t.entries[s];
+            Entry old = s < 0 ? null : read(t, s);
             if (Index.replaces(entry, old, sameSeqWins)) {
-                set(s < 0 ? claimGrowing(-s - 1, key, hash) : s, entry);
+                if (s < 0) {
+                    claimGrowing(-s - 1, key, hash, entry);
+                } else {
+                    set(t, s, entry);
+                }
             }
             return old;
         }
 
         /** Claims the free slot {@code free} of the current table for {@code key}, resizing first when it is full. */
-        private int claimGrowing(int free, byte[] key, long hash) {
+        private void claimGrowing(int free, byte[] key, long hash, Entry entry) {
             Table t = table;
             if (t.claimed + 1 > t.maxClaimed) {
                 t = resize(t, 0);
                 free = -find(t, key, hash) - 1;
             }
-            return claim(t, free, key, hash, true);
+            claim(t, free, key, hash, true, entry);
+            t.live++;
         }
 
-        /** Publishes {@code entry} in claimed slot {@code s} of the current table. */
-        private void set(int s, Entry entry) {
-            Table t = table;
-            if (t.entries[s] == null) {
+        /** Publishes {@code entry} in claimed slot {@code s} of {@code t}, the current table. */
+        private static void set(Table t, int s, Entry entry) {
+            if (t.words[at(s) + RECORD_OFFSET] == NO_VERSION) {
                 t.live++;
             }
-            t.words[s * STRIDE + HINT] = entry.recordOffset;
-            ENTRIES.setVolatile(t.entries, s, entry);
+            write(t, s, entry);
         }
 
         /**
-         * Writes {@code key} into the free slot {@code s}; the tag goes last (see the class comment). A long
-         * key is copied when {@code copyLongKey}, else kept (a resize moving it from the old table).
+         * Writes {@code key} and its first version into the free slot {@code s}; the tag goes last (see the
+         * class comment). A long key is copied when {@code copyLongKey}, else kept (a resize moving it from
+         * the old table). A resize passes no version and copies the old slot's words after.
          */
-        private static int claim(Table t, int s, byte[] key, long hash, boolean copyLongKey) {
-            int w = s * STRIDE;
-            t.words[w + 1] = keyWord(key, 0);
-            t.words[w + 2] = keyWord(key, 8);
+        private static void claim(Table t, int s, byte[] key, long hash, boolean copyLongKey, Entry entry) {
+            int w = at(s);
+            t.words[w + KEY0] = keyWord(key, 0);
+            t.words[w + KEY1] = keyWord(key, 8);
             if (key.length > INLINE_KEY_BYTES) {
                 if (t.longKeys == null) {
                     t.longKeys = new byte[t.mask + 1][];
                 }
                 t.longKeys[s] = copyLongKey ? key.clone() : key;
             }
-            LONGS.setRelease(t.words, w, tag(hash, key.length));
+            if (entry != null) {
+                versionWords(t.words, w, entry);
+                t.words[w + STAMP] = stamp(entry, 0);
+                setOlder(t, s, entry.prev);
+            }
+            // Release: the key and version words above are written before a reader can find the slot.
+            LONGS.setRelease(t.words, w + TAG, tag(hash, key.length));
             t.claimed++;
-            return s;
         }
 
         /**
          * A table for the live keys and at least {@code minSlots}: twice the size unless removed keys hold
          * half the claimed slots. Rehashing needs each key's bytes; a short key is rebuilt from its words
          * into a reused array per length (the table never keeps the caller's array of a short key), so a
-         * resize allocates nothing per key.
+         * resize allocates nothing per key; a version's words are copied as they are.
          */
         private Table resize(Table old, int minSlots) {
             int slots = old.live * 2 >= old.claimed ? (old.mask + 1) * 2 : old.mask + 1;
             Table t = new Table(Math.max(Math.max(slots, minSlots), slotsFor(old.live + 1)));
             byte[][] scratch = new byte[INLINE_KEY_BYTES + 1][];
+            Entry[] olders = old.olders;
             for (int s = 0; s <= old.mask; s++) {
-                Entry e = old.entries[s];
-                if (e != null) {
-                    int length = (int) (old.words[s * STRIDE] & 0x7FFF_FFFFL);
-                    byte[] key;
-                    if (length > INLINE_KEY_BYTES) {
-                        key = old.longKeys[s];
-                    } else {
-                        key = scratch[length] == null ? (scratch[length] = new byte[length]) : scratch[length];
-                        keyInto(old, s, key);
-                    }
-                    long hash = hash(key);
-                    int at = claim(t, -find(t, key, hash) - 1, key, hash, false);
-                    t.words[at * STRIDE + HINT] = e.recordOffset;
-                    t.entries[at] = e;
-                    t.live++;
+                int w = at(s);
+                if (old.words[w + TAG] == 0 || old.words[w + RECORD_OFFSET] == NO_VERSION) {
+                    continue;
                 }
+                int length = (int) (old.words[w + TAG] & 0x7FFF_FFFFL);
+                byte[] key;
+                if (length > INLINE_KEY_BYTES) {
+                    key = old.longKeys[s];
+                } else {
+                    key = scratch[length] == null ? (scratch[length] = new byte[length]) : scratch[length];
+                    keyInto(old, s, key);
+                }
+                long hash = hash(key);
+                int to = -find(t, key, hash) - 1;
+                claim(t, to, key, hash, false, null);
+                int tw = at(to);
+                // Not yet published (the new table is): plain copies of the version words.
+                System.arraycopy(old.words, w + STAMP, t.words, tw + STAMP, STRIDE - STAMP);
+                t.words[tw + STAMP] &= ~COUNT_MASK;
+                if (olders != null) {
+                    setOlder(t, to, olders[s]);
+                }
+                t.live++;
             }
             table = t;
             return t;
@@ -378,16 +555,15 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         public synchronized void remove(byte[] key, Entry expected) {
             Table t = table;
             int s = find(t, key, hash(key));
-            if (s >= 0 && t.entries[s] == expected && expected != null) {
-                t.words[s * STRIDE + HINT] = -1;
-                ENTRIES.setVolatile(t.entries, s, null);
+            if (s >= 0 && expected != null && expected.equals(read(t, s))) {
+                write(t, s, null);
                 t.live--;
             }
         }
 
         /** The key of claimed slot {@code s}, rebuilt from its words (a new array). */
         private static byte[] keyOf(Table t, int s) {
-            int length = (int) (t.words[s * STRIDE] & 0x7FFF_FFFFL);
+            int length = (int) (t.words[at(s) + TAG] & 0x7FFF_FFFFL);
             if (length > INLINE_KEY_BYTES) {
                 return t.longKeys[s].clone();
             }
@@ -398,8 +574,9 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         /** Writes the short key of claimed slot {@code s} into {@code key}, whose length is the key's. */
         private static void keyInto(Table t, int s, byte[] key) {
+            int w = at(s);
             for (int i = 0; i < key.length; i++) {
-                key[i] = (byte) (t.words[s * STRIDE + 1 + (i >>> 3)] >>> ((i & 7) * 8));
+                key[i] = (byte) (t.words[w + KEY0 + (i >>> 3)] >>> ((i & 7) * 8));
             }
         }
 
@@ -408,14 +585,17 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             Table t = table;
             return new Iterator<>() {
                 private int slot = -1;
-                /** The entry of {@link #slot} as read when the iterator stepped onto it; null at the end. */
+                /** The version of {@link #slot} as read when the iterator stepped onto it; null at the end. */
                 private Entry entry = step();
 
                 private Entry step() {
                     while (++slot <= t.mask) {
-                        Entry e = (Entry) ENTRIES.getAcquire(t.entries, slot);
-                        if (e != null) {
-                            return e;
+                        // Acquire: as in find, a claimed slot's key and first version are seen whole.
+                        if ((long) LONGS.getAcquire(t.words, at(slot) + TAG) != 0) {
+                            Entry e = read(t, slot);
+                            if (e != null) {
+                                return e;
+                            }
                         }
                     }
                     return null;
@@ -442,10 +622,10 @@ sealed interface Index permits Index.Hash, Index.Sorted {
     /**
      * Sorted engine: a {@link ConcurrentSkipListMap} in the pool's key order for cursors, and beside it
      * a {@link Hash} of the same entries for point reads and writers' lookups (a skip-list search costs
-     * about twenty dependent cache misses at a million keys; the hash, two). Both hold the same Entry
-     * objects and are changed together under the key's stripe lock; both key orders are consistent with
-     * byte equality, so the two maps agree on what a key is. The price is the hash's memory: 40 bytes a
-     * slot (four longs and two references, compressed), 67-133 bytes a key at the table's 30-60 % fill.
+     * about twenty dependent cache misses at a million keys; the hash, two). Both hold the same versions
+     * (the skip list as Entry objects, the hash inline) and are changed together under the key's stripe
+     * lock; both key orders are consistent with byte equality, so the two maps agree on what a key is.
+     * The price is the hash's memory: 64 bytes a slot, 107-213 bytes a key at the table's 30-60 % fill.
      */
     final class Sorted implements Index {
         final ConcurrentSkipListMap<byte[], Entry> map;
@@ -466,8 +646,8 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         }
 
         @Override
-        public Entry get(byte[] key, Hint hint) {
-            return points.get(key, hint);
+        public boolean probe(byte[] key, Probe probe) {
+            return points.probe(key, probe);
         }
 
         @Override

@@ -55,8 +55,20 @@ import static dev.engram.kv.PoolFormat.*;
 public final class KvStore implements AutoCloseable {
 
     private static final int STRIPES = 1024;
-    private static final ThreadLocal<byte[][]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[][]{new byte[256]});
-    private static final ThreadLocal<Index.Hint> READ_HINT = ThreadLocal.withInitial(Index.Hint::new);
+    /** A reading thread's state: one ThreadLocal lookup per read finds both its probe and its record buffer. */
+    private static final ThreadLocal<Reader> READER = ThreadLocal.withInitial(Reader::new);
+
+    private static final class Reader {
+        final Index.Probe probe = new Index.Probe();
+        byte[] record = new byte[256];
+
+        byte[] record(int length) {
+            if (record.length < length) {
+                record = new byte[Math.max(length, record.length * 2)];
+            }
+            return record;
+        }
+    }
 
     private final Path path;
     private final KvOptions options;
@@ -79,8 +91,6 @@ public final class KvStore implements AutoCloseable {
     private final Path checkpointFile;
     private final RecoveryReport recovery;
     private final Cleaner cleaner;
-    /** Whether a get touches the record early ({@link #get(byte[])}): only where a load is a load (WALK). */
-    private final boolean touchRecords;
     /** The background cleaner, started once the log has sealed segments (null before, or when off). */
     private AgentRunner cleanerRunner;
     private volatile boolean closed;
@@ -334,10 +344,9 @@ public final class KvStore implements AutoCloseable {
         // slots, a 40 MB table), and recovery presizes it once it has scanned enough of the log to
         // estimate (Recovery.run): a table sized for the whole pool would spread a few keys over hundreds
         // of MB, and every probe would miss the cache.
-        int expectedKeys = (int) (checkpoint != null ? Math.min(1 << 27, checkpoint.keyCount)
+        int expectedKeys = (int) (checkpoint != null ? Math.min(Index.Hash.MAX_PRESIZE_KEYS, checkpoint.keyCount)
                 : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024)));
         this.index = engine == EngineKind.HASH ? new Index.Hash(expectedKeys) : new Index.Sorted(comparator, expectedKeys);
-        this.touchRecords = region.mode() == AccessMode.WALK;
         this.log = new Log(path, region, segmentBytes, options.lanes());
         try {
             this.recovery = new Recovery(this).run(checkpoint, note);
@@ -448,21 +457,26 @@ public final class KvStore implements AutoCloseable {
     public byte[] get(byte[] key) {
         checkKey(key);
         checkOpen();
-        if (!touchRecords) {
-            return valueOf(key, index.get(key), Long.MAX_VALUE);
+        // The newest version copied into this thread's probe (no Entry, no allocation but the value's
+        // copy): on the hash engine the probe's line holds the record offset, so the record's load follows
+        // the table's at once. A version that fails verification takes the general path, which tells a
+        // record the cleaner moved from a damaged one.
+        Reader reader = READER.get();
+        Index.Probe p = reader.probe;
+        if (!index.probe(key, p) || p.tombstone) {
+            return null;
         }
-        // One load from the record before the entry is read: the two cache misses (record, entry) then
-        // overlap instead of following each other. Measured: see docs/engines.md, "hash index".
-        Index.Hint hint = READ_HINT.get();
-        Entry newest = index.get(key, hint);
-        if (hint.offset >= 0) {
-            try {
-                hint.touched = region.getLong(hint.offset);
-            } catch (RegionException e) {
-                throw translate(path, e);
-            }
+        byte[] record = reader.record(p.recordLength);
+        try {
+            region.read(p.recordOffset, record, 0, p.recordLength);
+        } catch (RegionException ex) {
+            throw translate(path, ex);
         }
-        return valueOf(key, newest, Long.MAX_VALUE);
+        if (verified(record, p.recordLength, p.recordSeq)) {
+            int from = (int) (p.valueOffset - p.recordOffset);
+            return Arrays.copyOfRange(record, from, from + p.valueLength);
+        }
+        return valueOf(key, index.get(key), Long.MAX_VALUE);
     }
 
     /** Applies {@code reader} to the value in place (no copy is allocated); {@code null} when absent. */
@@ -523,22 +537,20 @@ public final class KvStore implements AutoCloseable {
      */
     private byte[] verifiedRecord(Entry e) {
         checkOpen();
-        byte[][] holder = READ_BUFFER.get();
-        if (holder[0].length < e.recordLength) {
-            holder[0] = new byte[Math.max(e.recordLength, holder[0].length * 2)];
-        }
-        byte[] record = holder[0];
+        byte[] record = READER.get().record(e.recordLength);
         try {
             region.read(e.recordOffset, record, 0, e.recordLength);
         } catch (RegionException ex) {
             throw translate(path, ex);
         }
+        return verified(record, e.recordLength, e.recordSeq) ? record : null;
+    }
+
+    /** Whether {@code record[0, length)} passes its CRC and holds SEQ {@code recordSeq}. */
+    private static boolean verified(byte[] record, int length, long recordSeq) {
         CRC32C c = new CRC32C();
-        c.update(record, 4, e.recordLength - 4);
-        if (intAt(record, REC_CRC_OFFSET) != (int) c.getValue() || longAt(record, REC_SEQ_OFFSET) != e.recordSeq) {
-            return null;
-        }
-        return record;
+        c.update(record, 4, length - 4);
+        return intAt(record, REC_CRC_OFFSET) == (int) c.getValue() && longAt(record, REC_SEQ_OFFSET) == recordSeq;
     }
 
     /**
@@ -547,10 +559,10 @@ public final class KvStore implements AutoCloseable {
      */
     private Entry lookAgain(byte[] key, Entry newest, Entry e) {
         Entry now = index.get(key);
-        if (now != newest) {
+        if (!Objects.equals(now, newest)) {
             return now;
         }
-        byte[] record = READ_BUFFER.get()[0];
+        byte[] record = READER.get().record;
         CRC32C c = new CRC32C();
         c.update(record, 4, e.recordLength - 4);
         int stored = intAt(record, REC_CRC_OFFSET);
@@ -747,7 +759,8 @@ public final class KvStore implements AutoCloseable {
                 index.remove(key, current);
             }
         } else {
-            index.put(current == null ? key.clone() : key, e);
+            // A new key's array is the caller's: copied unless the index copies what it keeps itself.
+            index.put(current == null && !index.copiesKeys() ? key.clone() : key, e);
             if (e.tombstone) {
                 tombstonesKept.incrementAndGet();
             }

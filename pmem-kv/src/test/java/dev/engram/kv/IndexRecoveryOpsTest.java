@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,15 +48,15 @@ class IndexRecoveryOpsTest {
                 boolean sameSeqWins = r.nextBoolean();
                 Entry before = model.get(name);
                 Entry returned = index.offer(key(id), candidate, sameSeqWins);
-                assertSame(before, returned, index.getClass().getSimpleName() + " op " + op);
+                assertEquals(before, returned, index.getClass().getSimpleName() + " op " + op);
                 boolean newer = before == null || before.seq < candidate.seq || (sameSeqWins && before.seq == candidate.seq);
                 if (newer) {
                     model.put(name, candidate);
                 }
-                assertSame(model.get(name), index.get(key(id)), index.getClass().getSimpleName() + " op " + op);
+                assertEquals(model.get(name), index.get(key(id)), index.getClass().getSimpleName() + " op " + op);
             }
             for (int id = 0; id < 2_000; id++) {
-                assertSame(model.get(Arrays.toString(key(id))), index.get(key(id)), "key " + id);
+                assertEquals(model.get(Arrays.toString(key(id))), index.get(key(id)), "key " + id);
             }
         }
     }
@@ -88,11 +87,11 @@ class IndexRecoveryOpsTest {
                 Entry[] olds = new Entry[n];
                 index.offerAll(keys, entries, sameSeqWins, n, olds);
                 for (int i = 0; i < n; i++) {
-                    assertSame(expectedOlds[i], olds[i], index.getClass().getSimpleName() + " batch " + batch + " offer " + i);
+                    assertEquals(expectedOlds[i], olds[i], index.getClass().getSimpleName() + " batch " + batch + " offer " + i);
                 }
             }
             for (int id = 0; id < 3_000; id++) {
-                assertSame(model.get(Arrays.toString(key(id))), index.get(key(id)), "key " + id);
+                assertEquals(model.get(Arrays.toString(key(id))), index.get(key(id)), "key " + id);
             }
         }
     }
