@@ -38,6 +38,7 @@ public final class KvOptions {
     private long fastTierSize = 64L << 20;
     private int lanes = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
     private boolean autoCompact = true;
+    private long expectedKeys;
     private boolean indexCheckpoint = true;
     private double compactLiveRatio = 0.5;
 
@@ -65,6 +66,23 @@ public final class KvOptions {
     public KvOptions size(long bytes) {
         this.size = bytes;
         return this;
+    }
+
+    /**
+     * About how many keys the store will hold: the index is sized for them when the store opens, so that
+     * loading them never resizes it (a resize allocates a table twice the size, fresh memory the kernel
+     * must zero, and rehashes every key while writers wait: the largest cost of a 1 M-key fill measured
+     * in bench/results/2026-11-22-hot-path). 0, the default: sized from the pool (one key a KiB, at most
+     * 512 k) or its index checkpoint, and grown as keys arrive. The hash table takes 64 bytes a slot,
+     * at most 60 % of slots used: 1 M keys, 128 MB.
+     */
+    public KvOptions expectedKeys(long keys) {
+        this.expectedKeys = keys;
+        return this;
+    }
+
+    public long expectedKeys() {
+        return expectedKeys;
     }
 
     /** How far the pool may grow while open. */
@@ -157,6 +175,9 @@ public final class KvOptions {
                 size = PoolFormat.FIRST_SEGMENT_OFFSET + (long) segmentBytes * 4;
             }
             KeyComparators.byName(comparator, path);
+        }
+        if (expectedKeys < 0) {
+            throw invalid("expectedKeys " + expectedKeys + " must not be negative");
         }
         if (lanes < 1 || lanes > 256) {
             throw invalid("lanes " + lanes + " must be from 1 to 256");

@@ -341,11 +341,11 @@ public final class KvStore implements AutoCloseable {
         // The hash index starts at the checkpoint's key count, the size the closed store's table had grown
         // to for them (no headroom: at 10 M keys an eighth more doubled it to 1.3 GB, and fresh memory is
         // most of a first open's time); without one, at one key per KiB of pool up to 512 k keys (1 M
-        // slots, a 40 MB table), and recovery presizes it once it has scanned enough of the log to
+        // slots, a 64 MB table), and recovery presizes it once it has scanned enough of the log to
         // estimate (Recovery.run): a table sized for the whole pool would spread a few keys over hundreds
-        // of MB, and every probe would miss the cache.
-        int expectedKeys = (int) (checkpoint != null ? Math.min(Index.Hash.MAX_PRESIZE_KEYS, checkpoint.keyCount)
-                : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024)));
+        // of MB, and every probe would miss the cache. A caller that knows better says so (expectedKeys).
+        long sizedFor = checkpoint != null ? checkpoint.keyCount : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024));
+        int expectedKeys = (int) Math.min(Index.Hash.MAX_PRESIZE_KEYS, Math.max(sizedFor, options.expectedKeys()));
         this.index = engine == EngineKind.HASH ? new Index.Hash(expectedKeys) : new Index.Sorted(comparator, expectedKeys);
         this.log = new Log(path, region, segmentBytes, options.lanes());
         try {

@@ -33,12 +33,14 @@ public final class EngramStore implements BenchStore {
 
     /**
      * Creates a new pool at {@code file}, {@code sizeBytes} large to begin with (it grows if needed;
-     * 0 for the default size).
+     * 0 for the default size), its index sized for {@code expectedKeys} ({@link KvOptions#expectedKeys}).
      */
-    static EngramStore create(Path file, EngineKind engine, AccessMode mode, boolean durable, long sizeBytes) {
+    static EngramStore create(Path file, EngineKind engine, AccessMode mode, boolean durable, long sizeBytes,
+                              long expectedKeys) {
         KvOptions options = new KvOptions(file)
                 .engine(engine)
                 .mode(mode)
+                .expectedKeys(expectedKeys)
                 .durability(durable ? Durability.DURABLE : Durability.BUFFERED);
         if (sizeBytes > 0) {
             options.size(sizeBytes);

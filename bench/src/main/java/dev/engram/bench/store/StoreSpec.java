@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * @param directory  an empty directory the store owns for the trial
  * @param keyBytes   bytes per key
  * @param valueBytes bytes per value (the largest the trial writes)
- * @param maxKeys    the most live keys the trial can create
+ * @param maxKeys    the most live keys the trial can create (Engram sizes its index for them, Chronicle
+ *                   Map its entries, LMDB its map)
  * @param poolBytes  bytes Engram's pool starts with (0: the store's default); LMDB's map is sized from
  *                   {@code maxKeys} and the record size instead, as LMDB keeps one version per key
  * @param largeValueBytes size of the occasional large value (a checkpoint chunk), 0 when there is none
@@ -61,7 +62,7 @@ public record StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, bool
             throw new IllegalArgumentException("store directory " + directory + " does not exist");
         }
         return switch (kind) {
-            case ENGRAM -> EngramStore.create(directory.resolve("pool"), engine, mode, durable, poolBytes);
+            case ENGRAM -> EngramStore.create(directory.resolve("pool"), engine, mode, durable, poolBytes, maxKeys);
             case LMDB -> LmdbStore.create(this);
             case ROCKSDB -> RocksDbStore.create(this);
             case CHRONICLE -> ChronicleStore.create(this);
