@@ -77,8 +77,9 @@ final class Cleaner implements Agent {
         return e.single(key.length) ? align8(e.recordLength) : align8(ENTRY_HEADER_LENGTH + key.length + e.valueLength);
     }
 
+    /** What records can fill of a segment: not its header, nor on block devices the rest of the header's 4 KiB unit. */
     private long payloadBytes() {
-        return log.segmentBytes - SEG_HEADER_LENGTH;
+        return log.segmentBytes - log.firstRecordInSegment();
     }
 
     // ------------------------------------------------------------------ policy

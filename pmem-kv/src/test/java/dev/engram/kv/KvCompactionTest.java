@@ -136,6 +136,26 @@ class KvCompactionTest {
         }
     }
 
+    /**
+     * A segment whose records are all live is not worth cleaning at any ratio below 1, also on block
+     * devices, where records start after the header's 4 KiB unit (BUG-1's padding): counting that unit
+     * as dead space made a full 64 KiB segment read 94 % live, so compact(0.95) copied it for nothing.
+     */
+    @ParameterizedTest
+    @MethodSource("enginesAndModes")
+    void shouldLeaveSegmentsWhoseRecordsAreAllLive(EngineKind engine, AccessMode mode) {
+        try (KvStore kv = KvStore.create(options(engine, mode))) {
+            String pad = "v".repeat(200);
+            for (int k = 0; k < 1000; k++) {           // distinct keys, never overwritten: every record live
+                kv.put(b("key" + k), b(k + pad), Durability.BUFFERED);
+            }
+            kv.sync();
+            CompactionReport r = kv.compact(0.95);
+            assertEquals(0, r.segmentsCleaned(), "segments cleaned although every record was live: " + r);
+            assertEquals(1000, kv.count());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("enginesAndModes")
     void shouldLetAnOpenSnapshotReadOldVersionsAndFreeTheirSegmentsOnlyAfterRelease(EngineKind engine,
