@@ -75,6 +75,8 @@ public final class KvStore implements AutoCloseable {
     private volatile long oldestSnapshot = Long.MAX_VALUE;
     private final AtomicLong tombstonesKept = new AtomicLong();
     private final int formatMinor;
+    /** The pool's INCOMPAT_LZ4_VALUES: the cleaner stores the values it moves compressed (Lz4Values). */
+    private final boolean compressColdValues;
     /** Where the index checkpoint is read and written, or null when this store keeps none. */
     private final Path checkpointFile;
     private final RecoveryReport recovery;
@@ -229,6 +231,7 @@ public final class KvStore implements AutoCloseable {
         b.putShort(MAJOR_OFFSET, (short) MAJOR);
         b.putShort(MINOR_OFFSET, (short) MINOR);
         b.putInt(HEADER_LENGTH_OFFSET, POOL_HEADER_LENGTH);
+        b.putInt(INCOMPAT_FLAGS_OFFSET, o.compressColdValues() ? INCOMPAT_LZ4_VALUES : 0);
         b.putLong(UUID_HI_OFFSET, uuid.getMostSignificantBits());
         b.putLong(UUID_LO_OFFSET, uuid.getLeastSignificantBits());
         b.putInt(ENGINE_OFFSET, o.engine().id);
@@ -321,6 +324,7 @@ public final class KvStore implements AutoCloseable {
         this.uuid = new UUID(b.getLong(UUID_HI_OFFSET), b.getLong(UUID_LO_OFFSET));
         this.maxValueBytes = b.getInt(MAX_VALUE_OFFSET);
         this.formatMinor = Short.toUnsignedInt(b.getShort(MINOR_OFFSET));
+        this.compressColdValues = (incompat & INCOMPAT_LZ4_VALUES) != 0;
         Checkpoint.Loaded checkpoint = null;
         String note = null;
         if (checkpointFile != null) {
@@ -366,6 +370,11 @@ public final class KvStore implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Whether the cleaner stores the values it moves LZ4-compressed (recorded in the pool at create). */
+    public boolean compressColdValues() {
+        return compressColdValues;
     }
 
     int formatMinor() {
@@ -478,6 +487,10 @@ public final class KvStore implements AutoCloseable {
             byte[] record = verifiedRecord(e);
             if (record != null) {
                 int at = (int) (e.valueOffset - e.recordOffset);
+                if (compressed(record)) {
+                    byte[] raw = Lz4Values.decompress(path, e.recordOffset, record, at, e.valueLength, maxValueBytes);
+                    return reader.read(ByteBuffer.wrap(raw).asReadOnlyBuffer());
+                }
                 return reader.read(ByteBuffer.wrap(record, at, e.valueLength).slice().asReadOnlyBuffer());
             }
             newest = lookAgain(key, newest, e);
@@ -510,6 +523,9 @@ public final class KvStore implements AutoCloseable {
             byte[] record = verifiedRecord(e);
             if (record != null) {
                 int from = (int) (e.valueOffset - e.recordOffset);
+                if (compressed(record)) {
+                    return Lz4Values.decompress(path, e.recordOffset, record, from, e.valueLength, maxValueBytes);
+                }
                 return Arrays.copyOfRange(record, from, from + e.valueLength);
             }
             newest = lookAgain(key, newest, e);
@@ -539,6 +555,21 @@ public final class KvStore implements AutoCloseable {
             return null;
         }
         return record;
+    }
+
+    /**
+     * Whether a verified record holds its value compressed: a PUT with the LZ4 flag. Only the cleaner of
+     * a pool with INCOMPAT_LZ4_VALUES sets the flag, so in any other pool it is corruption, reported as
+     * such rather than returning the stored bytes as the value.
+     */
+    private boolean compressed(byte[] record) {
+        if (record[REC_TYPE_OFFSET] != TYPE_PUT || (record[REC_FLAGS_OFFSET] & FLAG_LZ4) == 0) {
+            return false;
+        }
+        if (!compressColdValues) {
+            throw corrupt("a record carries the LZ4 flag in a pool without the compressed-values feature flag");
+        }
+        return true;
     }
 
     /**
