@@ -61,6 +61,7 @@ final class Cleaner implements Agent {
     private long segmentsCleaned;
     private long segmentsFreed;
     private long recordsCopied;
+    private long valuesCompressed;
     private long bytesCopied;
     private long tombstonesDropped;
     private volatile boolean failureReported;
@@ -77,8 +78,9 @@ final class Cleaner implements Agent {
         return e.single(key.length) ? align8(e.recordLength) : align8(ENTRY_HEADER_LENGTH + key.length + e.valueLength);
     }
 
+    /** What records can fill of a segment: not its header, nor on block devices the rest of the header's 4 KiB unit. */
     private long payloadBytes() {
-        return log.segmentBytes - SEG_HEADER_LENGTH;
+        return log.segmentBytes - log.firstRecordInSegment();
     }
 
     // ------------------------------------------------------------------ policy
@@ -95,6 +97,7 @@ final class Cleaner implements Agent {
             long copiedBefore = bytesCopied;
             long recordsBefore = recordsCopied;
             long droppedBefore = tombstonesDropped;
+            long compressedBefore = valuesCompressed;
             long logBefore = log.bytesInSegments();
             for (int s : candidates(maxLiveRatio)) {
                 store.checkOpen();
@@ -103,7 +106,7 @@ final class Cleaner implements Agent {
             freeRetired();
             return new CompactionReport(segmentsCleaned - cleanedBefore, segmentsFreed - freedBefore,
                     recordsCopied - recordsBefore, bytesCopied - copiedBefore, tombstonesDropped - droppedBefore,
-                    retired.size(), logBefore, log.bytesInSegments());
+                    valuesCompressed - compressedBefore, retired.size(), logBefore, log.bytesInSegments());
         } finally {
             lock.unlock();
         }
@@ -263,8 +266,9 @@ final class Cleaner implements Agent {
                 return;    // malformed under a valid checksum: recovery and check() report it; never copy it
             }
             byte[] key = Arrays.copyOfRange(seg, pos + REC_HEADER_LENGTH, pos + REC_HEADER_LENGTH + kl);
-            cleanVersion(key, offset, offset + REC_HEADER_LENGTH + kl, seg, pos + REC_HEADER_LENGTH + kl, vl, seq,
-                    type == TYPE_DELETE, othersMinSeq);
+            boolean compressed = type == TYPE_PUT && (seg[pos + REC_FLAGS_OFFSET] & FLAG_LZ4) != 0;
+            cleanVersion(key, offset, offset + REC_HEADER_LENGTH + kl, seg, pos + REC_HEADER_LENGTH + kl, vl, compressed,
+                    seq, type == TYPE_DELETE, othersMinSeq);
         } else if (type == TYPE_BATCH) {
             int count = b.getInt(pos + REC_KEY_LENGTH_OFFSET);
             int at = pos + REC_HEADER_LENGTH;
@@ -281,16 +285,19 @@ final class Cleaner implements Agent {
                 }
                 int keyAt = at + ENTRY_HEADER_LENGTH;
                 byte[] key = Arrays.copyOfRange(seg, keyAt, keyAt + kl);
-                cleanVersion(key, offset, base + keyAt + kl, seg, keyAt + kl, vl, seq, entryType == TYPE_DELETE,
+                cleanVersion(key, offset, base + keyAt + kl, seg, keyAt + kl, vl, false, seq, entryType == TYPE_DELETE,
                         othersMinSeq);
                 at = align8(at + ENTRY_HEADER_LENGTH + kl + vl);
             }
         }
     }
 
-    /** C0 for one version of one key, under the key's stripe lock. */
+    /**
+     * C0 for one version of one key, under the key's stripe lock. {@code compressed}: the value at
+     * {@code valueAt} is in its stored LZ4 form already (copied as it is).
+     */
     private void cleanVersion(byte[] key, long recordOffset, long valueOffset, byte[] seg, int valueAt, int valueLength,
-                              long seq, boolean tombstone, long othersMinSeq) {
+                              boolean compressed, long seq, boolean tombstone, long othersMinSeq) {
         ReentrantLock stripe = store.stripeOf(key);
         stripe.lock();
         try {
@@ -299,7 +306,7 @@ final class Cleaner implements Agent {
                 if (current == null || current.recordOffset != recordOffset || current.valueOffset != valueOffset) {
                     return;                          // overwritten or deleted since: dead
                 }
-                copy(key, TYPE_PUT, seg, valueAt, valueLength, -1, current);
+                copyValue(key, seg, valueAt, valueLength, compressed, current);
                 return;
             }
             boolean newest = current == null || (current.tombstone && current.recordOffset == recordOffset);
@@ -311,17 +318,34 @@ final class Cleaner implements Agent {
                 tombstonesDropped++;                  // nothing older left for it to hide
                 return;
             }
-            copy(key, TYPE_DELETE, seg, valueAt, 0, seq, current);
+            copy(key, TYPE_DELETE, seg, valueAt, 0, false, seq, current);
         } finally {
             stripe.unlock();
         }
     }
 
     /**
+     * Copies a live value; in a pool with compressed cold values a value stored as it is gets compressed
+     * on the way (when that saves an eighth of it), and one already compressed stays so.
+     */
+    private void copyValue(byte[] key, byte[] seg, int valueAt, int valueLength, boolean compressed, Entry current) {
+        if (!compressed && store.compressColdValues()) {
+            byte[] packed = Lz4Values.compress(seg, valueAt, valueLength);
+            if (packed != null) {
+                valuesCompressed++;
+                copy(key, TYPE_PUT, packed, 0, packed.length, true, -1, current);
+                return;
+            }
+        }
+        copy(key, TYPE_PUT, seg, valueAt, valueLength, compressed, -1, current);
+    }
+
+    /**
      * Appends a copy of one version to the cleaner lane (K1, no K2: C1 persists the lane once) and
      * points the index at it. {@code keepSeq} >= 0 keeps the tombstone's SEQ; otherwise a new one.
      */
-    private void copy(byte[] key, byte type, byte[] seg, int valueAt, int valueLength, long keepSeq, Entry current) {
+    private void copy(byte[] key, byte type, byte[] seg, int valueAt, int valueLength, boolean lz4, long keepSeq,
+                      Entry current) {
         int length = REC_HEADER_LENGTH + key.length + valueLength;
         Log.Lane lane = log.cleanerLane();
         lane.lock.lock();
@@ -332,6 +356,7 @@ final class Cleaner implements Agent {
             long seq = keepSeq >= 0 ? keepSeq : log.sequence.incrementAndGet();
             r.putLong(REC_SEQ_OFFSET, seq);
             record[REC_TYPE_OFFSET] = type;
+            record[REC_FLAGS_OFFSET] = lz4 ? FLAG_LZ4 : 0;      // Log.append adds PREFIX_DURABLE as it applies
             r.putInt(REC_KEY_LENGTH_OFFSET, key.length);
             r.putInt(REC_VALUE_LENGTH_OFFSET, valueLength);
             System.arraycopy(key, 0, record, REC_HEADER_LENGTH, key.length);

@@ -41,6 +41,7 @@ public final class KvOptions {
     private long expectedKeys;
     private boolean indexCheckpoint = true;
     private double compactLiveRatio = 0.5;
+    private boolean compressColdValues;
 
     public KvOptions(Path path) {
         this.path = Objects.requireNonNull(path, "path");
@@ -127,7 +128,6 @@ public final class KvOptions {
         return this;
     }
 
-    /** Validates every option; throws {@link KvException} with code INVALID_ARGUMENT. */
     /**
      * Whether a background cleaner reclaims dead log space (default true). It starts once the log has
      * sealed segments, and cleans a segment when the log is under half live and the segment is at most
@@ -166,6 +166,25 @@ public final class KvOptions {
         return compactLiveRatio;
     }
 
+    /**
+     * Whether the cleaner stores the values it moves LZ4-compressed (default false). A value the cleaner
+     * moves has outlived its segment, so it is cold: in RUN mode it is on its way to the capacity tier,
+     * which then holds more records per byte. A value is kept compressed only when that saves at least
+     * an eighth of it, and values written by put or a batch are never compressed (their latency is not
+     * charged for it). Reads decompress into a new array (zero-copy reads of such a value get a view of
+     * that array). Chosen at create and recorded in the pool (incompatible feature flag
+     * {@link PoolFormat#INCOMPAT_LZ4_VALUES}); open follows the pool, like the engine.
+     */
+    public KvOptions compressColdValues(boolean on) {
+        this.compressColdValues = on;
+        return this;
+    }
+
+    public boolean compressColdValues() {
+        return compressColdValues;
+    }
+
+    /** Validates every option; throws {@link KvException} with code INVALID_ARGUMENT. */
     public KvOptions conclude(boolean creating) {
         if (creating) {
             if (Integer.bitCount(segmentBytes) != 1 || segmentBytes < 64 * 1024 || segmentBytes > (1 << 30)) {

@@ -87,6 +87,8 @@ public final class KvStore implements AutoCloseable {
     private volatile long oldestSnapshot = Long.MAX_VALUE;
     private final AtomicLong tombstonesKept = new AtomicLong();
     private final int formatMinor;
+    /** The pool's INCOMPAT_LZ4_VALUES: the cleaner stores the values it moves compressed (Lz4Values). */
+    private final boolean compressColdValues;
     /** Where the index checkpoint is read and written, or null when this store keeps none. */
     private final Path checkpointFile;
     private final RecoveryReport recovery;
@@ -239,6 +241,7 @@ public final class KvStore implements AutoCloseable {
         b.putShort(MAJOR_OFFSET, (short) MAJOR);
         b.putShort(MINOR_OFFSET, (short) MINOR);
         b.putInt(HEADER_LENGTH_OFFSET, POOL_HEADER_LENGTH);
+        b.putInt(INCOMPAT_FLAGS_OFFSET, o.compressColdValues() ? INCOMPAT_LZ4_VALUES : 0);
         b.putLong(UUID_HI_OFFSET, uuid.getMostSignificantBits());
         b.putLong(UUID_LO_OFFSET, uuid.getLeastSignificantBits());
         b.putInt(ENGINE_OFFSET, o.engine().id);
@@ -331,6 +334,7 @@ public final class KvStore implements AutoCloseable {
         this.uuid = new UUID(b.getLong(UUID_HI_OFFSET), b.getLong(UUID_LO_OFFSET));
         this.maxValueBytes = b.getInt(MAX_VALUE_OFFSET);
         this.formatMinor = Short.toUnsignedInt(b.getShort(MINOR_OFFSET));
+        this.compressColdValues = (incompat & INCOMPAT_LZ4_VALUES) != 0;
         Checkpoint.Loaded checkpoint = null;
         String note = null;
         if (checkpointFile != null) {
@@ -375,6 +379,11 @@ public final class KvStore implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Whether the cleaner stores the values it moves LZ4-compressed (recorded in the pool at create). */
+    public boolean compressColdValues() {
+        return compressColdValues;
     }
 
     int formatMinor() {
@@ -473,8 +482,7 @@ public final class KvStore implements AutoCloseable {
             throw translate(path, ex);
         }
         if (verified(record, p.recordLength, p.recordSeq)) {
-            int from = (int) (p.valueOffset - p.recordOffset);
-            return Arrays.copyOfRange(record, from, from + p.valueLength);
+            return valueIn(record, p.recordOffset, p.valueOffset, p.valueLength);
         }
         return valueOf(key, index.get(key), Long.MAX_VALUE);
     }
@@ -492,6 +500,10 @@ public final class KvStore implements AutoCloseable {
             byte[] record = verifiedRecord(e);
             if (record != null) {
                 int at = (int) (e.valueOffset - e.recordOffset);
+                if (compressed(record)) {
+                    byte[] raw = Lz4Values.decompress(path, e.recordOffset, record, at, e.valueLength, maxValueBytes);
+                    return reader.read(ByteBuffer.wrap(raw).asReadOnlyBuffer());
+                }
                 return reader.read(ByteBuffer.wrap(record, at, e.valueLength).slice().asReadOnlyBuffer());
             }
             newest = lookAgain(key, newest, e);
@@ -523,8 +535,7 @@ public final class KvStore implements AutoCloseable {
             }
             byte[] record = verifiedRecord(e);
             if (record != null) {
-                int from = (int) (e.valueOffset - e.recordOffset);
-                return Arrays.copyOfRange(record, from, from + e.valueLength);
+                return valueIn(record, e.recordOffset, e.valueOffset, e.valueLength);
             }
             newest = lookAgain(key, newest, e);
         }
@@ -546,11 +557,35 @@ public final class KvStore implements AutoCloseable {
         return verified(record, e.recordLength, e.recordSeq) ? record : null;
     }
 
+    /** A copy of the value in a verified record read from {@code recordOffset}, decompressed if stored so. */
+    private byte[] valueIn(byte[] record, long recordOffset, long valueOffset, int valueLength) {
+        int from = (int) (valueOffset - recordOffset);
+        if (compressed(record)) {
+            return Lz4Values.decompress(path, recordOffset, record, from, valueLength, maxValueBytes);
+        }
+        return Arrays.copyOfRange(record, from, from + valueLength);
+    }
+
     /** Whether {@code record[0, length)} passes its CRC and holds SEQ {@code recordSeq}. */
     private static boolean verified(byte[] record, int length, long recordSeq) {
         CRC32C c = new CRC32C();
         c.update(record, 4, length - 4);
         return intAt(record, REC_CRC_OFFSET) == (int) c.getValue() && longAt(record, REC_SEQ_OFFSET) == recordSeq;
+    }
+
+    /**
+     * Whether a verified record holds its value compressed: a PUT with the LZ4 flag. Only the cleaner of
+     * a pool with INCOMPAT_LZ4_VALUES sets the flag, so in any other pool it is corruption, reported as
+     * such rather than returning the stored bytes as the value.
+     */
+    private boolean compressed(byte[] record) {
+        if (record[REC_TYPE_OFFSET] != TYPE_PUT || (record[REC_FLAGS_OFFSET] & FLAG_LZ4) == 0) {
+            return false;
+        }
+        if (!compressColdValues) {
+            throw corrupt("a record carries the LZ4 flag in a pool without the compressed-values feature flag");
+        }
+        return true;
     }
 
     /**

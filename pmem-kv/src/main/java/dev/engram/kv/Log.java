@@ -204,7 +204,7 @@ final class Log {
     }
 
     /** Where a segment's first record starts: after its header, in the next torn-write unit on a block device. */
-    private int firstRecordInSegment() {
+    int firstRecordInSegment() {
         return Math.max(SEG_HEADER_LENGTH, tornUnit);
     }
 

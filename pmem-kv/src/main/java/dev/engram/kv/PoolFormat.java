@@ -30,7 +30,8 @@ package dev.engram.kv;
  * <h2>Record</h2>
  * <pre>
  *  +0 CRC u32 (CRC32C of [+4, +LENGTH)) | +4 LENGTH u32 (unpadded) | +8 SEQ u64 |
- *  +16 GENERATION u32 (the segment's, low 32 bits) | +20 TYPE u8 | +21 FLAGS u8 (bit 0: PREFIX_DURABLE) |
+ *  +16 GENERATION u32 (the segment's, low 32 bits) | +20 TYPE u8 | +21 FLAGS u8 (bit 0: PREFIX_DURABLE,
+ *      bit 1: LZ4, a PUT whose value is RAW_LENGTH u32 | LZ4 block; only in pools with INCOMPAT bit 0) |
  *  +22 reserved u16 |
  *  +24 KEY_LENGTH u32 (BATCH: entry count) | +28 VALUE_LENGTH u32 (BATCH: 0) | +32 key | value
  *  TYPE 1 PUT, 2 DELETE, 3 BATCH, 4 PAD (1.3: lengths 0, SEQ 0, zeros to LENGTH; indexes nothing)
@@ -82,7 +83,13 @@ public final class PoolFormat {
      * seal); a 1.2 library reports a PAD record as a malformed record (CORRUPT), never misreads it.
      */
     public static final int MINOR = 3;
-    public static final int KNOWN_INCOMPAT_FLAGS = 0;
+    /**
+     * INCOMPAT bit 0: records may hold LZ4-compressed values ({@link #FLAG_LZ4}); set at create when
+     * {@code KvOptions.compressColdValues} is on. A library that does not know it refuses the pool
+     * instead of returning compressed bytes as a value.
+     */
+    public static final int INCOMPAT_LZ4_VALUES = 1;
+    public static final int KNOWN_INCOMPAT_FLAGS = INCOMPAT_LZ4_VALUES;
 
     public static final long FIRST_SEGMENT_OFFSET = 16384;
 
@@ -145,6 +152,15 @@ public final class PoolFormat {
 
     /** Record FLAGS bit: every earlier record of this segment was durable before this one was written. */
     public static final byte FLAG_PREFIX_DURABLE = 1;
+    /**
+     * Record FLAGS bit (pools with {@link #INCOMPAT_LZ4_VALUES}): this PUT's value is stored compressed,
+     * as the raw value's length (u32 at {@link #LZ4_RAW_LENGTH_OFFSET} of the value) followed by one LZ4
+     * block. VALUE_LENGTH counts the stored bytes; the CRC covers them as stored. Only the cleaner
+     * writes such records (a value it moves has outlived its segment: cold); BATCH records never.
+     */
+    public static final byte FLAG_LZ4 = 2;
+    public static final int LZ4_RAW_LENGTH_OFFSET = 0;
+    public static final int LZ4_HEADER_LENGTH = 4;
 
     private PoolFormat() {
     }

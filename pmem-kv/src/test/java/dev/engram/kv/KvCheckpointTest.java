@@ -1,9 +1,8 @@
 package dev.engram.kv;
 
 import dev.engram.region.AccessMode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,19 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KvCheckpointTest {
 
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        dir = Files.createTempDirectory(Path.of("/dev/shm"), "engram-ckpt-");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
+    @TempDir(factory = ShmTempDir.class)
+    Path dir;
 
     static Stream<Arguments> enginesAndModes() {
         List<Arguments> all = new ArrayList<>();

@@ -1,18 +1,14 @@
 package dev.engram.kv;
 
 import dev.engram.region.AccessMode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,19 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KvCompactionTest {
 
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        dir = Files.createTempDirectory(Path.of("/dev/shm"), "engram-compact-");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
+    @TempDir(factory = ShmTempDir.class)
+    Path dir;
 
     static Stream<Arguments> enginesAndModes() {
         List<Arguments> all = new ArrayList<>();
@@ -133,6 +118,26 @@ class KvCompactionTest {
         }
         try (KvStore kv = KvStore.open(options(engine, mode))) {
             assertMatches(model, kv);
+        }
+    }
+
+    /**
+     * A segment whose records are all live is not worth cleaning at any ratio below 1, also on block
+     * devices, where records start after the header's 4 KiB unit (BUG-1's padding): counting that unit
+     * as dead space made a full 64 KiB segment read 94 % live, so compact(0.95) copied it for nothing.
+     */
+    @ParameterizedTest
+    @MethodSource("enginesAndModes")
+    void shouldLeaveSegmentsWhoseRecordsAreAllLive(EngineKind engine, AccessMode mode) {
+        try (KvStore kv = KvStore.create(options(engine, mode))) {
+            String pad = "v".repeat(200);
+            for (int k = 0; k < 1000; k++) {           // distinct keys, never overwritten: every record live
+                kv.put(b("key" + k), b(k + pad), Durability.BUFFERED);
+            }
+            kv.sync();
+            CompactionReport r = kv.compact(0.95);
+            assertEquals(0, r.segmentsCleaned(), "segments cleaned although every record was live: " + r);
+            assertEquals(1000, kv.count());
         }
     }
 

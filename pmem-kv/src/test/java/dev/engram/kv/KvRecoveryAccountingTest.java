@@ -1,8 +1,7 @@
 package dev.engram.kv;
 
 import dev.engram.region.AccessMode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -10,11 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,19 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KvRecoveryAccountingTest {
 
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        dir = Files.createTempDirectory(Path.of("/dev/shm"), "engram-accounting-");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
+    @TempDir(factory = ShmTempDir.class)
+    Path dir;
 
     private static KvOptions options(Path pool, EngineKind engine) {
         return new KvOptions(pool).engine(engine).mode(AccessMode.WALK).size(4 << 20).segmentBytes(64 * 1024)

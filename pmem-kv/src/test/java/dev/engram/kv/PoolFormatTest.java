@@ -74,6 +74,11 @@ class PoolFormatTest {
         assertEquals(8, PoolFormat.ENTRY_VALUE_LENGTH_OFFSET);
         assertEquals(16, PoolFormat.ENTRY_HEADER_LENGTH);
         assertEquals(1, PoolFormat.FLAG_PREFIX_DURABLE);
+        assertEquals(2, PoolFormat.FLAG_LZ4);
+        assertEquals(0, PoolFormat.LZ4_RAW_LENGTH_OFFSET);
+        assertEquals(4, PoolFormat.LZ4_HEADER_LENGTH);
+        assertEquals(1, PoolFormat.INCOMPAT_LZ4_VALUES);
+        assertEquals(1, PoolFormat.KNOWN_INCOMPAT_FLAGS);
         assertEquals(1, PoolFormat.TYPE_PUT);
         assertEquals(2, PoolFormat.TYPE_DELETE);
         assertEquals(3, PoolFormat.TYPE_BATCH);

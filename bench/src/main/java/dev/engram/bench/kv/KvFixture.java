@@ -13,13 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
  * One trial's key-value store, for the KV suites: a fresh pool in a fresh directory under {@code parent},
  * pre-filled with {@code keys} records (16 B keys: the index big-endian, then zeros, so index order is key
- * order; values of {@code valueBytes} seeded random bytes), buffered then synced, and a table of random
- * key indices drawn from {@link #SEED} (printed), so no random number is drawn in a measured method.
+ * order; values of {@code valueBytes} seeded random bytes, or what the caller supplies), buffered then
+ * synced, and a table of random key indices drawn from {@code SEED ^ 1} ({@link #SEED} printed), so no
+ * random number is drawn in a measured method.
  * Deleted with everything in it at {@link #close()}.
  */
 final class KvFixture implements AutoCloseable {
@@ -38,27 +41,42 @@ final class KvFixture implements AutoCloseable {
     final int[] randomIndices;
 
     KvFixture(String parent, EngineKind engine, AccessMode mode, int keys, int valueBytes, long poolBytes) {
+        this(parent, engine, mode, keys, randomValue(valueBytes), poolBytes, UnaryOperator.identity());
+    }
+
+    /**
+     * @param values  the value of each key index (the same array may be returned for every index)
+     * @param options extra options on top of the fixture's (e.g. compressed cold values)
+     */
+    KvFixture(String parent, EngineKind engine, AccessMode mode, int keys, IntFunction<byte[]> values, long poolBytes,
+              UnaryOperator<KvOptions> options) {
         try {
             this.directory = Files.createTempDirectory(Path.of(parent), "engram-kv-jmh-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a trial directory under " + parent, e);
         }
         this.keys = keys;
-        this.kv = KvStore.create(new KvOptions(directory.resolve("pool")).engine(engine).mode(mode).size(poolBytes)
-                .durability(Durability.BUFFERED));
-        this.value = new byte[valueBytes];
-        SplittableRandom random = new SplittableRandom(SEED);
-        random.nextBytes(value);
+        this.kv = KvStore.create(options.apply(new KvOptions(directory.resolve("pool")).engine(engine).mode(mode)
+                .size(poolBytes).durability(Durability.BUFFERED)));
+        this.value = values.apply(0);
         for (int i = 0; i < keys; i++) {
-            kv.put(key(i), value);
+            kv.put(key(i), values.apply(i));
         }
         kv.sync();
+        SplittableRandom random = new SplittableRandom(SEED ^ 1);
         this.randomIndices = new int[TABLE];
         for (int i = 0; i < TABLE; i++) {
             randomIndices[i] = random.nextInt(keys);
         }
         System.out.printf("%nKV trial: %,d keys of %d B, values of %d B, %s engine, %s mode, in %s; seed 0x%x; %s%n",
-                keys, KEY_BYTES, valueBytes, engine, mode, directory, SEED, kv.persistencePath());
+                keys, KEY_BYTES, value.length, engine, mode, directory, SEED, kv.persistencePath());
+    }
+
+    /** One value of {@code valueBytes} seeded random bytes, for every key. */
+    static IntFunction<byte[]> randomValue(int valueBytes) {
+        byte[] value = new byte[valueBytes];
+        new SplittableRandom(SEED).nextBytes(value);
+        return index -> value;
     }
 
     /** A new key of index {@code index}. */

@@ -35,6 +35,9 @@ final class CompactCommand extends PoolCommand {
             Text.field(out, "segments freed", Text.count(r.segmentsFreed()));
             Text.field(out, "records copied", Text.count(r.recordsCopied()) + " (" + Text.bytes(r.bytesCopied()) + ")");
             Text.field(out, "tombstones dropped", Text.count(r.tombstonesDropped()));
+            if (kv.compressColdValues()) {
+                Text.field(out, "values compressed", Text.count(r.valuesCompressed()) + " of the records copied (LZ4)");
+            }
             Text.field(out, "log in use", Text.bytes(before.logBytes()) + " -> " + Text.bytes(after.logBytes()));
             Text.field(out, "live ratio", String.format("%.3f -> %.3f", before.liveRatio(), after.liveRatio()));
         }

@@ -42,6 +42,9 @@ final class InfoCommand extends PoolCommand {
             Text.field(out, "keys", Text.count(kv.count()));
             Text.field(out, "max key", Text.bytes(KvOptions.MAX_KEY_BYTES));
             Text.field(out, "max value", Text.bytes(kv.maxValueBytes()) + " (set by the segment size)");
+            Text.field(out, "cold values", kv.compressColdValues()
+                    ? "LZ4-compressed when the cleaner moves them (an incompatible feature flag: an Engram without it refuses the pool)"
+                    : "stored as written");
             Text.field(out, "mode", PoolOptions.name(kv.mode()));
             dev.engram.kv.RecoveryReport r = kv.recovery();
             Text.field(out, "index rebuilt", r.method() + " in " + r.millis() + " ms (" + r.segmentsFromCheckpoint()

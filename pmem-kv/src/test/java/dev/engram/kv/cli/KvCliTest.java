@@ -250,6 +250,41 @@ class KvCliTest {
         assertEquals(ExitCode.USAGE.code, bad.exit(), bad::toString);
     }
 
+    /**
+     * A RUN pool created with compressed cold values: compaction compresses the values it moves, and
+     * after a destage the capacity file alone opens in WALK and reads them back raw.
+     */
+    @Test
+    void shouldCompressColdValuesOfARunPoolAndReadThemInWalkAfterADestage() {
+        Result created = cli.createPool("hash", "--mode", "run", "--fast-size", "1M", "--compress-cold-values");
+        assertEquals(0, created.exit(), created::toString);
+        assertTrue(created.out().contains("cold values LZ4-compressed"), created::toString);
+        StringBuilder lines = new StringBuilder();
+        for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < 400; k++) {
+                if (round == 1 && k % 2 == 1) {
+                    continue;                          // odd keys stay cold: their segments end half dead
+                }
+                lines.append("{\"key\":\"k").append(k).append("\",\"value\":\"")
+                        .append(("round " + round + " reading ok; ").repeat(20)).append("\"}\n");
+            }
+        }
+        Result load = cli.onPool(new java.io.ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)),
+                "import", "--file", "-", "--mode", "run", "--fast-size", "1M");
+        assertEquals(0, load.exit(), load::toString);
+        Result compact = cli.onPool("compact", "--mode", "run", "--fast-size", "1M");
+        assertEquals(0, compact.exit(), compact::toString);
+        java.util.regex.Matcher packed = java.util.regex.Pattern.compile("values compressed\\s*:?\\s*(\\d+)")
+                .matcher(compact.out());
+        assertTrue(packed.find() && Integer.parseInt(packed.group(1)) > 0, compact::toString);
+        assertEquals(0, cli.onPool("destage", "--fast-size", "1M").exit());
+        assertEquals(("round 0 reading ok; ").repeat(20).strip(), cli.onPool("get", "k7", "--mode", "walk").out().strip());
+        assertEquals(("round 1 reading ok; ").repeat(20).strip(), cli.onPool("get", "k8", "--mode", "walk").out().strip());
+        Result info = cli.onPool("info", "--mode", "walk");
+        assertTrue(info.out().contains("LZ4-compressed when the cleaner moves them"), info::toString);
+        assertEquals(0, cli.onPool("check", "--mode", "walk").exit());
+    }
+
     @Test
     void shouldDestageARunPoolSoThatItOpensInWalkMode() {
         assertEquals(0, cli.createPool("hash", "--mode", "run", "--fast-size", "1M").exit());
