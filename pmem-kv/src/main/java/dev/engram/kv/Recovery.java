@@ -174,6 +174,14 @@ final class Recovery {
             return null;       // never written (a dead line is 256 B): the common case, an unused segment
         }
         for (long pos = first; pos + REC_HEADER_LENGTH <= w.end; pos += 8) {
+            int length = w.intAt(pos + REC_LENGTH_OFFSET);
+            if (length < REC_HEADER_LENGTH || length > w.end - pos) {
+                continue;
+            }
+            if (headerSearchBudgetBytes < length) {
+                return null;
+            }
+            headerSearchBudgetBytes -= length;
             int low = w.intAt(pos + REC_GENERATION_OFFSET);
             long g = (maxGeneration & ~0xFFFF_FFFFL) | Integer.toUnsignedLong(low);
             if (g > maxGeneration + (1L << 31)) {
@@ -185,6 +193,14 @@ final class Recovery {
         }
         return null;
     }
+
+    /**
+     * Record bytes {@link #liveByItsRecords} may still checksum in this recovery: it tries every plausible
+     * record start of a segment whose generation it does not know, so a segment of garbage would cost
+     * time quadratic in its size. A segment that needs it has its first valid record after at most a dead
+     * line or two; free segments spend one record each. When it runs out, a dead header is not looked for.
+     */
+    private long headerSearchBudgetBytes = 64L << 20;
 
     private boolean zeroHeader(int segment) {
         byte[] h = new byte[SEG_HEADER_LENGTH];
