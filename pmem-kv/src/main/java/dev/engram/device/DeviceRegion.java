@@ -543,6 +543,12 @@ public final class DeviceRegion implements Region {
         }
     }
 
+    /** From the fault map: a dead line or a stuck bit in range (a stuck bit may hold the value written: a false positive). */
+    @Override
+    public boolean writeMayHaveFailed(long offset, long length) {
+        return faults.mayAffect(offset, length);
+    }
+
     // ================================================================ Region: durability
 
     @Override

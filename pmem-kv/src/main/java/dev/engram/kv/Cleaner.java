@@ -225,10 +225,15 @@ final class Cleaner implements Agent {
         }
         int pos = SEG_HEADER_LENGTH;
         boolean whole = true;
-        while (pos + REC_HEADER_LENGTH <= log.segmentBytes) {
+        int recordsEnd = log.segmentBytes - log.notesBytes;
+        long lastRecord = log.table.lastRecordOffset(segment) - base;
+        while (pos + REC_HEADER_LENGTH <= recordsEnd) {
             int length = b.getInt(pos + REC_LENGTH_OFFSET);
-            if (length < REC_HEADER_LENGTH || length > log.segmentBytes - pos
+            if (length < REC_HEADER_LENGTH || length > recordsEnd - pos
                     || b.getInt(pos + REC_GENERATION_OFFSET) != (int) generation) {
+                // The end of the segment's log, unless its last record lies beyond: then the media damaged
+                // a record's header (a dead line) and what follows cannot be copied. Keep the segment.
+                whole = pos > lastRecord;
                 break;
             }
             CRC32C c = new CRC32C();

@@ -15,8 +15,11 @@ import dev.engram.region.RegionStats;
  * @param persists           flush + drain calls issued by the log
  * @param region             the region's counters (flushes, drains, system calls)
  * @param mediaWrites        media line writes counted by the device profile (0 without one)
+ * @param lostWrites         records and segment headers the media did not take since open, as the region
+ *                           reported right after the write (its bad-line list; 0 on regions without one):
+ *                           each lost record's keys read MEDIA, named by media notes for recovery
  */
 public record KvStats(long keys, long liveBytes, long logBytes, double liveRatio, long userBytesWritten,
                       long logBytesWritten, double writeAmplification, long persists, RegionStats region,
-                      long mediaWrites) {
+                      long mediaWrites, long lostWrites) {
 }

@@ -262,11 +262,11 @@ public final class KvStore implements AutoCloseable {
 
     /**
      * The largest value, with a 1-byte key: a record (32 + key + value bytes) must fit in a segment after
-     * its header, and on a block device the first record starts one torn-write unit in (see {@link Log}),
-     * so the limit is the same in every access mode.
+     * its header and before its notes area (format 1.4), and on a block device the first record starts
+     * one torn-write unit in (see {@link Log}), so the limit is the same in every access mode.
      */
     private static int maxValue(int segmentBytes) {
-        return segmentBytes - TORN_WRITE_UNIT - REC_HEADER_LENGTH - 1;
+        return segmentBytes - TORN_WRITE_UNIT - notesBytes(segmentBytes) - REC_HEADER_LENGTH - 1;
     }
 
     /**
@@ -351,7 +351,7 @@ public final class KvStore implements AutoCloseable {
         long sizedFor = checkpoint != null ? checkpoint.keyCount : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024));
         int expectedKeys = (int) Math.min(Index.Hash.MAX_PRESIZE_KEYS, Math.max(sizedFor, options.expectedKeys()));
         this.index = engine == EngineKind.HASH ? new Index.Hash(expectedKeys) : new Index.Sorted(comparator, expectedKeys);
-        this.log = new Log(path, region, segmentBytes, options.lanes());
+        this.log = new Log(path, region, segmentBytes, options.lanes(), formatMinor >= 4 ? notesBytes(segmentBytes) : 0);
         try {
             this.recovery = new Recovery(this).run(checkpoint, note);
         } finally {
@@ -1058,7 +1058,7 @@ public final class KvStore implements AutoCloseable {
         long appended = log.bytesAppended();
         long media = region instanceof DeviceRegion d ? d.deviceStats().mediaLineWrites() : 0;
         return new KvStats(liveKeys.get(), live, logBytes, logBytes == 0 ? 1.0 : (double) live / logBytes, user, appended,
-                user == 0 ? 0 : (double) appended / user, log.persists(), region.stats(), media);
+                user == 0 ? 0 : (double) appended / user, log.persists(), region.stats(), media, log.lostWrites());
     }
 
     /** Verifies every record of the log and every index entry's record; never changes anything. */

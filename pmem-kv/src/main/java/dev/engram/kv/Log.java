@@ -28,6 +28,10 @@ import static dev.engram.kv.PoolFormat.*;
  *   <li>K2 persist: a durable write persists the lane from the last persisted byte to the new tail
  *       (its own record and any buffered records before it in the lane) with one flush + drain; a
  *       buffered write skips this, {@link #syncAll()} does it later.</li>
+ *   <li>K2c commit tail (byte-addressable media): the lane's tail slot (format 1.4) then says how far
+ *       the lane's segment is durable, persisted on its own: see {@link #commitTail}.</li>
+ *   <li>K1n/K2n media note: when the region reports that the media did not take the record, a note per
+ *       key goes to the segment's notes area and is persisted: see {@link #noteLoss}.</li>
  *   <li>K3 publish: only after K2 returns does the index point at the record, so a reader never sees
  *       a durable-mode write that could still be lost.</li>
  * </ol>
@@ -38,8 +42,9 @@ import static dev.engram.kv.PoolFormat.*;
  * durable records is never written again in its segment's generation (BUG-1).
  * No separate commit word is needed: the record's checksum is its commit. In a lane every record
  * before a durable one was persisted with it, so no acknowledged record can follow a torn one; recovery
- * ends a segment's log at a record that fails validation unless a later PREFIX_DURABLE record or the
- * segment's seal (written by K0 of the lane's next segment) proves it was whole once (media damage).
+ * ends a segment's log at a record that fails validation unless a later PREFIX_DURABLE record, the
+ * segment's seal (written by K0 of the lane's next segment) or its lane's tail slot (K2c) proves it was
+ * whole once (media damage).
  * See {@link Recovery}.
  */
 final class Log {
@@ -56,6 +61,16 @@ final class Log {
         byte[] scratch = new byte[4096];
         /** A PAD record's bytes: its header, then zeros (allocated when the lane first pads). */
         byte[] pad;
+        /** The lane's tail slot as K2c writes it (format 1.4), and its checksum: reused, so K2c allocates nothing. */
+        final byte[] tailSlot = new byte[LANE_TAIL_LENGTH];
+        final ByteBuffer tailSlotView = ByteBuffer.wrap(tailSlot).order(ByteOrder.LITTLE_ENDIAN);
+        final CRC32C tailSlotCrc = new CRC32C();
+        /** Where the lane's next media note goes in its segment's notes area (format 1.4). */
+        long notesTail;
+        /** A media note as K1n builds it. */
+        byte[] note = new byte[256];
+        /** Records the media did not take since open, each named by a note (or refused: no room). */
+        long lostRecords;
         // Statistics, written under the lane's lock and read racily by stats(): plain fields, because
         // three shared LongAdders cost a locked instruction each per put (seen in profiles).
         long bytesAppended;
@@ -75,6 +90,8 @@ final class Log {
      * byte-addressable media, where a store changes only the bytes it writes.
      */
     final int tornUnit;
+    /** The notes area at each segment's end (format 1.4; 0 in older pools): records end before it. */
+    final int notesBytes;
     /** The writers' lanes, then the cleaner's own lane (last), so copies never wait behind user appends. */
     final Lane[] lanes;
     private final int userLanes;
@@ -90,11 +107,14 @@ final class Log {
 
     /** Persists issued outside a lane's lock (C2 frees); the lanes count their own. */
     private final LongAdder otherPersists = new LongAdder();
+    /** Segment headers (K0, C2) the media did not take, as the region reported right after the write. */
+    private final LongAdder lostHeaders = new LongAdder();
 
-    Log(Path path, Region region, int segmentBytes, int laneCount) {
+    Log(Path path, Region region, int segmentBytes, int laneCount, int notesBytes) {
         this.path = path;
         this.region = region;
         this.segmentBytes = segmentBytes;
+        this.notesBytes = notesBytes;
         this.tornUnit = region.granularity() == Granularity.PAGE ? TORN_WRITE_UNIT : 0;
         this.userLanes = laneCount;
         this.lanes = new Lane[laneCount + 1];
@@ -150,7 +170,7 @@ final class Log {
     /** Makes room for a record of {@code length} bytes in the lane (K0 when a new segment is needed). */
     void reserve(Lane lane, int length) {
         int need = align8(length);
-        if (need > segmentBytes - firstRecordInSegment()) {
+        if (need > segmentBytes - notesBytes - firstRecordInSegment()) {
             throw new KvException(KvException.Code.INVALID_ARGUMENT, path,
                     "a record of " + length + " bytes does not fit in a " + segmentBytes
                             + "-byte segment; create the pool with a larger segment size");
@@ -195,12 +215,16 @@ final class Log {
         }
         region.persist(at, first);                                      // K0 open segment
         lane.persists++;
+        if (notesBytes > 0 && region.writeMayHaveFailed(at, SEG_HEADER_LENGTH)) {
+            lostHeaders.increment();    // recovery finds the generation in the records (Recovery#liveByItsRecords)
+        }
         table.opened(segment, generation);
         lane.segment = segment;
         lane.generation = generation;
         lane.tail = at + first;
         lane.persistedUpTo = lane.tail;
-        lane.end = at + segmentBytes;
+        lane.end = at + segmentBytes - notesBytes;
+        lane.notesTail = lane.end;
     }
 
     /** Where a segment's first record starts: after its header, in the next torn-write unit on a block device. */
@@ -294,15 +318,89 @@ final class Log {
         long at = lane.tail;
         int padded = align8(length);
         region.write(at, record, 0, length);
+        boolean lost = notesBytes > 0 && region.writeMayHaveFailed(at, length);
         lane.tail = at + padded;
         long seq = b.getLong(REC_SEQ_OFFSET);
         table.noteSeq(lane.segment, seq);
         table.lastRecord(lane.segment, at, seq);
         lane.bytesAppended += padded;
         if (durable) {
-            persistLane(lane);                                          // K2 persist
+            persistLane(lane);                                          // K2 persist (and K2c)
+        }
+        if (lost) {
+            noteLoss(lane, at, record, length);
         }
         return at;
+    }
+
+    /**
+     * K1n + K2n: the media did not take the record at {@code at} (a dead line or stuck bit under it, as
+     * the region reports right after the write), so a key of it may not be readable from the log after
+     * a restart, not even as damage (a dead line over its header or key). Before the write is
+     * acknowledged, one media note per key goes to the segment's notes area and is persisted, past any
+     * note the media did not take either; recovery indexes each noted key as a version that reads
+     * MEDIA. The record stays where it is (the index points at it, and reads of it fail their checksum
+     * with MEDIA, as without the note). In buffered mode the note is persisted before the record: after
+     * a crash that loses the record, its key reads MEDIA rather than its previous value. With no room
+     * left in the notes area the write fails with MEDIA and is not applied. Caller holds the lane lock.
+     */
+    private void noteLoss(Lane lane, long at, byte[] record, int length) {
+        lane.lostRecords++;
+        ByteBuffer b = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN);
+        byte type = record[REC_TYPE_OFFSET];
+        if (type == TYPE_PUT || type == TYPE_DELETE) {
+            int keyLength = b.getInt(REC_KEY_LENGTH_OFFSET);
+            writeNote(lane, at, record, length, REC_HEADER_LENGTH, keyLength, b.getInt(REC_VALUE_LENGTH_OFFSET), type);
+        } else if (type == TYPE_BATCH) {
+            int pos = REC_HEADER_LENGTH;
+            for (int i = 0; i < b.getInt(REC_KEY_LENGTH_OFFSET); i++) {
+                int kl = b.getInt(pos + ENTRY_KEY_LENGTH_OFFSET);
+                int vl = b.getInt(pos + ENTRY_VALUE_LENGTH_OFFSET);
+                writeNote(lane, at, record, length, pos + ENTRY_HEADER_LENGTH, kl, vl, record[pos + ENTRY_TYPE_OFFSET]);
+                pos = align8(pos + ENTRY_HEADER_LENGTH + kl + vl);
+            }
+        }
+    }
+
+    /** One media note for the key at {@code record[keyAt, keyAt + keyLength)}; see {@link #noteLoss}. */
+    private void writeNote(Lane lane, long at, byte[] record, int length, int keyAt, int keyLength, int valueLength,
+                           byte entryType) {
+        int noteLength = REC_HEADER_LENGTH + keyLength + NOTE_BODY_LENGTH;
+        if (lane.note.length < noteLength) {
+            lane.note = new byte[Math.max(noteLength, 2 * lane.note.length)];
+        }
+        byte[] note = lane.note;
+        java.util.Arrays.fill(note, 0, noteLength, (byte) 0);
+        ByteBuffer n = ByteBuffer.wrap(note).order(ByteOrder.LITTLE_ENDIAN);
+        n.putInt(REC_LENGTH_OFFSET, noteLength);
+        n.putLong(REC_SEQ_OFFSET, ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN).getLong(REC_SEQ_OFFSET));
+        n.putInt(REC_GENERATION_OFFSET, (int) lane.generation);
+        note[REC_TYPE_OFFSET] = TYPE_NOTE;
+        n.putInt(REC_KEY_LENGTH_OFFSET, keyLength);
+        n.putInt(REC_VALUE_LENGTH_OFFSET, NOTE_BODY_LENGTH);
+        System.arraycopy(record, keyAt, note, REC_HEADER_LENGTH, keyLength);
+        int body = REC_HEADER_LENGTH + keyLength;
+        n.putLong(body + NOTE_RECORD_OFFSET_OFFSET, at);
+        n.putInt(body + NOTE_RECORD_LENGTH_OFFSET, length);
+        n.putInt(body + NOTE_VALUE_DELTA_OFFSET, keyAt + keyLength);
+        n.putInt(body + NOTE_VALUE_LENGTH_OFFSET, valueLength);
+        note[body + NOTE_ENTRY_TYPE_OFFSET] = entryType;
+        CRC32C c = new CRC32C();
+        c.update(note, 4, noteLength - 4);
+        n.putInt(REC_CRC_OFFSET, (int) c.getValue());
+        long notesEnd = lane.end + notesBytes;
+        while (lane.notesTail + noteLength <= notesEnd) {
+            long noteAt = lane.notesTail;
+            lane.notesTail += align8(noteLength);
+            region.write(noteAt, note, 0, noteLength);
+            region.persist(noteAt, noteLength);                         // K2n note persist
+            lane.persists++;
+            if (!region.writeMayHaveFailed(noteAt, noteLength)) {
+                return;
+            }
+        }
+        throw new KvException(KvException.Code.MEDIA, path, "the record at offset " + at + " is on media that did not"
+                + " take it, and its segment's notes area is full: the write is not applied");
     }
 
     /**
@@ -317,7 +415,41 @@ final class Log {
             region.persist(lane.persistedUpTo, lane.tail - lane.persistedUpTo);
             lane.persists++;
             lane.persistedUpTo = lane.tail;
+            if (tornUnit == 0) {
+                commitTail(lane);
+            }
         }
+    }
+
+    /**
+     * K2c commit tail (format 1.4): stores in the lane's slot the segment and the offset below which K2
+     * just persisted it, and persists the slot, after K2 and before the write is acknowledged (K3). So
+     * every acknowledged record lies below a durable lane tail, and recovery can tell media damage in a
+     * lane's last records (no later record or seal vouches for them) from a crash-torn tail: a torn
+     * record was never persisted, so no slot covers it. A crash while the slot is written leaves its
+     * checksum failing (two 8-byte stores; on a block device, a garbled sector): no tail is known, as
+     * before 1.4. The slot is only a proof of durability, never needed to read the log.
+     *
+     * <p>Only on byte-addressable media (WALK with libpmem, RUN): it costs a second flush + drain per
+     * persist (for a durable put on WALK: measured in docs/durability.md); on a block device that is a
+     * second fdatasync (a durable put on CRAWL took about 3x as long with it), and the damage it tells
+     * apart is a byte-addressable medium's: a disk or SSD does not return silently flipped bits but
+     * fails the read of a sector its ECC cannot correct (an I/O error, never data).
+     */
+    private void commitTail(Lane lane) {
+        byte[] slot = lane.tailSlot;
+        ByteBuffer b = lane.tailSlotView;
+        b.putInt(LANE_TAIL_GENERATION_OFFSET, (int) lane.generation);
+        b.putInt(LANE_TAIL_SEGMENT_OFFSET, lane.segment);
+        b.putInt(LANE_TAIL_END_OFFSET, (int) (lane.persistedUpTo - segmentOffset(lane.segment)));
+        CRC32C c = lane.tailSlotCrc;
+        c.reset();
+        c.update(slot, 0, LANE_TAIL_CHECKED_LENGTH);
+        b.putInt(LANE_TAIL_CRC_OFFSET, (int) c.getValue());
+        long at = laneTailOffset(lane.id);
+        region.write(at, slot, 0, LANE_TAIL_LENGTH);
+        region.persist(at, LANE_TAIL_LENGTH);                           // K2c commit tail
+        lane.persists++;
     }
 
     /**
@@ -388,6 +520,15 @@ final class Log {
         region.write(at, h.array(), 0, SEG_HEADER_LENGTH);
         region.persist(at, SEG_HEADER_LENGTH);                          // C2 free
         otherPersists.increment();
+        if (notesBytes > 0 && region.writeMayHaveFailed(at, SEG_HEADER_LENGTH)) {
+            // The media did not take the FREE header: on media the segment still reads LIVE (or, under a
+            // dead header, live by its records' generation), so it must never be reused. It stays in the
+            // log, damaged (the cleaner passes it over), and keeps counting for the tombstones' rule.
+            lostHeaders.increment();
+            table.setState(segment, SegmentTable.SEALED);
+            table.markDamaged(segment);
+            return;
+        }
         table.setState(segment, SegmentTable.FREE);
         table.setGeneration(segment, generation);
         freeSegments.add(segment);
@@ -404,6 +545,11 @@ final class Log {
     /** Log bytes appended since open, over all lanes (racy reads of each lane's count: statistics). */
     long bytesAppended() {
         return sumOverLanes(lane -> lane.bytesAppended);
+    }
+
+    /** Records and segment headers the media did not take since open (see {@link #noteLoss}, {@link #free}). */
+    long lostWrites() {
+        return lostHeaders.sum() + sumOverLanes(lane -> lane.lostRecords);
     }
 
     /** Flush + drain calls issued by the log since open. */

@@ -12,6 +12,9 @@ package dev.engram.kv;
  *          +16 INCOMPAT u32 | +20 RO_COMPAT u32 | +24 UUID 2 x u64 | +40 ENGINE u32 |
  *          +44 SEGMENT_BYTES u32 | +48 MAX_KEY u32 | +52 MAX_VALUE u32 |
  *          +56 COMPARATOR 32 B ASCII, zero-padded | +88 CREATED_MILLIS u64 | +124 CRC u32
+ *  8192    lane tails (1.4): one 16 B slot per lane, lane i at 8192 + 64 (i mod 128) + 16 (i div 128)
+ *          +0 GENERATION u32 (low 32 bits) | +4 SEGMENT u32 | +8 END u32 (from the segment's start) |
+ *          +12 CRC u32 (of [+0, +12)): the lane persisted that segment below END before this slot
  *  16384   segment 0, segment 1, ... (SEGMENT_BYTES each; the pool grows by whole segments)
  * </pre>
  *
@@ -22,7 +25,8 @@ package dev.engram.kv;
  *  +32 SEAL_GENERATION u64 | +40 SEAL_END u64 | +48 SEAL_SEGMENT u32 | +52 reserved |
  *  +56 SEAL_CRC u32 (of [32, 56)): the lane's previous segment, its generation, and the region offset
  *      below which its records were persisted before this header was written (1.2; 1.1 leaves zeros)
- *  +64 records, each 8-byte aligned, until a record fails validation; on a block device (PAGE
+ *  +64 records, each 8-byte aligned, until a record fails validation or the notes area (1.4: the
+ *      segment's last notesBytes(SEGMENT_BYTES) bytes, media notes only) begins; on a block device (PAGE
  *      granularity) a PAD record fills [+64, +4096) and every persisted run of records ends at a
  *      4 KiB boundary (PAD records fill the gaps: see TORN_WRITE_UNIT)
  * </pre>
@@ -34,7 +38,9 @@ package dev.engram.kv;
  *      bit 1: LZ4, a PUT whose value is RAW_LENGTH u32 | LZ4 block; only in pools with INCOMPAT bit 0) |
  *  +22 reserved u16 |
  *  +24 KEY_LENGTH u32 (BATCH: entry count) | +28 VALUE_LENGTH u32 (BATCH: 0) | +32 key | value
- *  TYPE 1 PUT, 2 DELETE, 3 BATCH, 4 PAD (1.3: lengths 0, SEQ 0, zeros to LENGTH; indexes nothing)
+ *  TYPE 1 PUT, 2 DELETE, 3 BATCH, 4 PAD (1.3: lengths 0, SEQ 0, zeros to LENGTH; indexes nothing),
+ *  5 NOTE (1.4, only in a segment's notes area: a key of a record the media did not take; its value is
+ *  the lost record's offset u64 | LENGTH u32 | value delta u32 | value length u32 | entry type u8 | pad 3)
  *  BATCH entries at +32, each 8-byte aligned: TYPE u8 | pad 3 | KEY_LENGTH u32 | VALUE_LENGTH u32 |
  *  pad 4 | key | value
  * </pre>
@@ -51,6 +57,15 @@ package dev.engram.kv;
  * <p>The seal (format 1.2) does the same for a segment's last records, which no later record follows:
  * a record that fails validation below the SEAL_END another segment's header gives for it is media
  * damage. Segments a lane never left (its last one before a crash or close) carry no seal.
+ *
+ * <p>The lane tails (format 1.4) cover those: after each persist of its records a lane stores and
+ * persists, in its own slot, the segment and the offset below which it has persisted it, so its last
+ * records (the ones no later record or seal vouches for) are known durable too, and damage to them is
+ * media damage, not a crash-torn tail.
+ *
+ * <p>The notes area (format 1.4, a segment's last {@link #notesBytes} bytes) holds media notes ({@link
+ * #TYPE_NOTE}): the keys of records the media did not take when they were written, which the records'
+ * own bytes may no longer name.
  */
 public final class PoolFormat {
 
@@ -78,11 +93,13 @@ public final class PoolFormat {
     public static final long MAGIC = 0x0A1A0A0D564B4589L;
     public static final int MAJOR = 1;
     /**
-     * 1.1 added the record flag PREFIX_DURABLE, 1.2 the segment header's seal, 1.3 the PAD record; 1.0
-     * to 1.2 pools still open (see the class comment). A 1.1 library reads 1.2 pools (it ignores the
-     * seal); a 1.2 library reports a PAD record as a malformed record (CORRUPT), never misreads it.
+     * 1.1 added the record flag PREFIX_DURABLE, 1.2 the segment header's seal, 1.3 the PAD record, 1.4
+     * the lane tails and the segments' notes areas; 1.0 to 1.3 pools still open (see the class comment),
+     * without a notes area. A 1.1 library reads 1.2 pools (it ignores the seal); a 1.2 library reports a
+     * PAD record as a malformed record (CORRUPT), never misreads it; a 1.3 library ignores the lane tails
+     * (bytes it never reads) and drops a media note as a torn tail or reports it as a malformed record.
      */
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
     /**
      * INCOMPAT bit 0: records may hold LZ4-compressed values ({@link #FLAG_LZ4}); set at create when
      * {@code KvOptions.compressColdValues} is on. A library that does not know it refuses the pool
@@ -92,6 +109,26 @@ public final class PoolFormat {
     public static final int KNOWN_INCOMPAT_FLAGS = INCOMPAT_LZ4_VALUES;
 
     public static final long FIRST_SEGMENT_OFFSET = 16384;
+
+    /**
+     * The lane tails (format 1.4), between the pool header and the first segment: lane {@code i}'s slot
+     * is at {@code LANE_TAILS_OFFSET + LANE_TAIL_STRIDE * (i % LANE_TAILS_PER_ROW) + LANE_TAIL_LENGTH * (i
+     * / LANE_TAILS_PER_ROW)}, so up to 128 lanes each own a cache line (no two cores flush one line), and
+     * the 257 lanes of the largest store (256 writers and the cleaner) fit in 8 KiB. Pools of 1.0 to 1.3
+     * hold zeros here, which fail the slot's checksum: no lane tail.
+     */
+    public static final int LANE_TAILS_OFFSET = 8192;
+    public static final int LANE_TAIL_STRIDE = 64;
+    public static final int LANE_TAILS_PER_ROW = 128;
+    public static final int LANE_TAIL_LENGTH = 16;
+    public static final int LANE_TAIL_GENERATION_OFFSET = 0;
+    public static final int LANE_TAIL_SEGMENT_OFFSET = 4;
+    public static final int LANE_TAIL_END_OFFSET = 8;
+    public static final int LANE_TAIL_CRC_OFFSET = 12;
+    /** The slot's checksum covers [0, 12). */
+    public static final int LANE_TAIL_CHECKED_LENGTH = 12;
+    /** Slots recovery reads: every lane a store may have had (256 writers and the cleaner). */
+    public static final int LANE_TAIL_SLOTS = 257;
 
     /**
      * The unit a torn write may garble on a block device (CRAWL, or WALK persisting by msync): 4 KiB,
@@ -150,6 +187,26 @@ public final class PoolFormat {
      */
     public static final byte TYPE_PAD = 4;
 
+    /**
+     * Format 1.4: a media note, in a segment's notes area (its last {@link #notesBytes} bytes; records
+     * never go there). K1n writes one for each key of a record the media did not take ({@link
+     * dev.engram.region.Region#writeMayHaveFailed}) before the write is acknowledged, so recovery can
+     * name the key even when the dead line took the record's header and key. SEQ is the lost record's,
+     * KEY the lost key, VALUE the {@code NOTE_*} body (24 bytes) saying where the lost record is.
+     */
+    public static final byte TYPE_NOTE = 5;
+    /** Note body, from the value's start: the lost record's region offset u64. */
+    public static final int NOTE_RECORD_OFFSET_OFFSET = 0;
+    /** The lost record's LENGTH u32. */
+    public static final int NOTE_RECORD_LENGTH_OFFSET = 8;
+    /** Where the lost key's value starts, from the lost record's start, u32. */
+    public static final int NOTE_VALUE_DELTA_OFFSET = 12;
+    /** The lost value's length u32. */
+    public static final int NOTE_VALUE_LENGTH_OFFSET = 16;
+    /** The lost entry's type u8: {@link #TYPE_PUT} or {@link #TYPE_DELETE}; then 3 bytes of padding. */
+    public static final int NOTE_ENTRY_TYPE_OFFSET = 20;
+    public static final int NOTE_BODY_LENGTH = 24;
+
     /** Record FLAGS bit: every earlier record of this segment was durable before this one was written. */
     public static final byte FLAG_PREFIX_DURABLE = 1;
     /**
@@ -163,6 +220,21 @@ public final class PoolFormat {
     public static final int LZ4_HEADER_LENGTH = 4;
 
     private PoolFormat() {
+    }
+
+    /**
+     * The size of a segment's notes area (format 1.4; 0 in older pools): its last bytes, where media
+     * notes ({@link #TYPE_NOTE}) go. 1/32 of the segment, at most 64 KiB: 2 KiB (about 28 notes of
+     * 16-byte keys) in a 64 KiB segment, 64 KiB in the default 4 MiB one.
+     */
+    static int notesBytes(int segmentBytes) {
+        return Math.min(segmentBytes >>> 5, 64 * 1024);
+    }
+
+    /** Where lane {@code lane}'s tail slot is (format 1.4). */
+    static long laneTailOffset(int lane) {
+        return LANE_TAILS_OFFSET + (long) LANE_TAIL_STRIDE * (lane % LANE_TAILS_PER_ROW)
+                + (long) LANE_TAIL_LENGTH * (lane / LANE_TAILS_PER_ROW);
     }
 
     static int align8(int n) {

@@ -45,6 +45,47 @@ final class Recovery {
     }
 
     /**
+     * Format 1.4: the media notes of a live segment (its notes area, {@link PoolFormat#TYPE_NOTE}), each
+     * a key of a record the media did not take when it was written, collected like the keys of a damaged
+     * record that still parses, with the lost record's SEQ as it was (the note passed its own checksum).
+     * Notes of the segment's earlier generations (a reused segment) carry another generation: skipped.
+     * Returns how many were found.
+     */
+    private int notes(int segment, long generation) {
+        if (log.notesBytes == 0) {
+            return 0;
+        }
+        long end = log.segmentOffset(segment) + segmentBytes;
+        Window w = new Window(end - log.notesBytes, end);
+        int found = 0;
+        for (long pos = w.nextWithGeneration(end - log.notesBytes, generation); pos + REC_HEADER_LENGTH <= end;
+             pos = w.nextWithGeneration(pos, generation)) {
+            int length = validLength(w, pos, generation);
+            if (length < 0 || record[REC_TYPE_OFFSET] != TYPE_NOTE) {
+                pos += 8;
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.wrap(record, 0, length).order(ByteOrder.LITTLE_ENDIAN);
+            int keyLength = b.getInt(REC_KEY_LENGTH_OFFSET);
+            int body = REC_HEADER_LENGTH + keyLength;
+            if (keyLength < 1 || b.getInt(REC_VALUE_LENGTH_OFFSET) != NOTE_BODY_LENGTH
+                    || body + NOTE_BODY_LENGTH != length) {
+                throw malformed(pos, "a media note of key length " + keyLength + " does not fit its length " + length);
+            }
+            long lostAt = b.getLong(body + NOTE_RECORD_OFFSET_OFFSET);
+            damagedRecords.add(lostAt);
+            damagedKeys.add(new DamagedKey(Arrays.copyOfRange(record, REC_HEADER_LENGTH, body), lostAt,
+                    b.getInt(body + NOTE_RECORD_LENGTH_OFFSET), lostAt + b.getInt(body + NOTE_VALUE_DELTA_OFFSET),
+                    b.getInt(body + NOTE_VALUE_LENGTH_OFFSET), b.getLong(REC_SEQ_OFFSET), 0, true,
+                    record[body + NOTE_ENTRY_TYPE_OFFSET] == TYPE_DELETE, true));
+            notedRecords.add(lostAt);
+            found++;
+            pos += align8(length);
+        }
+        return found;
+    }
+
+    /**
      * A segment header as read. {@code valid} when its checksum matches. A header that fails it is
      * either torn by a crash (K0 or C2) or damaged by the media since; {@link #liveDespiteItsHeader}
      * tells which. {@code sealedSegment} ≥ 0 when the header's seal (format 1.2, its own checksum) says
@@ -103,6 +144,73 @@ final class Recovery {
             }
         }
         return false;
+    }
+
+    /**
+     * BUG-5, dead segment headers: a segment whose header is all zeros, or passes its checksum and says
+     * FREE, but whose first valid record carries a generation above the header's was opened by a K0
+     * whose header the media did not take (a dead line keeps whatever it held when it died: zeros, or
+     * the header of the segment's previous generation). Records of a generation are written only after
+     * its K0 was persisted, so that K0 completed, and no C2 has freed the segment since: {@link
+     * Log#free} never hands a segment back whose FREE header the media did not take. A crash never
+     * passes this test on byte-addressable media: a torn K0 over a used segment leaves its old or new
+     * 8-byte words, never all zeros, and over an unused one (zeros) no record of any generation; a torn
+     * C2 leaves a header that fails its checksum. On a block device a torn sector may read as zeros (a
+     * header of generation 0 over records of a freed generation), so there only a valid FREE header is
+     * overruled. Returns the header to scan the segment with (LIVE, the records' generation), or null.
+     */
+    private SegmentHeader liveByItsRecords(int segment, SegmentHeader h, long maxGeneration) {
+        if (h.valid() && h.state() == SEG_STATE_LIVE || !h.valid() && (log.tornUnit > 0 || !zeroHeader(segment))) {
+            return null;
+        }
+        long base = log.segmentOffset(segment);
+        Window w = new Window(base, base + segmentBytes - log.notesBytes);
+        long first = base + SEG_HEADER_LENGTH;
+        boolean zeros = true;
+        for (long p = first; p < first + 1024 && p + 4 <= w.end && zeros; p += 4) {
+            zeros = w.intAt(p) == 0;
+        }
+        if (zeros) {
+            return null;       // never written (a dead line is 256 B): the common case, an unused segment
+        }
+        for (long pos = first; pos + REC_HEADER_LENGTH <= w.end; pos += 8) {
+            int length = w.intAt(pos + REC_LENGTH_OFFSET);
+            if (length < REC_HEADER_LENGTH || length > w.end - pos) {
+                continue;
+            }
+            if (headerSearchBudgetBytes < length) {
+                return null;
+            }
+            headerSearchBudgetBytes -= length;
+            int low = w.intAt(pos + REC_GENERATION_OFFSET);
+            long g = (maxGeneration & ~0xFFFF_FFFFL) | Integer.toUnsignedLong(low);
+            if (g > maxGeneration + (1L << 31)) {
+                g -= 1L << 32;          // generations are stored in records by their low 32 bits
+            }
+            if (validLength(w, pos, g) > 0) {
+                return g > h.generation() ? new SegmentHeader(true, SEG_STATE_LIVE, g, -1, 0, 0) : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Record bytes {@link #liveByItsRecords} may still checksum in this recovery: it tries every plausible
+     * record start of a segment whose generation it does not know, so a segment of garbage would cost
+     * time quadratic in its size. A segment that needs it has its first valid record after at most a dead
+     * line or two; free segments spend one record each. When it runs out, a dead header is not looked for.
+     */
+    private long headerSearchBudgetBytes = 64L << 20;
+
+    private boolean zeroHeader(int segment) {
+        byte[] h = new byte[SEG_HEADER_LENGTH];
+        region.read(log.segmentOffset(segment), h, 0, h.length);
+        for (byte x : h) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final java.lang.invoke.VarHandle INT_LE =
@@ -512,8 +620,11 @@ final class Recovery {
 
     /** A key of a damaged record, indexed after every valid record so its SEQ can be bounded (see {@link #applyDamaged}). */
     private record DamagedKey(byte[] key, long recordOffset, int recordLength, long valueOffset, int valueLength,
-                              long storedSeq, long previousSeq, boolean repaired, boolean tombstone) {
+                              long storedSeq, long previousSeq, boolean repaired, boolean tombstone, boolean noted) {
     }
+
+    /** Records a media note names (format 1.4): their keys come from the notes, not from their own bytes. */
+    private final java.util.Set<Long> notedRecords = new java.util.HashSet<>();
 
     private final List<DamagedKey> damagedKeys = new ArrayList<>();
     /** SEQ of the last valid record visited in the segment being scanned: a lower bound for a damaged one after it. */
@@ -542,7 +653,7 @@ final class Recovery {
                     && (long) REC_HEADER_LENGTH + keyLength + valueLength == length) {
                 damagedKeys.add(new DamagedKey(Arrays.copyOfRange(record, REC_HEADER_LENGTH, REC_HEADER_LENGTH + keyLength),
                         offset, length, offset + REC_HEADER_LENGTH + keyLength, valueLength, seq, previousSeq, repaired,
-                        repaired && type == TYPE_DELETE));
+                        repaired && type == TYPE_DELETE, false));
             } else if (type == TYPE_BATCH) {
                 int pos = REC_HEADER_LENGTH;
                 for (int i = 0; i < keyLength && pos + ENTRY_HEADER_LENGTH <= length; i++) {
@@ -553,7 +664,7 @@ final class Recovery {
                     }
                     damagedKeys.add(new DamagedKey(Arrays.copyOfRange(record, pos + ENTRY_HEADER_LENGTH,
                             pos + ENTRY_HEADER_LENGTH + kl), offset, length, offset + pos + ENTRY_HEADER_LENGTH + kl, vl,
-                            seq, previousSeq, repaired, repaired && record[pos + ENTRY_TYPE_OFFSET] == TYPE_DELETE));
+                            seq, previousSeq, repaired, repaired && record[pos + ENTRY_TYPE_OFFSET] == TYPE_DELETE, false));
                     pos = align8(pos + ENTRY_HEADER_LENGTH + kl + vl);
                 }
             }
@@ -611,6 +722,9 @@ final class Recovery {
         long validMax = maxSeq;
         long highest = validMax;
         for (DamagedKey d : damagedKeys) {
+            if (!d.noted() && notedRecords.contains(d.recordOffset())) {
+                continue;     // the notes name this record's keys as written; its bytes may hold a garbled key
+            }
             long seq = d.repaired() || d.storedSeq() > d.previousSeq() && d.storedSeq() <= validMax + 1
                     ? d.storedSeq() : validMax + 1;
             highest = Math.max(highest, seq);
@@ -878,9 +992,18 @@ final class Recovery {
             for (int s = 0; s < segments; s++) {
                 headers[s] = header(s);
             }
+            long maxHeaderGeneration = maxGeneration;
+            for (SegmentHeader h : headers) {
+                maxHeaderGeneration = Math.max(maxHeaderGeneration, h.valid() ? h.generation() : 0);
+            }
             for (int s = 0; s < segments; s++) {
                 SegmentHeader h = headers[s];
                 boolean despite = liveDespiteItsHeader(s, h);
+                SegmentHeader byRecords = despite ? null : liveByItsRecords(s, h, maxHeaderGeneration);
+                if (byRecords != null) {
+                    h = byRecords;
+                    headers[s] = h;
+                }
                 if (h.valid() || despite) {
                     maxGeneration = Math.max(maxGeneration, h.generation());
                     table.setGeneration(s, h.generation());
@@ -945,6 +1068,9 @@ final class Recovery {
                     apply(index, offset, record, length, damaged);
                 });
                 persistRecoveredTail();
+                if (notes(s, live[s].generation()) > 0) {
+                    table.markDamaged(s);     // the cleaner never frees a segment with a record the media lost
+                }
                 bytesScanned += keptEnd - (log.segmentOffset(s) + SEG_HEADER_LENGTH);
                 if (!presized && scanned < toScan && bytesScanned >= (segmentBytes - SEG_HEADER_LENGTH) / 2) {
                     // The log scanned so far tells how many versions a segment holds; sizing the index for
@@ -1011,7 +1137,9 @@ final class Recovery {
     /**
      * Per segment: [0] the offset below which every record is known to have been durable (0 when
      * unknown): the seal another segment's header carries for it (its lane persisted it up to there
-     * before K0 of that segment), or its last record in the clean close's index checkpoint (every lane
+     * before K0 of that segment), its lane's tail slot (format 1.4: K2c stored it after persisting the
+     * segment up to there; a slot naming another generation is about a segment since freed or reused,
+     * and says nothing), or its last record in the clean close's index checkpoint (every lane
      * was persisted before the checkpoint was written, and a segment whose header generation is
      * unchanged holds the same records); a record that fails validation below it is media damage, never
      * a torn tail. [1] where its log ends for sure: the seal's end (the lane never wrote past it in this
@@ -1021,7 +1149,7 @@ final class Recovery {
         long[] durable = new long[headers.length];
         long[] logEnd = new long[headers.length];
         for (int s = 0; s < headers.length; s++) {
-            logEnd[s] = log.segmentOffset(s) + segmentBytes;
+            logEnd[s] = log.segmentOffset(s) + segmentBytes - log.notesBytes;      // records end where notes begin
         }
         for (SegmentHeader h : headers) {
             int p = h.sealedSegment();
@@ -1030,6 +1158,19 @@ final class Recovery {
                     && h.sealedEnd() <= log.segmentOffset(p) + segmentBytes) {
                 durable[p] = Math.max(durable[p], h.sealedEnd());
                 logEnd[p] = h.sealedEnd();
+            }
+        }
+        byte[] slot = new byte[LANE_TAIL_LENGTH];
+        for (int lane = 0; lane < LANE_TAIL_SLOTS; lane++) {
+            region.read(laneTailOffset(lane), slot, 0, LANE_TAIL_LENGTH);
+            CRC32C c = new CRC32C();
+            c.update(slot, 0, LANE_TAIL_CHECKED_LENGTH);
+            int s = intAt(slot, LANE_TAIL_SEGMENT_OFFSET);
+            long end = Integer.toUnsignedLong(intAt(slot, LANE_TAIL_END_OFFSET));
+            if (intAt(slot, LANE_TAIL_CRC_OFFSET) == (int) c.getValue() && s >= 0 && s < headers.length && live[s] != null
+                    && (int) live[s].generation() == intAt(slot, LANE_TAIL_GENERATION_OFFSET)
+                    && end >= SEG_HEADER_LENGTH && end <= segmentBytes) {
+                durable[s] = Math.max(durable[s], log.segmentOffset(s) + end);
             }
         }
         if (checkpoint != null) {
@@ -1083,11 +1224,17 @@ final class Recovery {
         int segments = log.segmentCount();
         SegmentHeader[] headers = new SegmentHeader[segments];
         SegmentHeader[] live = new SegmentHeader[segments];
+        long maxHeaderGeneration = 0;
         for (int s = 0; s < segments; s++) {
             headers[s] = header(s);
+            maxHeaderGeneration = Math.max(maxHeaderGeneration, headers[s].valid() ? headers[s].generation() : 0);
+        }
+        for (int s = 0; s < segments; s++) {
             SegmentHeader h = headers[s];
             if (h.valid() && h.state() == SEG_STATE_LIVE || liveDespiteItsHeader(s, h)) {
                 live[s] = h;
+            } else {
+                live[s] = liveByItsRecords(s, h, maxHeaderGeneration);
             }
         }
         long[][] ends = ends(headers, live, null);
@@ -1098,6 +1245,7 @@ final class Recovery {
             try {
                 scan(s, live[s].generation(), ends[0][s], ends[1][s],
                         (offset, record, length, hurt) -> apply(fresh, offset, record, length, hurt));
+                notes(s, live[s].generation());
             } catch (KvException e) {
                 problems.add("segment " + s + ": " + e.getMessage());
             }

@@ -91,6 +91,19 @@ public interface Region extends AutoCloseable {
     }
 
     /**
+     * Whether the media may not hold what was last stored to {@code [offset, offset+length)}: a line the
+     * device knows bad, or a stuck bit under it. A real device learns this by verifying its writes (a
+     * PCM controller reads a line back after programming it) and reports it through its bad-block list
+     * (an NVDIMM's address range scrub, Linux's {@code badblocks}); a store that asks right after a
+     * write learns that the write did not take. False positives are allowed (a stuck bit that holds the
+     * value written); a false negative is a fault the device does not know of. Regions over plain
+     * memory or files know of none and return false; the device emulation answers from its fault map.
+     */
+    default boolean writeMayHaveFailed(long offset, long length) {
+        return false;
+    }
+
+    /**
      * Grows the region to {@code newSize} bytes (a multiple of {@link RegionHeader#LENGTH}) without
      * closing it; existing bytes do not move. New bytes read as zero. The new size is durable when
      * this returns. Does nothing when {@code newSize <= size()}.

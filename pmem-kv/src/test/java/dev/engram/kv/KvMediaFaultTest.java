@@ -9,7 +9,6 @@ import dev.engram.region.RegionOptions;
 import dev.engram.region.Regions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -116,8 +115,8 @@ class KvMediaFaultTest {
      * Damage found after a restart: the faults stay, the store is reopened on the faulty device, and
      * recovery must index every damaged record so its key reads MEDIA instead of an older version.
      * Faults here are stuck bits inside the value bytes of single put records that another record of
-     * their segment follows, injected after the workload. (Batches, headers, keys, sealed segments'
-     * last records: below; a lane's last record before the crash looks like a torn tail: BUG-5's rest.)
+     * their segment follows, injected after the workload. (Batches, headers, keys, sealed segments' and
+     * lanes' last records: below.)
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("engines")
@@ -229,7 +228,7 @@ class KvMediaFaultTest {
     /**
      * After a clean close the index checkpoint records each segment's last record, and every lane was
      * persisted before it was written: the lane's last record, damaged after the close, is media damage,
-     * not a torn tail (the case that stays open after a crash: {@link #shouldReadADamagedLastRecordAsAMediaErrorAfterACrash}).
+     * not a torn tail (after a crash the lane tail slot does: {@link #shouldReadADamagedLastRecordAsAMediaErrorAfterACrash}).
      */
     @Test
     void shouldReadADamagedLastRecordAsAMediaErrorAfterACleanCloseWithItsCheckpoint() throws IOException {
@@ -258,6 +257,44 @@ class KvMediaFaultTest {
         }
     }
 
+    /**
+     * BUG-5, C2 on a dead header line: the cleaner frees a segment whose header line died after its K0,
+     * so the FREE header does not take and the segment still reads LIVE on media. It must not be handed
+     * out again (a K0 there would not take either, and the records of the new generation would vanish
+     * after a restart under the old header): it stays in the log, and after a restart every key reads
+     * its value and a deleted key reads nothing.
+     */
+    @Test
+    void shouldNeverReuseASegmentWhoseFreeHeaderTheMediaDidNotTake() {
+        DeviceRegion device = DeviceRegion.builder(region("free"), DeviceProfile.NONE).calibrate(false).build();
+        KvOptions options = options(EngineKind.HASH).lanes(1);
+        KvStore kv = KvStore.create(options, device);
+        Map<String, String> model = new TreeMap<>();
+        kv.put(bytes("gone"), bytes("deleted later"));
+        for (int i = 0; i < 200; i++) {       // segment 0 fills, then every key is overwritten elsewhere
+            kv.put(bytes("k" + i), bytes("first " + "x".repeat(500)));
+        }
+        for (int i = 0; i < 200; i++) {
+            String v = "second " + i + "y".repeat(500);
+            kv.put(bytes("k" + i), bytes(v));
+            model.put("k" + i, v);
+        }
+        kv.delete(bytes("gone"));
+        device.injectDeadLine(PoolFormat.FIRST_SEGMENT_OFFSET);     // segment 0's header line dies, LIVE as it is
+        kv.compact();
+        assertTrue(kv.stats().lostWrites() >= 1, kv.stats().toString());
+        for (int i = 0; i < 400; i++) {       // enough new segments that a reused segment 0 would be among them
+            String v = "third " + i + "z".repeat(500);
+            kv.put(bytes("n" + i), bytes(v));
+            model.put("n" + i, v);
+        }
+        try (KvStore reopened = KvStore.open(options, device)) {     // a restart: the first store is abandoned
+            assertTrue(assertReadsAreRightOrMedia(reopened, model, "reopened").isEmpty(), "every key reads its value");
+            assertNull(reopened.get(bytes("gone")), "a deleted key must stay deleted");
+            assertTrue(reopened.check().damagedKeys().isEmpty(), reopened.check().toString());
+        }
+    }
+
     /** The repair recovery uses to name a damaged record's key: every single flipped bit is found from the checksum. */
     @Test
     void shouldFindEverySingleFlippedBitOfARecordFromItsChecksum() {
@@ -282,14 +319,12 @@ class KvMediaFaultTest {
     }
 
     /**
-     * The rest of BUG-5: the last record a lane wrote before a crash, damaged by the media, cannot be
-     * told from a record the crash tore: nothing after it says it was whole once (no later
-     * PREFIX_DURABLE record, no seal: the lane never left the segment). Recovery drops it as a torn
-     * tail, and the key reads its previous value.
+     * BUG-5, the last record a lane wrote before a crash, damaged by the media: nothing after it says it
+     * was whole once (no later PREFIX_DURABLE record, no seal: the lane never left the segment), but the
+     * lane's tail slot (format 1.4, K2c) says the lane persisted it before the put returned, so it is
+     * media damage, not a torn tail, and the key reads MEDIA instead of its previous value.
      */
     @Test
-    @Disabled("BUG-5 (rest): a damaged last record of a lane's last segment before a crash reads as a torn tail:"
-            + " after a restart its key silently reads its previous value")
     void shouldReadADamagedLastRecordAsAMediaErrorAfterACrash() {
         Region region = region("last");
         KvStore kv = KvStore.create(options(EngineKind.HASH), region);
@@ -318,13 +353,13 @@ class KvMediaFaultTest {
     }
 
     /**
-     * The rest of BUG-5: a dead line garbles a whole 256 B line, so a record header or key it covers
-     * cannot be repaired (the key cannot be named: it reads its previous value), and a dead segment
-     * header loses its generation word (the segment's records vanish after a restart).
+     * BUG-5, dead lines: a dead line garbles a whole 256 B line before the workload, so a record header
+     * or key it covers cannot be repaired from the record's own bytes, and a segment header it covers
+     * never takes. The store learns at write time that the media did not take the record (the region's
+     * bad-line report) and names its keys in media notes (format 1.4) before acknowledging it; recovery
+     * indexes the noted keys to read MEDIA, and finds a dead header's generation in its records.
      */
     @Test
-    @Disabled("BUG-5 (rest): a dead line over a record header, a key or a segment header: after a restart the keys"
-            + " it covers silently read older values (or nothing)")
     void shouldReadEveryKeyRightOrAsMediaAfterReopeningWithDeadLines() {
         assertEveryKeyRightOrMediaAfterReopening(FaultKind.DEAD_LINES);
     }

@@ -45,6 +45,21 @@ class PoolFormatTest {
         assertEquals(88, PoolFormat.CREATED_MILLIS_OFFSET);
         assertEquals(124, PoolFormat.HEADER_CRC_OFFSET);
         assertEquals(16384, PoolFormat.FIRST_SEGMENT_OFFSET);
+        assertEquals(8192, PoolFormat.LANE_TAILS_OFFSET);
+        assertEquals(64, PoolFormat.LANE_TAIL_STRIDE);
+        assertEquals(128, PoolFormat.LANE_TAILS_PER_ROW);
+        assertEquals(16, PoolFormat.LANE_TAIL_LENGTH);
+        assertEquals(0, PoolFormat.LANE_TAIL_GENERATION_OFFSET);
+        assertEquals(4, PoolFormat.LANE_TAIL_SEGMENT_OFFSET);
+        assertEquals(8, PoolFormat.LANE_TAIL_END_OFFSET);
+        assertEquals(12, PoolFormat.LANE_TAIL_CRC_OFFSET);
+        assertEquals(12, PoolFormat.LANE_TAIL_CHECKED_LENGTH);
+        assertEquals(257, PoolFormat.LANE_TAIL_SLOTS);
+        assertEquals(8192, PoolFormat.laneTailOffset(0));
+        assertEquals(8192 + 64 * 127, PoolFormat.laneTailOffset(127));
+        assertEquals(8192 + 16, PoolFormat.laneTailOffset(128));
+        assertEquals(8192 + 32, PoolFormat.laneTailOffset(256));
+        assertTrue(PoolFormat.laneTailOffset(255) + PoolFormat.LANE_TAIL_LENGTH <= PoolFormat.FIRST_SEGMENT_OFFSET);
     }
 
     @Test
@@ -83,9 +98,19 @@ class PoolFormatTest {
         assertEquals(2, PoolFormat.TYPE_DELETE);
         assertEquals(3, PoolFormat.TYPE_BATCH);
         assertEquals(4, PoolFormat.TYPE_PAD);
+        assertEquals(5, PoolFormat.TYPE_NOTE);
+        assertEquals(0, PoolFormat.NOTE_RECORD_OFFSET_OFFSET);
+        assertEquals(8, PoolFormat.NOTE_RECORD_LENGTH_OFFSET);
+        assertEquals(12, PoolFormat.NOTE_VALUE_DELTA_OFFSET);
+        assertEquals(16, PoolFormat.NOTE_VALUE_LENGTH_OFFSET);
+        assertEquals(20, PoolFormat.NOTE_ENTRY_TYPE_OFFSET);
+        assertEquals(24, PoolFormat.NOTE_BODY_LENGTH);
+        assertEquals(2048, PoolFormat.notesBytes(64 * 1024));
+        assertEquals(64 * 1024, PoolFormat.notesBytes(4 << 20));
+        assertEquals(64 * 1024, PoolFormat.notesBytes(1 << 30));
         assertEquals(4096, PoolFormat.TORN_WRITE_UNIT);
         assertEquals(1, PoolFormat.MAJOR);
-        assertEquals(3, PoolFormat.MINOR);
+        assertEquals(4, PoolFormat.MINOR);
     }
 
     /**
@@ -171,9 +196,10 @@ class PoolFormatTest {
     /**
      * Format 1.2 added the segment header's seal; a 1.1 pool (minor 1, zeros where the seal goes) must
      * open and read as before, and so must a 1.0 pool (minor 0: every record read as PREFIX_DURABLE).
+     * Pools before 1.4 hold zeros where the lane tails go (minor 3 here: no seals either, no lane tails).
      */
     @ParameterizedTest(name = "format 1.{0}")
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, 3})
     void shouldOpenAnOlderPoolWhoseSegmentHeadersCarryNoSeal(int minor, @TempDir Path dir) {
         KvOptions options = new KvOptions(Path.of("old-pool")).engine(EngineKind.HASH).segmentBytes(64 * 1024)
                 .size(PoolFormat.FIRST_SEGMENT_OFFSET + 8 * 64 * 1024).lanes(1).autoCompact(false);
@@ -195,6 +221,7 @@ class PoolFormatTest {
             region.write(at + PoolFormat.SEG_SEAL_GENERATION_OFFSET, new byte[32], 0, 32);   // what 1.1 wrote there
         }
         assertTrue(sealed >= 2, sealed + " sealed segment headers");
+        region.write(PoolFormat.LANE_TAILS_OFFSET, new byte[8192], 0, 8192);      // what 1.0 to 1.3 left there
         byte[] header = new byte[PoolFormat.HEADER_CHECKED_LENGTH];
         region.read(PoolFormat.POOL_HEADER_OFFSET, header, 0, header.length);
         ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putShort(PoolFormat.MINOR_OFFSET, (short) minor);
