@@ -42,6 +42,7 @@ public final class KvOptions {
     private boolean indexCheckpoint = true;
     private double compactLiveRatio = 0.5;
     private boolean compressColdValues;
+    private boolean laneTails = true;
 
     public KvOptions(Path path) {
         this.path = Objects.requireNonNull(path, "path");
@@ -182,6 +183,24 @@ public final class KvOptions {
 
     public boolean compressColdValues() {
         return compressColdValues;
+    }
+
+    /**
+     * Whether every persist of a lane also commits the lane's tail (step K2c of docs/durability.md, on
+     * byte-addressable media: WALK with libpmem, RUN; default true). It is what lets recovery tell a
+     * lane's last records damaged by the media after they were acknowledged from a crash-torn tail:
+     * with it such a record reads {@code MEDIA} after a crash; without it the record is dropped as torn
+     * and its key reads its previous value. It costs a second flush + drain per durable put (measured in
+     * docs/durability.md). Not recorded in the pool: each open chooses, and a tail written earlier stays
+     * true. Ignored on block devices (CRAWL, WALK by msync), where it would be a second fdatasync.
+     */
+    public KvOptions laneTails(boolean on) {
+        this.laneTails = on;
+        return this;
+    }
+
+    public boolean laneTails() {
+        return laneTails;
     }
 
     /** Validates every option; throws {@link KvException} with code INVALID_ARGUMENT. */

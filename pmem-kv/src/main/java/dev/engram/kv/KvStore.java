@@ -351,7 +351,8 @@ public final class KvStore implements AutoCloseable {
         long sizedFor = checkpoint != null ? checkpoint.keyCount : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024));
         int expectedKeys = (int) Math.min(Index.Hash.MAX_PRESIZE_KEYS, Math.max(sizedFor, options.expectedKeys()));
         this.index = engine == EngineKind.HASH ? new Index.Hash(expectedKeys) : new Index.Sorted(comparator, expectedKeys);
-        this.log = new Log(path, region, segmentBytes, options.lanes(), formatMinor >= 4 ? notesBytes(segmentBytes) : 0);
+        this.log = new Log(path, region, segmentBytes, options.lanes(), formatMinor >= 4 ? notesBytes(segmentBytes) : 0,
+                options.laneTails());
         try {
             this.recovery = new Recovery(this).run(checkpoint, note);
         } finally {

@@ -90,6 +90,8 @@ final class Log {
      * byte-addressable media, where a store changes only the bytes it writes.
      */
     final int tornUnit;
+    /** Whether each persist of a lane is followed by K2c (byte-addressable media, unless the store opted out). */
+    private final boolean commitTails;
     /** The notes area at each segment's end (format 1.4; 0 in older pools): records end before it. */
     final int notesBytes;
     /** The writers' lanes, then the cleaner's own lane (last), so copies never wait behind user appends. */
@@ -110,12 +112,16 @@ final class Log {
     /** Segment headers (K0, C2) the media did not take, as the region reported right after the write. */
     private final LongAdder lostHeaders = new LongAdder();
 
-    Log(Path path, Region region, int segmentBytes, int laneCount, int notesBytes) {
+    /**
+     * @param commitTails whether K2c runs ({@link KvOptions#laneTails}); only ever on byte-addressable media
+     */
+    Log(Path path, Region region, int segmentBytes, int laneCount, int notesBytes, boolean commitTails) {
         this.path = path;
         this.region = region;
         this.segmentBytes = segmentBytes;
         this.notesBytes = notesBytes;
         this.tornUnit = region.granularity() == Granularity.PAGE ? TORN_WRITE_UNIT : 0;
+        this.commitTails = commitTails && tornUnit == 0;
         this.userLanes = laneCount;
         this.lanes = new Lane[laneCount + 1];
         for (int i = 0; i < lanes.length; i++) {
@@ -415,7 +421,7 @@ final class Log {
             region.persist(lane.persistedUpTo, lane.tail - lane.persistedUpTo);
             lane.persists++;
             lane.persistedUpTo = lane.tail;
-            if (tornUnit == 0) {
+            if (commitTails) {
                 commitTail(lane);
             }
         }

@@ -340,6 +340,26 @@ class KvMediaFaultTest {
     }
 
     /**
+     * The trade-off {@link KvOptions#laneTails} documents: without the lane tail (K2c) nothing proves the
+     * lane's last record was ever whole, so after a crash its damage reads as a torn tail and the key
+     * reads its previous value. Pins that the option really turns K2c off (and that the test above
+     * depends on it).
+     */
+    @Test
+    void shouldReadTheDamagedLastRecordAsTornWithoutLaneTails() {
+        Region region = region("no-tails");
+        KvStore kv = KvStore.create(options(EngineKind.HASH).laneTails(false), region);
+        kv.put(bytes("k"), bytes("old value"));
+        kv.put(bytes("k"), bytes("new value"));
+        Entry e = kv.index().get(bytes("k"));
+        region.putByte(e.valueOffset, (byte) (region.getByte(e.valueOffset) ^ 0x01));
+        try (KvStore reopened = KvStore.open(options(EngineKind.HASH).laneTails(false), region)) {
+            assertArrayEquals(bytes("old value"), reopened.get(bytes("k")), "dropped as a torn tail, as documented");
+            assertEquals(1, reopened.recovery().tornTailRecords(), reopened.recovery().toString());
+        }
+    }
+
+    /**
      * BUG-5 and BUG-6, fixed for stuck bits: 1 % of the log's lines hold a stuck bit before the workload
      * (segment headers, record headers, keys, SEQs, batches, last records of sealed segments included),
      * and after a restart every key reads its value or MEDIA, exactly the affected ones fail, and check()

@@ -48,6 +48,13 @@ public class KvPointOps {
     @Param({"8", "100", "4096"})
     public int valueBytes;
 
+    /**
+     * Whether each persist also commits the lane's tail (K2c, {@code KvOptions.laneTails}: the default);
+     * {@code -p laneTails=true,false} measures its cost in one run.
+     */
+    @Param("true")
+    public boolean laneTails;
+
     /** Keys pre-filled before measuring. */
     @Param("100000")
     public int keys;
@@ -61,7 +68,8 @@ public class KvPointOps {
     @Setup(Level.Trial)
     public void setUp() {
         // Room for the pre-fill and ~40 overwrites per key: the measured puts never wait for the pool to grow.
-        fixture = new KvFixture(directory, engine, mode, keys, valueBytes, KvFixture.poolBytes(keys, valueBytes, 40));
+        fixture = new KvFixture(directory, engine, mode, keys, KvFixture.randomValue(valueBytes),
+                KvFixture.poolBytes(keys, valueBytes, 40), o -> o.laneTails(laneTails));
     }
 
     @TearDown(Level.Trial)
