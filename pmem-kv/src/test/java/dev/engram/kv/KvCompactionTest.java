@@ -1,6 +1,10 @@
 package dev.engram.kv;
 
 import dev.engram.region.AccessMode;
+import dev.engram.region.Region;
+import dev.engram.region.RegionOptions;
+import dev.engram.region.Regions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -119,6 +123,48 @@ class KvCompactionTest {
         try (KvStore kv = KvStore.open(options(engine, mode))) {
             assertMatches(model, kv);
         }
+    }
+
+    /**
+     * A record header the media garbled in a sealed segment ends the cleaner's parse of that segment
+     * early; the records after it are still live (the index points at them). The cleaner must keep such
+     * a segment, not free it: freed and reused, it would lose those records (their keys read nothing or
+     * an error). Fixed with format 1.4; this test fails on the old cleaner ("key… lost").
+     */
+    @Test
+    void shouldKeepASegmentWhoseRecordHeaderTheMediaDamaged() {
+        Region region = Regions.create(new RegionOptions(dir.resolve("pool")).mode(AccessMode.WALK)
+                .size(PoolFormat.FIRST_SEGMENT_OFFSET + 16L * 64 * 1024));
+        KvOptions options = options(EngineKind.HASH, AccessMode.WALK).lanes(1);
+        Map<String, String> model = new TreeMap<>();
+        KvStore kv = KvStore.create(options, region);
+        String pad = "v".repeat(300);
+        for (int k = 0; k < 400; k++) {                    // ~ 2 segments of one lane
+            kv.put(b("key" + k), b(k + pad), Durability.BUFFERED);
+            model.put("key" + k, k + pad);
+        }
+        for (int k = 0; k < 400; k += 2) {                 // half of them dead: the first segment is worth cleaning
+            kv.put(b("key" + k), b("new" + k), Durability.BUFFERED);
+            model.put("key" + k, "new" + k);
+        }
+        kv.sync();
+        long damaged = kv.index().get(b("key51")).recordOffset;   // an odd, still-live key inside the first segment
+        assertTrue(damaged < PoolFormat.FIRST_SEGMENT_OFFSET + 64 * 1024, "in the first segment: " + damaged);
+        region.putInt(damaged + PoolFormat.REC_LENGTH_OFFSET, 7);  // the media garbles its LENGTH: unparsable
+        kv.compact(0.999);
+        for (int k = 0; k < 2000; k++) {                   // reuse whatever the cleaner freed
+            kv.put(b("filler" + k), b(pad), Durability.BUFFERED);
+        }
+        kv.sync();
+        for (Map.Entry<String, String> e : model.entrySet()) {
+            if (e.getKey().equals("key51")) {
+                continue;                                  // its own record is damaged: MEDIA is right for it
+            }
+            assertEquals(e.getValue(), s(kv.get(b(e.getKey()))), e.getKey() + " lost");
+        }
+        KvException thrown = org.junit.jupiter.api.Assertions.assertThrows(KvException.class, () -> kv.get(b("key51")));
+        assertEquals(KvException.Code.MEDIA, thrown.code());
+        kv.close();
     }
 
     /**
