@@ -40,6 +40,8 @@ final class StatsCommand extends PoolCommand {
         Text.field(out, "wear", device == DeviceProfile.NONE
                 ? "n/a (no device profile: pass --device optane-pcm to count media line writes)"
                 : Text.count(s.mediaWrites()) + " media line writes since open (" + device.name() + ")");
+        Text.field(out, "lost writes", Text.count(s.lostWrites()) + " since open (records and segment headers the"
+                + " media reported it did not take; their keys read MEDIA)");
         Text.field(out, "persists", Text.count(s.persists()) + " since open (flushes " + Text.count(s.region().flushes())
                 + ", drains " + Text.count(s.region().drains()) + ", system calls " + Text.count(s.region().syscalls()) + ")");
         return ExitCode.OK.code;

@@ -121,7 +121,8 @@ class KvCliTest {
                 () -> assertTrue(stats.out().contains("log bytes"), stats::toString),
                 () -> assertTrue(stats.out().matches("(?s).*live ratio +0\\.\\d+.*"), stats::toString),
                 () -> assertTrue(stats.out().contains("write amplification  n/a"), stats::toString),
-                () -> assertTrue(stats.out().contains("wear                 n/a (no device profile"), stats::toString));
+                () -> assertTrue(stats.out().contains("wear                 n/a (no device profile"), stats::toString),
+                () -> assertTrue(stats.out().contains("lost writes          0 since open"), stats::toString));
         Result withDevice = cli.onPool("stats", "--device", "optane-pcm");
         assertTrue(withDevice.out().contains("media line writes since open (optane-pcm)"), withDevice::toString);
     }
