@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KvCrashCampaignTest {
 
     private static final boolean STRESS = Boolean.getBoolean("engram.stress");
-    private static final int RANDOM_SEEDS = STRESS ? 2000 : 200;
+    /** How many random sequences; {@code -Dengram.seeds=N} with {@code -Dengram.seed=FIRST} shards a long campaign. */
+    private static final int RANDOM_SEEDS = Integer.getInteger("engram.seeds", STRESS ? 2000 : 200);
     private static final long FIRST_SEED = Long.getLong("engram.seed", 1);
     /** Random sequences: fewer images per crash point than the single operations, many more recordings. */
     private static final CrashCampaign.Config RANDOM = STRESS ? CrashCampaign.STRESS
