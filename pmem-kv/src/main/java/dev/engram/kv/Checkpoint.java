@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
@@ -64,8 +65,6 @@ final class Checkpoint {
     static final int HEADER_CRC_OFFSET = 124;
     static final int SEGMENT_ENTRY_LENGTH = 40;
     static final int KEY_ENTRY_HEADER_LENGTH = 32;
-    /** Keys up to this length are passed in a reused array when the loader asks for it (the hash index's inline key). */
-    private static final int REUSED_KEY_BYTES = 16;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -213,31 +212,49 @@ final class Checkpoint {
             return file.get(INT, segmentAt(s) + 36) == 1;
         }
 
+        /** Where the first key entry starts. */
+        long firstEntry() {
+            return HEADER_LENGTH + (long) segmentCount * SEGMENT_ENTRY_LENGTH;
+        }
+
+        /** Where the key entry {@code entries} entries after the one at {@code pos} starts. */
+        long skip(long pos, long entries) {
+            for (long i = 0; i < entries; i++) {
+                pos += KEY_ENTRY_HEADER_LENGTH + align8(file.get(INT, pos));
+            }
+            return pos;
+        }
+
         /**
-         * Visits every key entry: (key, entry). With {@code reuseKeys} the key array is valid only during
-         * the call (one array per key length up to 16 bytes, refilled for the next key of that length):
-         * for an index that {@linkplain Index#copiesKeys copies keys}, so that loading allocates no array per key.
+         * Visits {@code entries} key entries from the one at {@code pos} in batches of up to
+         * {@link Batch#CAPACITY}, in file order (for the hash engine the closed table's slot order),
+         * refilling one {@link Batch}: its arrays are valid only during the call. With {@code reuseKeys} a
+         * key array is refilled for a later key of the same length at the same place in the batch (for an
+         * index that {@linkplain Index#copiesKeys copies keys}), so that loading allocates no array and no
+         * {@link Entry} per key. Confined to no thread: two threads may each visit their own range.
          */
-        void forEachEntry(boolean reuseKeys, java.util.function.BiConsumer<byte[], Entry> visitor) {
-            byte[][] scratch = new byte[REUSED_KEY_BYTES + 1][];
-            long pos = HEADER_LENGTH + (long) segmentCount * SEGMENT_ENTRY_LENGTH;
-            for (long i = 0; i < keyCount; i++) {
-                int keyLength = file.get(INT, pos);
-                int valueLength = file.get(INT, pos + 4);
-                long recordOffset = file.get(LONG, pos + 8);
-                int recordLength = file.get(INT, pos + 16);
-                int valueDelta = file.get(INT, pos + 20);
-                long seq = file.get(LONG, pos + 24);
-                byte[] key;
-                if (reuseKeys && keyLength <= REUSED_KEY_BYTES) {
-                    key = scratch[keyLength] == null ? (scratch[keyLength] = new byte[keyLength]) : scratch[keyLength];
-                } else {
-                    key = new byte[keyLength];
+        void forEachBatch(long pos, long entries, boolean reuseKeys, java.util.function.Consumer<Batch> visitor) {
+            Batch b = new Batch(Batch.CAPACITY);
+            for (long i = 0; i < entries; ) {
+                int n = (int) Math.min(Batch.CAPACITY, entries - i);
+                for (int j = 0; j < n; j++) {
+                    int keyLength = file.get(INT, pos);
+                    long recordOffset = file.get(LONG, pos + 8);
+                    b.valueLengths[j] = file.get(INT, pos + 4);
+                    b.recordOffsets[j] = recordOffset;
+                    b.recordLengths[j] = file.get(INT, pos + 16);
+                    b.valueOffsets[j] = recordOffset + file.get(INT, pos + 20);
+                    b.seqs[j] = file.get(LONG, pos + 24);
+                    byte[] key = b.keys[j];
+                    if (!reuseKeys || key == null || key.length != keyLength) {
+                        key = b.keys[j] = new byte[keyLength];
+                    }
+                    MemorySegment.copy(file, ValueLayout.JAVA_BYTE, pos + KEY_ENTRY_HEADER_LENGTH, key, 0, keyLength);
+                    pos += KEY_ENTRY_HEADER_LENGTH + align8(keyLength);
                 }
-                MemorySegment.copy(file, ValueLayout.JAVA_BYTE, pos + KEY_ENTRY_HEADER_LENGTH, key, 0, keyLength);
-                visitor.accept(key, new Entry(recordOffset, recordLength, recordOffset + valueDelta, valueLength, seq,
-                        false, null));
-                pos += KEY_ENTRY_HEADER_LENGTH + align8(keyLength);
+                b.n = n;
+                visitor.accept(b);
+                i += n;
             }
         }
 
@@ -248,11 +265,75 @@ final class Checkpoint {
     }
 
     /**
+     * Key entries of the checkpoint as parallel arrays, {@code n} of them: the newest version of each key
+     * (never a tombstone, no older versions), every key distinct. The loader may {@link #retain} a subset.
+     */
+    static final class Batch {
+        static final int CAPACITY = 1024;
+        byte[][] keys;
+        long[] recordOffsets;
+        int[] recordLengths;
+        long[] valueOffsets;
+        int[] valueLengths;
+        /** The record's SEQ, which is also the version's (a checkpoint keeps no older versions to order). */
+        long[] seqs;
+        int n;
+
+        Batch(int capacity) {
+            keys = new byte[capacity][];
+            recordOffsets = new long[capacity];
+            recordLengths = new int[capacity];
+            valueOffsets = new long[capacity];
+            valueLengths = new int[capacity];
+            seqs = new long[capacity];
+        }
+
+        /** Appends entry {@code i} of {@code from}, with a copy of its key (the loader may refill that array); grows. */
+        void add(Batch from, int i) {
+            if (n == keys.length) {
+                int capacity = Math.max(CAPACITY, keys.length * 2);
+                keys = Arrays.copyOf(keys, capacity);
+                recordOffsets = Arrays.copyOf(recordOffsets, capacity);
+                recordLengths = Arrays.copyOf(recordLengths, capacity);
+                valueOffsets = Arrays.copyOf(valueOffsets, capacity);
+                valueLengths = Arrays.copyOf(valueLengths, capacity);
+                seqs = Arrays.copyOf(seqs, capacity);
+            }
+            keys[n] = from.keys[i].clone();
+            recordOffsets[n] = from.recordOffsets[i];
+            recordLengths[n] = from.recordLengths[i];
+            valueOffsets[n] = from.valueOffsets[i];
+            valueLengths[n] = from.valueLengths[i];
+            seqs[n] = from.seqs[i];
+            n++;
+        }
+
+        /** Moves entry {@code from} to place {@code to} (to <= from), swapping the key arrays so none is lost. */
+        void retain(int from, int to) {
+            if (from == to) {
+                return;
+            }
+            byte[] key = keys[to];
+            keys[to] = keys[from];
+            keys[from] = key;
+            recordOffsets[to] = recordOffsets[from];
+            recordLengths[to] = recordLengths[from];
+            valueOffsets[to] = valueOffsets[from];
+            valueLengths[to] = valueLengths[from];
+            seqs[to] = seqs[from];
+        }
+
+        Entry entry(int i) {
+            return new Entry(recordOffsets[i], recordLengths[i], valueOffsets[i], valueLengths[i], seqs[i], false, null);
+        }
+    }
+
+    /**
      * Maps and verifies the checkpoint of the pool {@code uuid}; null when there is none, and
      * {@code whyNot[0]} says why a present one was not usable.
      */
     static Loaded load(Path file, UUID uuid, EngineKind engine, String[] whyNot) {
-        Arena arena = Arena.ofConfined();
+        Arena arena = Arena.ofShared();      // shared: recovery reads it on two threads
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < HEADER_LENGTH) {

@@ -75,7 +75,12 @@ final class Cleaner implements Agent {
 
     /** The log bytes an index entry keeps live: its record, or its share of a BATCH record. */
     static long charge(byte[] key, Entry e) {
-        return e.single(key.length) ? align8(e.recordLength) : align8(ENTRY_HEADER_LENGTH + key.length + e.valueLength);
+        return charge(key.length, e.recordOffset, e.recordLength, e.valueOffset, e.valueLength);
+    }
+
+    static long charge(int keyLength, long recordOffset, int recordLength, long valueOffset, int valueLength) {
+        return Entry.single(keyLength, recordOffset, recordLength, valueOffset, valueLength) ? align8(recordLength)
+                : align8(ENTRY_HEADER_LENGTH + keyLength + valueLength);
     }
 
     /** What records can fill of a segment: not its header, nor on block devices the rest of the header's 4 KiB unit. */

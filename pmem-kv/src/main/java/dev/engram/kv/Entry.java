@@ -43,6 +43,10 @@ final class Entry {
 
     /** Whether this version is a single PUT/DELETE record (not one entry of a BATCH record). */
     boolean single(int keyLength) {
+        return single(keyLength, recordOffset, recordLength, valueOffset, valueLength);
+    }
+
+    static boolean single(int keyLength, long recordOffset, int recordLength, long valueOffset, int valueLength) {
         return recordLength == PoolFormat.REC_HEADER_LENGTH + keyLength + valueLength
                 && valueOffset == recordOffset + PoolFormat.REC_HEADER_LENGTH + keyLength;
     }

@@ -80,6 +80,39 @@ sealed interface Index permits Index.Hash, Index.Sorted {
     }
 
     /**
+     * Recovery from the index checkpoint: inserts the batch's keys with their versions. Each key is
+     * distinct, and the index holds none of them yet (the checkpoint is loaded before the log is scanned,
+     * and no reader or writer has the index), so there is no version to compare and none to keep.
+     */
+    default void loadUnique(Checkpoint.Batch b) {
+        for (int i = 0; i < b.n; i++) {
+            put(b.keys[i], b.entry(i));
+        }
+    }
+
+    /**
+     * Whether {@link #loadPart} can take {@code keys} more keys of a checkpoint, one part per thread. An
+     * index that cannot says false, and recovery loads its checkpoint on one thread.
+     */
+    default boolean loadsInParts(long keys) {
+        return false;
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of a checkpoint load on several threads, one part per thread and
+     * nothing else using the index until they are joined: like {@link #loadUnique}, but the keys this part
+     * cannot place without meeting another part go into {@code deferred}, for {@link #loadUnique} once the
+     * parts are joined. Returns how many keys it placed; pass their sum to {@link #partsLoaded}.
+     */
+    default int loadPart(Checkpoint.Batch b, int part, int parts, Checkpoint.Batch deferred) {
+        throw new UnsupportedOperationException("this index loads on one thread");
+    }
+
+    /** After the parts of a parallel load are joined, before the deferred keys: the keys the parts placed. */
+    default void partsLoaded(long keys) {
+    }
+
+    /**
      * Recovery's rule: the newest SEQ of a key wins; at an equal SEQ (entries of one batch record) the
      * later one wins when {@code sameSeqWins}.
      */
@@ -334,19 +367,28 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         /** STAMP for {@code e} with the lock's count {@code count}. */
         private static long stamp(Entry e, long count) {
-            long delta = e.valueOffset - e.recordOffset;
+            return stamp(e.tombstone, e.valueOffset - e.recordOffset, count);
+        }
+
+        /** STAMP for a version whose value starts {@code delta} bytes into its record. */
+        private static long stamp(boolean tombstone, long delta, long count) {
             if (delta < 0 || delta > 0x7FFF_FFFFL) {
                 throw new IllegalArgumentException("a value at " + delta + " bytes into its record");
             }
-            return (e.tombstone ? TOMBSTONE_BIT : 0) | delta << 32 | (count & COUNT_MASK);
+            return (tombstone ? TOMBSTONE_BIT : 0) | delta << 32 | (count & COUNT_MASK);
         }
 
         /** The version words of {@code e}, but STAMP, into slot word {@code w}. Plain: the caller orders them. */
         private static void versionWords(long[] words, int w, Entry e) {
-            words[w + RECORD_OFFSET] = e.recordOffset;
-            words[w + LENGTHS] = (e.recordLength & 0xFFFF_FFFFL) | (long) e.valueLength << 32;
-            words[w + SEQ] = e.seq;
-            words[w + RECORD_SEQ] = e.recordSeq;
+            versionWords(words, w, e.recordOffset, e.recordLength, e.valueLength, e.seq, e.recordSeq);
+        }
+
+        private static void versionWords(long[] words, int w, long recordOffset, int recordLength, int valueLength,
+                                         long seq, long recordSeq) {
+            words[w + RECORD_OFFSET] = recordOffset;
+            words[w + LENGTHS] = (recordLength & 0xFFFF_FFFFL) | (long) valueLength << 32;
+            words[w + SEQ] = seq;
+            words[w + RECORD_SEQ] = recordSeq;
         }
 
         /** Sets slot {@code s}'s chain of older versions to {@code older}. Writer, under the monitor. */
@@ -400,6 +442,122 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         @Override
         public synchronized Entry offer(byte[] key, Entry entry, boolean sameSeqWins) {
             return offer(key, entry, sameSeqWins, hash(key));
+        }
+
+        /**
+         * The checkpoint's keys go straight into their slots: no {@link Entry} per key, the monitor taken
+         * once per batch. A key found already present (which a checkpoint written from a table cannot
+         * hold) is offered like a scanned record, so the newer version still wins.
+         */
+        @Override
+        public synchronized void loadUnique(Checkpoint.Batch b) {
+            for (int i = 0; i < b.n; i++) {
+                byte[] key = b.keys[i];
+                long hash = hash(key);
+                Table t = table;
+                int s = find(t, key, hash);
+                if (s >= 0) {
+                    offer(key, b.entry(i), false, hash);
+                    continue;
+                }
+                if (t.claimed + 1 > t.maxClaimed) {
+                    t = resize(t, 0);
+                    s = find(t, key, hash);
+                }
+                int w = at(-s - 1);
+                claimKeyWords(t, -s - 1, key, true);
+                versionWords(t.words, w, b.recordOffsets[i], b.recordLengths[i], b.valueLengths[i], b.seqs[i], b.seqs[i]);
+                t.words[w + STAMP] = stamp(false, b.valueOffsets[i] - b.recordOffsets[i], 0);
+                // Release: the key and version words above are written before a reader can find the slot.
+                LONGS.setRelease(t.words, w + TAG, tag(hash, key.length));
+                t.claimed++;
+                t.live++;
+            }
+        }
+
+        /**
+         * The table is split into {@code parts} equal slot ranges; part p places only keys whose home slot
+         * is in its range, in a free slot of its range, so no two parts ever touch the same slot and no part
+         * reads a slot another writes. A key whose home is elsewhere, whose probe reaches the end of the
+         * range (linear probing may not cross into another part's slots yet) or that is already present
+         * is deferred. Linear probing's rule holds throughout: every slot between a key's home and its slot
+         * is taken, and none is ever freed during the load; a deferred key placed later probes from its
+         * home past them. A checkpoint is in the closed table's slot order, so with the file split into
+         * equal halves nearly every key is placed by the thread that reads it.
+         */
+        @Override
+        public boolean loadsInParts(long keys) {
+            Table t = table;
+            return t.claimed + keys <= t.maxClaimed;
+        }
+
+        @Override
+        public int loadPart(Checkpoint.Batch b, int part, int parts, Checkpoint.Batch deferred) {
+            Table t = table;
+            long slots = t.mask + 1L;
+            int from = (int) (slots * part / parts);
+            int to = (int) (slots * (part + 1) / parts);
+            byte[][] longKeys = null;
+            int placed = 0;
+            for (int i = 0; i < b.n; i++) {
+                byte[] key = b.keys[i];
+                long hash = hash(key);
+                int s = (int) hash & t.mask;
+                if (s < from || s >= to) {
+                    deferred.add(b, i);
+                    continue;
+                }
+                long tag = tag(hash, key.length);
+                long word0 = keyWord(key, 0);
+                long word1 = keyWord(key, 8);
+                boolean present = false;
+                for (long found; s < to && (found = t.words[at(s) + TAG]) != 0; s++) {
+                    // Only this part writes this range, so it reads its own words (and long keys) here.
+                    if (found == tag && t.words[at(s) + KEY0] == word0 && t.words[at(s) + KEY1] == word1) {
+                        if (key.length > INLINE_KEY_BYTES && longKeys == null) {
+                            longKeys = longKeysOf(t);        // placed by an earlier batch of this part
+                        }
+                        if (key.length <= INLINE_KEY_BYTES || Arrays.equals(longKeys[s], key)) {
+                            present = true;
+                            break;
+                        }
+                    }
+                }
+                if (present || s == to) {
+                    deferred.add(b, i);
+                    continue;
+                }
+                int w = at(s);
+                t.words[w + KEY0] = word0;
+                t.words[w + KEY1] = word1;
+                if (key.length > INLINE_KEY_BYTES) {
+                    if (longKeys == null) {
+                        longKeys = longKeysOf(t);
+                    }
+                    longKeys[s] = key.clone();
+                }
+                versionWords(t.words, w, b.recordOffsets[i], b.recordLengths[i], b.valueLengths[i], b.seqs[i], b.seqs[i]);
+                t.words[w + STAMP] = stamp(false, b.valueOffsets[i] - b.recordOffsets[i], 0);
+                // No reader yet: the join that ends the load publishes these words to the thread that
+                // publishes the store. The tag still goes last, as everywhere.
+                t.words[w + TAG] = tag;
+                placed++;
+            }
+            return placed;
+        }
+
+        /** The table's long keys, made on first need; under the monitor, since parts ask for it at once. */
+        private synchronized byte[][] longKeysOf(Table t) {
+            if (t.longKeys == null) {
+                t.longKeys = new byte[t.mask + 1][];
+            }
+            return t.longKeys;
+        }
+
+        @Override
+        public synchronized void partsLoaded(long keys) {
+            table.claimed += (int) keys;
+            table.live += (int) keys;
         }
 
         /** Keys whose table lines {@link #offerAll} loads before it probes the first of them. */
@@ -475,14 +633,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
          */
         private static void claim(Table t, int s, byte[] key, long hash, boolean copyLongKey, Entry entry) {
             int w = at(s);
-            t.words[w + KEY0] = keyWord(key, 0);
-            t.words[w + KEY1] = keyWord(key, 8);
-            if (key.length > INLINE_KEY_BYTES) {
-                if (t.longKeys == null) {
-                    t.longKeys = new byte[t.mask + 1][];
-                }
-                t.longKeys[s] = copyLongKey ? key.clone() : key;
-            }
+            claimKeyWords(t, s, key, copyLongKey);
             if (entry != null) {
                 versionWords(t.words, w, entry);
                 t.words[w + STAMP] = stamp(entry, 0);
@@ -491,6 +642,19 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             // Release: the key and version words above are written before a reader can find the slot.
             LONGS.setRelease(t.words, w + TAG, tag(hash, key.length));
             t.claimed++;
+        }
+
+        /** Writes {@code key} into free slot {@code s}: its first two words, and a long key whole. Not its tag. */
+        private static void claimKeyWords(Table t, int s, byte[] key, boolean copyLongKey) {
+            int w = at(s);
+            t.words[w + KEY0] = keyWord(key, 0);
+            t.words[w + KEY1] = keyWord(key, 8);
+            if (key.length > INLINE_KEY_BYTES) {
+                if (t.longKeys == null) {
+                    t.longKeys = new byte[t.mask + 1][];
+                }
+                t.longKeys[s] = copyLongKey ? key.clone() : key;
+            }
         }
 
         /**

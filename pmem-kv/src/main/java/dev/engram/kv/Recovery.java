@@ -1032,16 +1032,7 @@ final class Recovery {
             long[] liveBytes = new long[segments];
             liveBytesBySegment = liveBytes;
             if (checkpoint != null) {
-                long[] count = {0};
-                checkpoint.forEachEntry(index.copiesKeys(), (key, e) -> {
-                    int s = log.segmentOf(e.recordOffset);
-                    if (s >= 0 && s < segments && fromCheckpoint[s]) {
-                        index.put(key, e);       // unique keys, so no comparison; scanned records outrank by SEQ
-                        liveBytes[s] += Cleaner.charge(key, e);      // never a tombstone: the checkpoint has none
-                        count[0]++;
-                    }
-                });
-                keysFromCheckpoint = count[0];
+                keysFromCheckpoint = loadCheckpoint(checkpoint, index, fromCheckpoint, liveBytes);
                 liveKeys = keysFromCheckpoint;
             }
             int toScan = 0;
@@ -1145,6 +1136,97 @@ final class Recovery {
      * a torn tail. [1] where its log ends for sure: the seal's end (the lane never wrote past it in this
      * generation), else the segment's end.
      */
+    /** A checkpoint of fewer keys loads on one thread: a second would cost more than it saves. */
+    static final long PARALLEL_LOAD_MIN_KEYS = 1 << 16;
+
+    /**
+     * The checkpoint's keys whose records lie in segments unchanged since it was written go into the
+     * index, each charged to its segment's live bytes; returns how many. Keys are unique and the index
+     * empty (loadUnique). When the index can take them in parts, two threads load: this one the second
+     * half of the file (after skipping to it), a helper the first half; each with its own batch, live-byte
+     * counts and deferred keys, which this thread adds once the helper is joined (the join orders every
+     * slot the helper wrote before the store is published).
+     */
+    private long loadCheckpoint(Checkpoint.Loaded checkpoint, Index index, boolean[] fromCheckpoint, long[] liveBytes) {
+        long keys = checkpoint.keyCount;
+        boolean reuseKeys = index.copiesKeys();
+        if (keys < PARALLEL_LOAD_MIN_KEYS || !index.loadsInParts(keys)) {
+            long[] count = {0};
+            checkpoint.forEachBatch(checkpoint.firstEntry(), keys, reuseKeys, b -> {
+                count[0] += keep(b, fromCheckpoint, liveBytes);
+                index.loadUnique(b);
+            });
+            return count[0];
+        }
+        long half = keys / 2;
+        Checkpoint.Batch[] deferred = {new Checkpoint.Batch(Checkpoint.Batch.CAPACITY),
+                new Checkpoint.Batch(Checkpoint.Batch.CAPACITY)};
+        long[][] live = {new long[liveBytes.length], liveBytes};
+        long[] kept = new long[2];
+        long[] placed = new long[2];
+        Throwable[] failure = {null};
+        Thread helper = Thread.ofPlatform().daemon().name("engram-checkpoint-load").start(() -> {
+            try {
+                checkpoint.forEachBatch(checkpoint.firstEntry(), half, reuseKeys, b -> {
+                    kept[0] += keep(b, fromCheckpoint, live[0]);
+                    placed[0] += index.loadPart(b, 0, 2, deferred[0]);
+                });
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        try {
+            checkpoint.forEachBatch(checkpoint.skip(checkpoint.firstEntry(), half), keys - half, reuseKeys, b -> {
+                kept[1] += keep(b, fromCheckpoint, live[1]);
+                placed[1] += index.loadPart(b, 1, 2, deferred[1]);
+            });
+        } finally {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    helper.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;       // the helper writes into the index: it must end first
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        } else if (failure[0] instanceof Error e) {
+            throw e;
+        }
+        for (int s = 0; s < liveBytes.length; s++) {
+            liveBytes[s] += live[0][s];
+        }
+        index.partsLoaded(placed[0] + placed[1]);
+        index.loadUnique(deferred[0]);
+        index.loadUnique(deferred[1]);
+        return kept[0] + kept[1];
+    }
+
+    /**
+     * Keeps the batch's entries whose records lie in {@code fromCheckpoint} segments, at the front in
+     * order, charging each to its segment; returns how many.
+     */
+    private int keep(Checkpoint.Batch b, boolean[] fromCheckpoint, long[] liveBytes) {
+        int kept = 0;
+        for (int i = 0; i < b.n; i++) {
+            int s = log.segmentOf(b.recordOffsets[i]);
+            if (s >= 0 && s < fromCheckpoint.length && fromCheckpoint[s]) {
+                // Never a tombstone: the checkpoint has none.
+                liveBytes[s] += Cleaner.charge(b.keys[i].length, b.recordOffsets[i], b.recordLengths[i],
+                        b.valueOffsets[i], b.valueLengths[i]);
+                b.retain(i, kept++);
+            }
+        }
+        b.n = kept;
+        return kept;
+    }
+
     private long[][] ends(SegmentHeader[] headers, SegmentHeader[] live, Checkpoint.Loaded checkpoint) {
         long[] durable = new long[headers.length];
         long[] logEnd = new long[headers.length];

@@ -102,6 +102,132 @@ class IndexHashTest {
         }
     }
 
+    /**
+     * The checkpoint's load path puts versions straight into slots: through resizes from a tiny table,
+     * with every key length class and with colliding tags, the index must then agree with the same
+     * versions put one by one; a key loaded twice (no checkpoint holds one) keeps its newer version.
+     */
+    @Test
+    void loadsACheckpointsBatchesAsPutsWouldAndKeepsTheNewerOfARepeatedKey() {
+        for (boolean collide : new boolean[]{false, true}) {
+            SplittableRandom r = new SplittableRandom(7);
+            Index.Hash loaded = new Index.Hash(4, collide);
+            Index.Hash put = new Index.Hash(4, collide);
+            Map<String, byte[]> keys = new HashMap<>();
+            while (keys.size() < 2_500) {
+                byte[] k = key(r, 1_000_000);
+                keys.put(Arrays.toString(k), k);
+            }
+            Checkpoint.Batch b = new Checkpoint.Batch(Checkpoint.Batch.CAPACITY);
+            long offset = 1_000;
+            for (byte[] k : keys.values()) {
+                Entry e = entry(offset += 100);
+                put.put(k.clone(), e);
+                add(b, k.clone(), e);
+                if (b.n == Checkpoint.Batch.CAPACITY) {
+                    loaded.loadUnique(b);
+                    b.n = 0;
+                }
+            }
+            byte[] repeated = keys.values().iterator().next();
+            Entry older = new Entry(10, 40, 34, 8, 10, false, null);
+            add(b, repeated.clone(), older);        // older than what the index holds: ignored
+            loaded.loadUnique(b);
+            for (byte[] k : keys.values()) {
+                assertEquals(put.get(k), loaded.get(k.clone()), "collide " + collide + " key " + Arrays.toString(k));
+            }
+            Entry newer = entry(offset + 100);
+            b.n = 0;
+            add(b, repeated.clone(), newer);
+            loaded.loadUnique(b);
+            assertEquals(newer, loaded.get(repeated), "a repeated key takes the newer version");
+            assertTrue(loaded.slots() < 2 * 2_500 / 0.6 * 2, "resized as puts would, to " + loaded.slots());
+            int iterated = 0;
+            for (Iterator<Map.Entry<byte[], Entry>> it = loaded.entries(); it.hasNext(); it.next()) {
+                iterated++;
+            }
+            assertEquals(keys.size(), iterated, "every key once");
+        }
+    }
+
+    /**
+     * Two parts loaded on two threads at once, then their deferred keys: the index must agree with the
+     * same keys put one by one, with tags colliding (every key's home in the first part) or not, and a
+     * table filled to its limit (long probe runs that reach a part's end).
+     */
+    @Test
+    void loadsInTwoPartsOnTwoThreadsAsPutsWould() throws Exception {
+        for (boolean collide : new boolean[]{false, true}) {
+            for (int count : new int[]{3_000, 9_829}) {        // 9,829 keys in 16,384 slots: one short of the 0.6 limit
+                SplittableRandom r = new SplittableRandom(count);
+                Index.Hash loaded = new Index.Hash(count, collide);
+                Map<String, byte[]> unique = new HashMap<>();
+                while (unique.size() < count) {
+                    byte[] k = key(r, 1 << 30);
+                    unique.put(Arrays.toString(k), k);
+                }
+                // In home-slot order, as a checkpoint written from a table of this size is.
+                int mask = loaded.slots() - 1;
+                byte[][] keys = unique.values().stream()
+                        .sorted(java.util.Comparator.comparingLong(k -> (collide ? KeyHash.of64(k) & 0x7 : KeyHash.of64(k)) & mask))
+                        .toArray(byte[][]::new);
+                assertTrue(loaded.loadsInParts(count), "a table presized for the keys takes them in parts");
+                Checkpoint.Batch[] deferred = {new Checkpoint.Batch(16), new Checkpoint.Batch(16)};
+                long[] placed = new long[2];
+                // A FutureTask: a failure of the other thread fails the test at get().
+                var first = new java.util.concurrent.FutureTask<>(() -> loadRange(loaded, keys, 0, count / 2, 0, deferred[0]));
+                Thread.ofPlatform().start(first);
+                placed[1] = loadRange(loaded, keys, count / 2, count, 1, deferred[1]);
+                placed[0] = first.get();
+                assertTrue(placed[0] + placed[1] > (collide ? count / 4 : count * 9 / 10), "most keys placed by the parts: "
+                        + placed[0] + " + " + placed[1]);
+                loaded.partsLoaded(placed[0] + placed[1]);
+                loaded.loadUnique(deferred[0]);
+                loaded.loadUnique(deferred[1]);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(entry(1_000 + 100L * i), loaded.get(keys[i].clone()), "collide " + collide + " key " + i);
+                }
+                int iterated = 0;
+                for (Iterator<Map.Entry<byte[], Entry>> it = loaded.entries(); it.hasNext(); it.next()) {
+                    iterated++;
+                }
+                assertEquals(count, iterated, "every key once");
+                // The counts the parts reported are what makes the table grow at its limit, as puts would.
+                int slots = loaded.slots();
+                byte[] extra1 = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25};
+                byte[] extra2 = {25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+                loaded.put(extra1, entry(5));
+                loaded.put(extra2, entry(6));
+                assertEquals(count == 9_829 ? 2 * slots : slots, loaded.slots(), "slots after two more keys");
+                assertEquals(entry(5), loaded.get(extra1.clone()));
+                assertEquals(entry(6), loaded.get(extra2.clone()));
+            }
+        }
+    }
+
+    private static long loadRange(Index.Hash index, byte[][] keys, int from, int to, int part, Checkpoint.Batch deferred) {
+        Checkpoint.Batch b = new Checkpoint.Batch(Checkpoint.Batch.CAPACITY);
+        long placed = 0;
+        for (int i = from; i < to; i++) {
+            add(b, keys[i].clone(), entry(1_000 + 100L * i));
+            if (b.n == Checkpoint.Batch.CAPACITY || i == to - 1) {
+                placed += index.loadPart(b, part, 2, deferred);
+                b.n = 0;
+            }
+        }
+        return placed;
+    }
+
+    private static void add(Checkpoint.Batch b, byte[] key, Entry e) {
+        int i = b.n++;
+        b.keys[i] = key;
+        b.recordOffsets[i] = e.recordOffset;
+        b.recordLengths[i] = e.recordLength;
+        b.valueOffsets[i] = e.valueOffset;
+        b.valueLengths[i] = e.valueLength;
+        b.seqs[i] = e.seq;
+    }
+
     @Test
     void readersSeeEveryKeyThroughConcurrentResizes() throws Exception {
         Index.Hash index = new Index.Hash(4);

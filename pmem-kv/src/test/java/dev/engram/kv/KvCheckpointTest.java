@@ -65,12 +65,17 @@ class KvCheckpointTest {
         assertTrue(check.clean(), check.toString());
     }
 
-    /** Puts keys 0..n-1 (some overwritten), deletes every fifth, a batch; records it all in the model. */
+    /** Puts keys 0..n-1 (some overwritten) and some long keys, deletes every fifth, a batch; records it all in the model. */
     private static void load(KvStore kv, Map<String, String> model, String tag, int n) {
         for (int k = 0; k < n; k++) {
             String v = tag + k + "=".repeat(k % 90);
             kv.put(b("key" + k), b(v));
             model.put("key" + k, v);
+        }
+        for (int k = 0; k < n; k += 97) {        // keys longer than the hash slot's 16 inline bytes
+            String v = tag + "long" + k;
+            kv.put(b("a-key-longer-than-a-slot-holds-" + k), b(v));
+            model.put("a-key-longer-than-a-slot-holds-" + k, v);
         }
         for (int k = 0; k < n; k += 5) {
             kv.delete(b("key" + k));
@@ -144,6 +149,57 @@ class KvCheckpointTest {
                 assertTrue(r.segmentsScanned() > 0 && r.segmentsFromCheckpoint() > 0, r.toString());
                 assertMatches(model, kv);
             }
+        }
+    }
+
+    /**
+     * A checkpoint past {@link Recovery#PARALLEL_LOAD_MIN_KEYS} loads on two threads (the hash engine):
+     * every key, long ones too, and the same live bytes per segment as a scan counts; after a crash only
+     * the changed segments are scanned on top of it.
+     */
+    @ParameterizedTest
+    @EnumSource(EngineKind.class)
+    void shouldLoadALargeCheckpointAsAScanWould(EngineKind engine) throws IOException {
+        Path pool = dir.resolve("pool");
+        Path crashed = dir.resolve("crashed");
+        int keys = (int) Recovery.PARALLEL_LOAD_MIN_KEYS + 30_000;
+        Map<String, String> model = new TreeMap<>();
+        KvOptions options = new KvOptions(pool).engine(engine).mode(AccessMode.WALK).size(64 << 20)
+                .segmentBytes(1 << 20).autoCompact(false).durability(Durability.BUFFERED);
+        try (KvStore kv = KvStore.create(options)) {
+            load(kv, model, "v", keys);
+        }
+        KvOptions crashedOptions = new KvOptions(crashed).engine(engine).mode(AccessMode.WALK).size(64 << 20)
+                .segmentBytes(1 << 20).autoCompact(false).durability(Durability.BUFFERED);
+        try (KvStore kv = KvStore.open(options)) {
+            RecoveryReport r = kv.recovery();
+            assertEquals("checkpoint", r.method(), r.toString());
+            assertEquals(model.size(), r.keysFromCheckpoint(), r.toString());
+            assertMatches(model, kv);
+            KvStats fromCheckpoint = kv.stats();
+            for (int k = 0; k < 2_000; k++) {
+                kv.put(b("key" + k), b("after" + k));
+                model.put("key" + k, "after" + k);
+            }
+            kv.sync();
+            Files.copy(pool, crashed);
+            Files.copy(Checkpoint.pathOf(pool), Checkpoint.pathOf(crashed));
+            Files.copy(pool, dir.resolve("scanned"));
+            try (KvStore scanned = KvStore.open(new KvOptions(dir.resolve("scanned")).engine(engine).mode(AccessMode.WALK)
+                    .autoCompact(false).indexCheckpoint(false))) {
+                assertEquals("scan", scanned.recovery().method());
+                long before = fromCheckpoint.liveBytes();
+                assertTrue(before > 0, fromCheckpoint.toString());
+                // The scanned pool holds the 2,000 overwrites too: the same live bytes less the ones they replaced
+                // plus their own, which a store that wrote them counts the same way.
+                assertEquals(kv.stats().liveBytes(), scanned.stats().liveBytes(), "live bytes, checkpoint + writes vs scan");
+            }
+        }
+        try (KvStore kv = KvStore.open(crashedOptions)) {
+            RecoveryReport r = kv.recovery();
+            assertEquals("checkpoint+scan", r.method(), r.toString());
+            assertTrue(r.segmentsScanned() > 0 && r.segmentsFromCheckpoint() > 0, r.toString());
+            assertMatches(model, kv);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.engram.bench.kv;
 
+import dev.engram.bench.compare.ChildJvm;
 import dev.engram.bench.workload.BenchCli;
 import dev.engram.kv.Durability;
 import dev.engram.kv.EngineKind;
@@ -14,7 +15,9 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -26,7 +29,8 @@ import java.util.stream.Stream;
  * way in this JVM and prints each open's wall time, the collector's pauses during it, and the store's own
  * {@code RecoveryReport} (whose {@code millis} is the index's rebuild alone).
  * The crash case deletes the checkpoint file before each open, which is exactly what a crash leaves:
- * a checkpoint is written only at a clean close.
+ * a checkpoint is written only at a clean close. With {@code --fresh-jvm} each open runs in a new JVM
+ * with this one's flags, as a restarted application's would: its heap has not grown yet.
  */
 @Command(name = "reopen", mixinStandardHelpOptions = true,
         description = "Time reopening a pool of N keys: from the index checkpoint (clean close) and by scanning the log (crash).")
@@ -47,12 +51,27 @@ public final class ReopenTime implements Callable<Integer> {
     @Option(names = "--rounds", description = "Opens of each kind. Default: 3.")
     int rounds = 3;
 
+    @Option(names = "--fresh-jvm", description = "Open in a new JVM each time, as a restarted application does "
+            + "(its heap not yet grown), instead of in the JVM that filled the pool.")
+    boolean freshJvm;
+
+    /** The child of --fresh-jvm: opens this pool once, as after a clean close (or a crash with --crashed). */
+    @Option(names = "--open-only", hidden = true)
+    Path openOnly;
+
+    @Option(names = "--crashed", hidden = true)
+    boolean crashed;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ReopenTime()).execute(args));
     }
 
     @Override
     public Integer call() throws IOException {
+        if (openOnly != null) {
+            open(openOnly, (crashed ? "crash (log scan)" : "clean close (checkpoint)") + ", fresh JVM", !crashed);
+            return 0;
+        }
         Path work = Files.createTempDirectory(dir, "engram-reopen-");
         Path pool = work.resolve("pool");
         try {
@@ -69,17 +88,44 @@ public final class ReopenTime implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "filled %,d keys (%s engine) and closed in %.2f s: %s%n", keys, engine,
                     (System.nanoTime() - started) / 1e9, pool);
             for (int r = 0; r < rounds; r++) {
-                open(pool, "clean close (checkpoint)", true);
+                if (freshJvm) {
+                    openInAFreshJvm(pool, false);
+                } else {
+                    open(pool, "clean close (checkpoint)", true);
+                }
             }
             for (int r = 0; r < rounds; r++) {
                 Files.deleteIfExists(Path.of(pool + ".index"));
-                open(pool, "crash (log scan)", false);
+                if (freshJvm) {
+                    openInAFreshJvm(pool, true);
+                } else {
+                    open(pool, "crash (log scan)", false);
+                }
             }
             return 0;
         } finally {
             try (Stream<Path> files = Files.walk(work)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** Runs the open in a child JVM with this one's flags and class path; its line goes to this output. */
+    private void openInAFreshJvm(Path pool, boolean afterCrash) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--open-only", pool.toString(), "--keys", Long.toString(keys)));
+        if (afterCrash) {
+            args.add("--crashed");
+        }
+        Process p = new ProcessBuilder(ChildJvm.command(ReopenTime.class.getName(), args)).inheritIO().start();
+        try {
+            int exit = p.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("the child JVM's open exited with " + exit);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the child JVM opened the pool", e);
         }
     }
 
@@ -92,7 +138,7 @@ public final class ReopenTime implements Callable<Integer> {
         if (kv.count() != keys) {
             throw new IllegalStateException("reopened " + kv.count() + " keys, expected " + keys);
         }
-        System.out.printf(Locale.ROOT, "open after %-24s %6.2f s  (GC pauses %.2f s)   %s%n", after + ":", seconds, gc / 1e3,
+        System.out.printf(Locale.ROOT, "open after %-36s %6.2f s  (GC pauses %.2f s)   %s%n", after + ":", seconds, gc / 1e3,
                 kv.recovery());
         kv.close();
     }
