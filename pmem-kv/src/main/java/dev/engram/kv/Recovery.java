@@ -1198,6 +1198,8 @@ final class Recovery {
             throw e;
         } else if (failure[0] instanceof Error e) {
             throw e;
+        } else if (failure[0] != null) {
+            throw new IllegalStateException("loading the index checkpoint failed", failure[0]);
         }
         for (int s = 0; s < liveBytes.length; s++) {
             liveBytes[s] += live[0][s];

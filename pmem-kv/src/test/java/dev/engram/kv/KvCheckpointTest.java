@@ -4,7 +4,6 @@ import dev.engram.region.AccessMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -13,11 +12,8 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,16 +28,6 @@ class KvCheckpointTest {
 
     @TempDir(factory = ShmTempDir.class)
     Path dir;
-
-    static Stream<Arguments> enginesAndModes() {
-        List<Arguments> all = new ArrayList<>();
-        for (EngineKind engine : EngineKind.values()) {
-            for (AccessMode mode : AccessMode.values()) {
-                all.add(Arguments.of(engine, mode));
-            }
-        }
-        return all.stream();
-    }
 
     private KvOptions options(Path pool, EngineKind engine, AccessMode mode) {
         return new KvOptions(pool).engine(engine).mode(mode).size(1 << 20).segmentBytes(64 * 1024)
@@ -90,7 +76,7 @@ class KvCheckpointTest {
     }
 
     @ParameterizedTest
-    @MethodSource("enginesAndModes")
+    @MethodSource("dev.engram.kv.KvStoreContractTest#enginesAndModes")
     void shouldReopenFromTheCheckpointWithoutScanningAfterACleanClose(EngineKind engine, AccessMode mode) {
         Path pool = dir.resolve("pool");
         Map<String, String> model = new TreeMap<>();

@@ -41,7 +41,7 @@ class KvColdValuesTest {
     Path dir;
 
     static Object[][] enginesAndModes() {
-        return KvCompactionTest.enginesAndModes().map(a -> a.get()).toArray(Object[][]::new);
+        return KvStoreContractTest.enginesAndModes().map(a -> a.get()).toArray(Object[][]::new);
     }
 
     /** CRAWL and WALK: a region handed in here is one file (RUN's crash paths are RunRegionCrashTest's). */

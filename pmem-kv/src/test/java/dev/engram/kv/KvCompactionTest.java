@@ -7,7 +7,6 @@ import dev.engram.region.Regions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,16 +33,6 @@ class KvCompactionTest {
 
     @TempDir(factory = ShmTempDir.class)
     Path dir;
-
-    static Stream<Arguments> enginesAndModes() {
-        List<Arguments> all = new ArrayList<>();
-        for (EngineKind engine : EngineKind.values()) {
-            for (AccessMode mode : AccessMode.values()) {
-                all.add(Arguments.of(engine, mode));
-            }
-        }
-        return all.stream();
-    }
 
     private KvOptions options(EngineKind engine, AccessMode mode) {
         return new KvOptions(dir.resolve("pool")).engine(engine).mode(mode).size(1 << 20).segmentBytes(64 * 1024)
@@ -75,7 +63,7 @@ class KvCompactionTest {
     }
 
     @ParameterizedTest
-    @MethodSource("enginesAndModes")
+    @MethodSource("dev.engram.kv.KvStoreContractTest#enginesAndModes")
     void shouldReclaimDeadSpaceAndKeepLiveValuesAndDeletesAcrossReopen(EngineKind engine, AccessMode mode) {
         Map<String, String> model = new TreeMap<>();
         String pad = "v".repeat(200);
@@ -173,7 +161,7 @@ class KvCompactionTest {
      * as dead space made a full 64 KiB segment read 94 % live, so compact(0.95) copied it for nothing.
      */
     @ParameterizedTest
-    @MethodSource("enginesAndModes")
+    @MethodSource("dev.engram.kv.KvStoreContractTest#enginesAndModes")
     void shouldLeaveSegmentsWhoseRecordsAreAllLive(EngineKind engine, AccessMode mode) {
         try (KvStore kv = KvStore.create(options(engine, mode))) {
             String pad = "v".repeat(200);
@@ -188,7 +176,7 @@ class KvCompactionTest {
     }
 
     @ParameterizedTest
-    @MethodSource("enginesAndModes")
+    @MethodSource("dev.engram.kv.KvStoreContractTest#enginesAndModes")
     void shouldLetAnOpenSnapshotReadOldVersionsAndFreeTheirSegmentsOnlyAfterRelease(EngineKind engine,
                                                                                       AccessMode mode) {
         try (KvStore kv = KvStore.create(options(engine, mode))) {
@@ -218,7 +206,7 @@ class KvCompactionTest {
 
     /** Seeded operations, compactions and reopens against a TreeMap. */
     @ParameterizedTest
-    @MethodSource("enginesAndModes")
+    @MethodSource("dev.engram.kv.KvStoreContractTest#enginesAndModes")
     void shouldMatchATreeMapModelWithCompactionsAndReopensInterleaved(EngineKind engine, AccessMode mode) {
         long seed = 0xC1EA7L ^ engine.ordinal() * 31 ^ mode.ordinal();
         Random random = new Random(seed);
@@ -269,7 +257,7 @@ class KvCompactionTest {
     }
 
     @ParameterizedTest
-    @MethodSource("enginesAndModes")
+    @MethodSource("dev.engram.kv.KvStoreContractTest#enginesAndModes")
     void shouldServeReadersAndWritersWhileTheCleanerRuns(EngineKind engine, AccessMode mode) throws Exception {
         int keys = 200;
         ConcurrentHashMap<String, Integer> lastWritten = new ConcurrentHashMap<>();

@@ -30,6 +30,7 @@ class KvStoreContractTest {
     @TempDir(factory = ShmTempDir.class)
     Path dir;
 
+    /** Every engine in every access mode: the KV tests' usual matrix (also KvCompactionTest, KvCheckpointTest, KvColdValuesTest). */
     static Stream<Arguments> enginesAndModes() {
         List<Arguments> all = new ArrayList<>();
         for (EngineKind engine : EngineKind.values()) {
