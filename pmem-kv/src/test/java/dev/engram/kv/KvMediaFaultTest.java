@@ -7,20 +7,17 @@ import dev.engram.region.AccessMode;
 import dev.engram.region.Region;
 import dev.engram.region.RegionOptions;
 import dev.engram.region.Regions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -55,19 +52,8 @@ class KvMediaFaultTest {
     private static final long POOL_BYTES = PoolFormat.FIRST_SEGMENT_OFFSET + 128L * SEGMENT_BYTES;   // 8 MiB + 16 KiB
     private static final int KEYS = 6000;
 
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        dir = Files.createTempDirectory(Path.of("/dev/shm"), "engram-media-");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
+    @TempDir(factory = ShmTempDir.class)
+    Path dir;
 
     enum FaultKind { STUCK_BITS, DEAD_LINES }
 

@@ -2,10 +2,9 @@ package dev.engram.kv;
 
 import dev.engram.region.AccessMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Ordered operations: scan, prefix, seek, next, prev; and the hash engine's typed refusal of them. */
 class SortedEngineTest {
 
+    @TempDir(factory = ShmTempDir.class)
+    Path dir;
+
     private static String s(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Test
-    void shouldScanPrefixSeekAndWalkBothWays() throws IOException {
-        Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "engram-sorted-");
+    void shouldScanPrefixSeekAndWalkBothWays() {
         try (KvStore kv = KvStore.create(new KvOptions(dir.resolve("p")).engine(EngineKind.SORTED).mode(AccessMode.WALK)
                 .size(1 << 20).segmentBytes(64 * 1024))) {
             for (String k : List.of("apple", "apricot", "banana", "blueberry", "cherry", "date")) {
@@ -60,17 +61,11 @@ class SortedEngineTest {
                 assertEquals("apple", s(c.key()));
                 assertFalse(c.prev());
             }
-        } finally {
-            for (Path p : Files.list(dir).toList()) {
-                Files.delete(p);
-            }
-            Files.delete(dir);
         }
     }
 
     @Test
-    void hashEngineShouldRefuseOrderedOperationsWithATypedError() throws IOException {
-        Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "engram-hash-");
+    void hashEngineShouldRefuseOrderedOperationsWithATypedError() {
         try (KvStore kv = KvStore.create(new KvOptions(dir.resolve("p")).engine(EngineKind.HASH).size(1 << 20)
                 .segmentBytes(64 * 1024))) {
             KvException e = assertThrows(KvException.class, () -> kv.scan(b("a"), b("b")));
@@ -79,11 +74,6 @@ class SortedEngineTest {
             try (KvCursor c = kv.cursor()) {
                 assertThrows(KvException.class, c::prev);
             }
-        } finally {
-            for (Path p : Files.list(dir).toList()) {
-                Files.delete(p);
-            }
-            Files.delete(dir);
         }
     }
 }
