@@ -1125,17 +1125,6 @@ final class Recovery {
         }
     }
 
-    /**
-     * Per segment: [0] the offset below which every record is known to have been durable (0 when
-     * unknown): the seal another segment's header carries for it (its lane persisted it up to there
-     * before K0 of that segment), its lane's tail slot (format 1.4: K2c stored it after persisting the
-     * segment up to there; a slot naming another generation is about a segment since freed or reused,
-     * and says nothing), or its last record in the clean close's index checkpoint (every lane
-     * was persisted before the checkpoint was written, and a segment whose header generation is
-     * unchanged holds the same records); a record that fails validation below it is media damage, never
-     * a torn tail. [1] where its log ends for sure: the seal's end (the lane never wrote past it in this
-     * generation), else the segment's end.
-     */
     /** A checkpoint of fewer keys loads on one thread: a second would cost more than it saves. */
     static final long PARALLEL_LOAD_MIN_KEYS = 1 << 16;
 
@@ -1229,6 +1218,17 @@ final class Recovery {
         return kept;
     }
 
+    /**
+     * Per segment: [0] the offset below which every record is known to have been durable (0 when
+     * unknown): the seal another segment's header carries for it (its lane persisted it up to there
+     * before K0 of that segment), its lane's tail slot (format 1.4: K2c stored it after persisting the
+     * segment up to there; a slot naming another generation is about a segment since freed or reused,
+     * and says nothing), or its last record in the clean close's index checkpoint (every lane
+     * was persisted before the checkpoint was written, and a segment whose header generation is
+     * unchanged holds the same records); a record that fails validation below it is media damage, never
+     * a torn tail. [1] where its log ends for sure: the seal's end (the lane never wrote past it in this
+     * generation), else the segment's end.
+     */
     private long[][] ends(SegmentHeader[] headers, SegmentHeader[] live, Checkpoint.Loaded checkpoint) {
         long[] durable = new long[headers.length];
         long[] logEnd = new long[headers.length];
