@@ -466,8 +466,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 }
                 int w = at(-s - 1);
                 claimKeyWords(t, -s - 1, key, true);
-                versionWords(t.words, w, b.recordOffsets[i], b.recordLengths[i], b.valueLengths[i], b.seqs[i], b.seqs[i]);
-                t.words[w + STAMP] = stamp(false, b.valueOffsets[i] - b.recordOffsets[i], 0);
+                loadedVersion(t.words, w, b, i);
                 // Release: the key and version words above are written before a reader can find the slot.
                 LONGS.setRelease(t.words, w + TAG, tag(hash, key.length));
                 t.claimed++;
@@ -536,14 +535,19 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                     }
                     longKeys[s] = key.clone();
                 }
-                versionWords(t.words, w, b.recordOffsets[i], b.recordLengths[i], b.valueLengths[i], b.seqs[i], b.seqs[i]);
-                t.words[w + STAMP] = stamp(false, b.valueOffsets[i] - b.recordOffsets[i], 0);
+                loadedVersion(t.words, w, b, i);
                 // No reader yet: the join that ends the load publishes these words to the thread that
                 // publishes the store. The tag still goes last, as everywhere.
                 t.words[w + TAG] = tag;
                 placed++;
             }
             return placed;
+        }
+
+        /** The version words and STAMP of checkpoint entry {@code i} of {@code b}, into slot word {@code w}. Plain. */
+        private static void loadedVersion(long[] words, int w, Checkpoint.Batch b, int i) {
+            versionWords(words, w, b.recordOffsets[i], b.recordLengths[i], b.valueLengths[i], b.seqs[i], b.seqs[i]);
+            words[w + STAMP] = stamp(false, b.valueOffsets[i] - b.recordOffsets[i], 0);
         }
 
         /** The table's long keys, made on first need; under the monitor, since parts ask for it at once. */

@@ -889,28 +889,11 @@ final class Recovery {
         /** Ends the applier thread (after the offers already handed over) and waits for it. */
         void stop() {
             putUninterruptibly(full, END);
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            joinUninterruptibly(thread);
         }
 
         private void rethrowFailure() {
-            Throwable t = failure;
-            if (t instanceof RuntimeException r) {
-                throw r;
-            } else if (t instanceof Error e) {
-                throw e;
-            } else if (t != null) {
-                throw new IllegalStateException(t);
-            }
+            rethrow(failure);
         }
     }
 
@@ -1170,26 +1153,9 @@ final class Recovery {
                 placed[1] += index.loadPart(b, 1, 2, deferred[1]);
             });
         } finally {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    helper.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;       // the helper writes into the index: it must end first
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            joinUninterruptibly(helper);            // the helper writes into the index: it must end first
         }
-        if (failure[0] instanceof RuntimeException e) {
-            throw e;
-        } else if (failure[0] instanceof Error e) {
-            throw e;
-        } else if (failure[0] != null) {
-            throw new IllegalStateException("loading the index checkpoint failed", failure[0]);
-        }
+        rethrow(failure[0]);
         for (int s = 0; s < liveBytes.length; s++) {
             liveBytes[s] += live[0][s];
         }
@@ -1197,6 +1163,32 @@ final class Recovery {
         index.loadUnique(deferred[0]);
         index.loadUnique(deferred[1]);
         return kept[0] + kept[1];
+    }
+
+    /** Waits for {@code thread} to end, through interrupts (re-asserted after): it writes into the index. */
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Throws what a helper thread threw (null: nothing), unchecked as it was, else wrapped. */
+    private static void rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        } else if (t instanceof Error e) {
+            throw e;
+        } else if (t != null) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /**
