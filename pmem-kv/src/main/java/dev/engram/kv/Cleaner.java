@@ -7,7 +7,9 @@ import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -97,23 +99,134 @@ final class Cleaner implements Agent {
     CompactionReport compact(double maxLiveRatio) {
         lock.lock();
         try {
-            long cleanedBefore = segmentsCleaned;
-            long freedBefore = segmentsFreed;
-            long copiedBefore = bytesCopied;
-            long recordsBefore = recordsCopied;
-            long droppedBefore = tombstonesDropped;
-            long compressedBefore = valuesCompressed;
-            long logBefore = log.bytesInSegments();
+            Totals before = new Totals();
             for (int s : candidates(maxLiveRatio)) {
                 store.checkOpen();
                 clean(s);
             }
             freeRetired();
-            return new CompactionReport(segmentsCleaned - cleanedBefore, segmentsFreed - freedBefore,
-                    recordsCopied - recordsBefore, bytesCopied - copiedBefore, tombstonesDropped - droppedBefore,
-                    valuesCompressed - compressedBefore, retired.size(), logBefore, log.bytesInSegments());
+            return before.report();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The totals when a compaction began, so that its report counts only its own work. Caller holds lock. */
+    private final class Totals {
+        private final long cleaned = segmentsCleaned;
+        private final long freed = segmentsFreed;
+        private final long records = recordsCopied;
+        private final long bytes = bytesCopied;
+        private final long dropped = tombstonesDropped;
+        private final long compressed = valuesCompressed;
+        private final long logBytes = log.bytesInSegments();
+
+        CompactionReport report() {
+            return new CompactionReport(segmentsCleaned - cleaned, segmentsFreed - freed, recordsCopied - records,
+                    bytesCopied - bytes, tombstonesDropped - dropped, valuesCompressed - compressed, retired.size(),
+                    logBytes, log.bytesInSegments());
+        }
+    }
+
+    /**
+     * Rewrites every live version in key order (class comment), then cleans the segments they came from.
+     * Needs free space for a copy of the live data (the pool grows into it as appends do). Versions whose
+     * record fails verification stay where they are, and so does their segment.
+     */
+    CompactionReport compactInKeyOrder(Iterator<Map.Entry<byte[], Entry>> inKeyOrder) {
+        lock.lock();
+        try {
+            Totals before = new Totals();
+            int handedOut = log.segmentsHandedOut();
+            boolean[] source = new boolean[handedOut];
+            for (int s = 0; s < handedOut; s++) {
+                int state = log.table.state(s);
+                source[s] = state == SegmentTable.SEALED || state == SegmentTable.OPEN;
+            }
+            Log.Lane lane = log.cleanerLane();
+            if (lane.segment >= 0) {
+                source[lane.segment] = false;     // the copies go there first: cleaning it would move them again
+            }
+            RecordBuffer buffer = new RecordBuffer();
+            while (inKeyOrder.hasNext()) {
+                store.checkOpen();
+                moveInOrder(inKeyOrder.next().getKey(), source, buffer);
+            }
+            persistCopies();                                            // C1 persist
+            for (int s = 0; s < handedOut; s++) {
+                if (source[s]) {
+                    store.checkOpen();
+                    clean(s);                                           // only SEALED ones: clean() checks
+                }
+            }
+            freeRetired();
+            return before.report();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * C0 for the newest version of {@code key} when it is a live value in a source segment. Tombstones
+     * are left to the sources' cleaning, which knows whether they are still needed; so are values inside
+     * BATCH records over {@link #ORDERED_BATCH_LIMIT}, which would be read again for each of their keys.
+     */
+    private void moveInOrder(byte[] key, boolean[] source, RecordBuffer buffer) {
+        ReentrantLock stripe = store.stripeOf(key);
+        stripe.lock();
+        try {
+            Entry current = index.get(key);
+            if (current == null || current.tombstone) {
+                return;
+            }
+            int segment = log.segmentOf(current.recordOffset);
+            if (segment >= source.length || !source[segment]) {
+                return;                              // written or moved since the pass began
+            }
+            boolean single = current.single(key.length);
+            if (!single && current.recordLength > ORDERED_BATCH_LIMIT) {
+                return;
+            }
+            byte[] record = buffer.read(current);
+            if (record == null) {
+                return;                              // damaged: reads report it; the segment stays (copyLive)
+            }
+            boolean compressed = single && (record[REC_FLAGS_OFFSET] & FLAG_LZ4) != 0;
+            if (compressed && !store.compressColdValues()) {
+                return;                              // a flag this pool cannot have: reads report CORRUPT
+            }
+            copyValue(key, record, (int) (current.valueOffset - current.recordOffset), current.valueLength, compressed,
+                    current);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** BATCH records larger than this keep their values' write order in {@link #compactInKeyOrder}. */
+    static final int ORDERED_BATCH_LIMIT = 64 * 1024;
+
+    /** The last record read and verified by the key-order pass: a BATCH record serves all its keys. */
+    private final class RecordBuffer {
+        private byte[] bytes = new byte[256];
+        private long offset = -1;
+        private long seq;
+
+        /** The verified record of {@code e}, or null when it fails its checksum or SEQ. */
+        byte[] read(Entry e) {
+            if (offset == e.recordOffset && seq == e.recordSeq) {
+                return bytes;
+            }
+            if (bytes.length < e.recordLength) {
+                bytes = new byte[Math.max(e.recordLength, 2 * bytes.length)];
+            }
+            offset = -1;
+            store.region().read(e.recordOffset, bytes, 0, e.recordLength);
+            if (!KvStore.verified(bytes, e.recordLength, e.recordSeq)) {
+                return null;
+            }
+            offset = e.recordOffset;
+            seq = e.recordSeq;
+            return bytes;
         }
     }
 
@@ -252,17 +365,22 @@ final class Cleaner implements Agent {
             cleanRecord(seg, b, base, pos, length, othersMinSeq);
             pos += align8(length);
         }
-        Log.Lane lane = log.cleanerLane();
-        lane.lock.lock();
-        try {
-            log.persistLane(lane);                                      // C1 persist: copies durable
-        } finally {
-            lane.lock.unlock();
-        }
+        persistCopies();                                                // C1 persist
         if (!whole) {
             log.table.markDamaged(segment);
         }
         return whole;
+    }
+
+    /** C1 persist: every copy in the cleaner lane durable before any original can be freed. */
+    private void persistCopies() {
+        Log.Lane lane = log.cleanerLane();
+        lane.lock.lock();
+        try {
+            log.persistLane(lane);
+        } finally {
+            lane.lock.unlock();
+        }
     }
 
     private void cleanRecord(byte[] seg, ByteBuffer b, long base, int pos, int length, long othersMinSeq) {

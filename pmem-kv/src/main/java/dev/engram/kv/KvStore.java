@@ -568,7 +568,7 @@ public final class KvStore implements AutoCloseable {
     }
 
     /** Whether {@code record[0, length)} passes its CRC and holds SEQ {@code recordSeq}. */
-    private static boolean verified(byte[] record, int length, long recordSeq) {
+    static boolean verified(byte[] record, int length, long recordSeq) {
         CRC32C c = new CRC32C();
         c.update(record, 4, length - 4);
         return intAt(record, REC_CRC_OFFSET) == (int) c.getValue() && longAt(record, REC_SEQ_OFFSET) == recordSeq;
@@ -1095,6 +1095,25 @@ public final class KvStore implements AutoCloseable {
         checkOpen();
         try {
             return cleaner.compact(maxLiveRatio);
+        } catch (RegionException ex) {
+            throw translate(path, ex);
+        }
+    }
+
+    /**
+     * Sorted engine: rewrites the log so that live values lie in key order, which turns an ordered scan
+     * of a store written in random order from one random read per key into a sequential read (measured
+     * in docs/benchmarks.md). It copies every live value once, in key order, and then cleans the
+     * segments they came from, as {@link #compact()} does; so it needs free pool space for a copy of the
+     * live data (the pool grows into it as appends do) and writes that much again. It runs beside readers
+     * and writers, and what they write meanwhile lands in write order as usual. Crash-safe at every
+     * step (docs/durability.md, C0-C2).
+     */
+    public CompactionReport compactInKeyOrder() {
+        requireSorted("compactInKeyOrder");
+        checkOpen();
+        try {
+            return cleaner.compactInKeyOrder(((Index.Sorted) index).view().entrySet().iterator());
         } catch (RegionException ex) {
             throw translate(path, ex);
         }

@@ -71,7 +71,8 @@ public interface BenchStore extends AutoCloseable {
 
     /**
      * After a pre-fill: {@link #sync}, then whatever puts the store into the steady state reads meet in a
-     * long-running store (RocksDB compacts its tables); not measured.
+     * long-running store (RocksDB compacts its tables; Engram's sorted engine rewrites its log in key
+     * order); not measured. The runner's {@code --as-written} skips it.
      */
     default void settle() {
         sync();

@@ -122,6 +122,12 @@ public final class BenchCli implements Callable<Integer> {
                     + "names the workloads before it in store_history). Fills still get a fresh store each.")
     boolean oneStore;
 
+    @Option(names = "--as-written",
+            description = "After a pre-fill only sync: skip the store's settling (RocksDB's full compaction, the Engram "
+                    + "sorted engine's compaction in key order), so reads meet the store as the fill left it. Each "
+                    + "result says which in 'settled'.")
+    boolean asWritten;
+
     @Option(names = "--label", paramLabel = "TEXT",
             description = "Free text copied into the 'label' field of every result, e.g. the round of a sweep.")
     String label;
@@ -210,7 +216,7 @@ public final class BenchCli implements Callable<Integer> {
         AccessMode resolvedMode = mode != null ? mode : AccessMode.WALK;
         return new RunConfig(workload, store, resolvedEngine, resolvedMode, dir, keys, keyBytes, keyFormat, valueBytes,
                 threads, durable, json, operations, seed, sampleEvery, warmup, repeat, durationSeconds, !noProgress,
-                sizeBytes, keep, label, oneStore);
+                sizeBytes, keep, label, oneStore, asWritten);
     }
 
     @Override
@@ -293,6 +299,7 @@ public final class BenchCli implements Callable<Integer> {
 
     private void record(RunConfig config, Result r, List<Result> results) {
         r.put("label", config.label());
+        r.put("settled", !config.asWritten());
         results.add(r);
         if (config.json() != null) {
             try {

@@ -39,11 +39,14 @@ import java.util.Locale;
  * @param label           free text copied into every result's {@code label} field (e.g. a sweep's round); may be null
  * @param oneStore        run the pre-filled workloads of the list one after the other on one store, pre-filled
  *                        once (fills still get their own fresh store each)
+ * @param asWritten       after a pre-fill only sync, skipping the store's settling ({@code BenchStore#settle}):
+ *                        reads meet the store as the fill left it
  */
 record RunConfig(String workload, String store, EngineKind engine, AccessMode mode, Path dir, long keys,
                  int keyBytes, KeySpace.Format keyFormat, int valueBytes, int threads, boolean durable, Path json,
                  long operations, long seed, int sampleEvery, long warmupKeys, int repeat, double durationSeconds,
-                 boolean progress, long sizeBytes, boolean keep, String label, boolean oneStore) {
+                 boolean progress, long sizeBytes, boolean keep, String label, boolean oneStore,
+                 boolean asWritten) {
 
     /** The name of the floor measurements, which are not a store workload. */
     static final String FLOORS = "floors";

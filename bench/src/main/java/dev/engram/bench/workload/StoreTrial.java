@@ -283,7 +283,11 @@ final class StoreTrial {
                     done[0] = i;
                 }
             }
-            store.settle();
+            if (config.asWritten()) {
+                store.sync();
+            } else {
+                store.settle();
+            }
         } finally {
             progress.stop();
         }

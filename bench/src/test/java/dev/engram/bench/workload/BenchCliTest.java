@@ -150,6 +150,13 @@ class BenchCliTest {
         assertEquals("process", r.get("durability"));
         assertEquals(2_000.0, number(r, "found"), "every present key is found");
 
+        assertEquals(true, r.get("settled"), "settled after the pre-fill unless --as-written");
+        RunnerTesting.Run written = run("readseq", "--dir", dir.toString(), "--keys", "2000", "--engine", "sorted",
+                "--as-written", "--json", json.toString(), "--no-progress");
+        assertEquals(0, written.exit(), written.err());
+        Map<String, Object> w = readJsonLines(json).getLast();
+        assertEquals(List.of("readseq", false, 2_000.0), List.of(w.get("workload"), w.get("settled"), number(w, "found")));
+
         assertTrue(fill.out().contains("seed 0x20261122"), "the seed is printed: " + fill.out());
         assertTrue(fill.out().contains("fillrandom") && fill.out().contains("ops/s"), "a summary table: " + fill.out());
         try (Stream<Path> left = Files.list(dir)) {

@@ -14,22 +14,31 @@ import java.io.PrintStream;
         "records (and the tombstones still needed to hide older versions) are copied forward and made",
         "durable, and the segment is freed for reuse. Safe to interrupt at any moment: a crash leaves",
         "both copies, and the next open keeps the newer. Prints what it did. A running store also cleans",
-        "in the background once the log is under half live (KvOptions.autoCompact)."})
+        "in the background once the log is under half live (KvOptions.autoCompact).",
+        "With --key-order (sorted engine) it first copies every live value once, in key order, and then",
+        "cleans the segments they came from: ordered scans then read the log sequentially. That needs",
+        "free space for a copy of the live data and writes it once more."})
 final class CompactCommand extends PoolCommand {
 
     @Option(names = "--below", paramLabel = "RATIO", defaultValue = "1.0",
             description = "clean segments at most this share live, 0..1 (default ${DEFAULT-VALUE}: any dead bytes)")
     double below;
 
+    @Option(names = "--key-order", description = "sorted engine: rewrite the live values in key order (for fast scans)")
+    boolean keyOrder;
+
     @Override
     public Integer call() {
+        if (keyOrder && below < 1) {
+            throw new CliException(ExitCode.USAGE, "--key-order rewrites every live value; it takes no --below");
+        }
         if (!(below >= 0 && below <= 1)) {
             throw new CliException(ExitCode.USAGE, "--below " + below + " must be from 0 to 1");
         }
         PrintStream out = io().out();
         try (KvStore kv = pool.open()) {
             KvStats before = kv.stats();
-            CompactionReport r = kv.compact(below >= 1 ? 0.999 : below);
+            CompactionReport r = keyOrder ? kv.compactInKeyOrder() : kv.compact(below >= 1 ? 0.999 : below);
             KvStats after = kv.stats();
             Text.field(out, "segments cleaned", Text.count(r.segmentsCleaned()));
             Text.field(out, "segments freed", Text.count(r.segmentsFreed()));

@@ -251,6 +251,33 @@ class KvCliTest {
         assertEquals(ExitCode.USAGE.code, bad.exit(), bad::toString);
     }
 
+    /** --key-order on a sorted pool copies every live value once; on a hash pool it is refused. */
+    @Test
+    void shouldCompactASortedPoolInKeyOrderAndRefuseAHashPool() throws Exception {
+        cli.createPool("sorted");
+        StringBuilder lines = new StringBuilder();
+        for (int k = 59; k >= 0; k--) {
+            lines.append("{\"key\":\"k").append(k).append("\",\"value\":\"v").append(k).append("\"}\n");
+        }
+        Result load = cli.onPool(new java.io.ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)),
+                "import", "--file", "-");
+        assertEquals(0, load.exit(), load::toString);
+        Result r = cli.onPool("compact", "--key-order");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().matches("(?s).*records copied\\s*:?\\s*60 .*"), r::toString);
+        assertEquals("v7", cli.onPool("get", "k7").out().strip());
+        assertEquals(0, cli.onPool("check").exit());
+        Result both = cli.onPool("compact", "--key-order", "--below", "0.5");
+        assertEquals(ExitCode.USAGE.code, both.exit(), both::toString);
+
+        try (CliRunner other = new CliRunner()) {
+            other.createPool("hash");
+            Result hash = other.onPool("compact", "--key-order");
+            assertEquals(ExitCode.BAD_INPUT.code, hash.exit(), hash::toString);
+            assertTrue(hash.err().contains("compactInKeyOrder needs ordered keys"), hash::toString);
+        }
+    }
+
     /**
      * A RUN pool created with compressed cold values: compaction compresses the values it moves, and
      * after a destage the capacity file alone opens in WALK and reads them back raw.

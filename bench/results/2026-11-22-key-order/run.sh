@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Ordered scan (readseq) after a random pre-fill of 1 M keys (16 B keys, 100 B values), /dev/shm:
+# Engram sorted as written and settled (compaction in key order), beside the B-trees, three
+# alternating rounds, one JVM per store and round. The compaction itself is unmeasured here (the
+# runner's settling); its 2.3 s for 1 M keys comes from a scratch program (README).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+out=bench/results/2026-11-22-key-order
+rm -f "$out/results.json"
+common=(--dir /dev/shm --keys 1000000 --key-size 16 --value-size 100 --threads 1 --duration 6 --no-progress
+        --one-store --json "$out/results.json")
+for round in 1 2 3; do
+  ./engram bench readrandom,readseq --store engram --engine sorted --as-written --label "r$round-as-written" "${common[@]}"
+  ./engram bench readrandom,readseq --store engram --engine sorted --label "r$round-settled" "${common[@]}"
+  ./engram bench readseq --store lmdb --label "r$round" "${common[@]}"
+  ./engram bench readseq --store mvstore --label "r$round" "${common[@]}"
+  ./engram bench readseq --store mapdb --engine sorted --label "r$round" "${common[@]}"
+done
