@@ -174,6 +174,22 @@ public final class KvCursor implements AutoCloseable {
         return store.valueOf(key, entry, snapshot.sequence());
     }
 
+    /**
+     * Applies {@code reader} to the current value in place, verified against its checksum: no copy is
+     * allocated, and the buffer is valid only during the call (see {@link ValueReader}).
+     */
+    public <R> R value(ValueReader<R> reader) {
+        Objects.requireNonNull(reader, "reader");
+        requirePosition();
+        return store.valueOf(key, entry, snapshot.sequence(), reader);
+    }
+
+    /** The current key's length in bytes, without copying it. */
+    public int keyLength() {
+        requirePosition();
+        return key.length;
+    }
+
     private void requirePosition() {
         if (key == null) {
             throw new IllegalStateException("the cursor is not on a key: call next(), seek() or first() first");

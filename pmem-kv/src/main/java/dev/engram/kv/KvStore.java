@@ -492,20 +492,24 @@ public final class KvStore implements AutoCloseable {
     public <R> R get(byte[] key, ValueReader<R> reader) {
         checkKey(key);
         Objects.requireNonNull(reader, "reader");
-        Entry newest = index.get(key);
+        return valueOf(key, index.get(key), Long.MAX_VALUE, reader);
+    }
+
+    /** {@code reader} applied in place to the value of {@code key} visible at {@code at}; null when none. */
+    <R> R valueOf(byte[] key, Entry newest, long at, ValueReader<R> reader) {
         while (true) {
-            Entry e = visible(newest, Long.MAX_VALUE);
+            Entry e = visible(newest, at);
             if (e == null) {
                 return null;
             }
             byte[] record = verifiedRecord(e);
             if (record != null) {
-                int at = (int) (e.valueOffset - e.recordOffset);
+                int from = (int) (e.valueOffset - e.recordOffset);
                 if (compressed(record)) {
-                    byte[] raw = Lz4Values.decompress(path, e.recordOffset, record, at, e.valueLength, maxValueBytes);
+                    byte[] raw = Lz4Values.decompress(path, e.recordOffset, record, from, e.valueLength, maxValueBytes);
                     return reader.read(ByteBuffer.wrap(raw).asReadOnlyBuffer());
                 }
-                return reader.read(ByteBuffer.wrap(record, at, e.valueLength).slice().asReadOnlyBuffer());
+                return reader.read(ByteBuffer.wrap(record, from, e.valueLength).slice().asReadOnlyBuffer());
             }
             newest = lookAgain(key, newest, e);
         }

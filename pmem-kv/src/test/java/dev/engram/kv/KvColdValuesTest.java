@@ -104,7 +104,13 @@ class KvColdValuesTest {
         int seen = 0;
         try (KvCursor c = kv.cursor()) {
             while (c.next()) {
-                assertArrayEquals(model.get(new String(c.key(), StandardCharsets.UTF_8)), c.value(), "cursor");
+                byte[] expected = model.get(new String(c.key(), StandardCharsets.UTF_8));
+                assertArrayEquals(expected, c.value(), "cursor");
+                assertArrayEquals(expected, c.value(buffer -> {
+                    byte[] copy = new byte[buffer.remaining()];
+                    buffer.get(copy);
+                    return copy;
+                }), "cursor, in place (decompressed when stored compressed)");
                 seen++;
             }
         }

@@ -147,6 +147,9 @@ class KvStoreContractTest {
                     while (c.next()) {
                         String k = new String(c.key(), StandardCharsets.UTF_8);
                         assertEquals("v" + k.substring(1), new String(c.value(), StandardCharsets.UTF_8));
+                        assertEquals("v" + k.substring(1), c.value(v -> StandardCharsets.UTF_8.decode(v).toString()),
+                                "in place, the snapshot's version of " + k);
+                        assertEquals(k.length(), c.keyLength());
                         seen++;
                     }
                 }

@@ -6,6 +6,7 @@ import dev.engram.kv.KvCursor;
 import dev.engram.kv.KvOptions;
 import dev.engram.kv.KvStats;
 import dev.engram.kv.KvStore;
+import dev.engram.kv.ValueReader;
 import dev.engram.region.AccessMode;
 
 import java.nio.file.Path;
@@ -115,6 +116,16 @@ public final class EngramStore implements BenchStore {
         return new Scan() {
             private int length;
             private long keyBytesSeen;     // keeps the key copy in use
+            private byte[] valueOut = new byte[128];
+            /** Copies the value into one reused array, as the LMDB scan does: no array per step. */
+            private final ValueReader<Integer> copyValue = v -> {
+                int n = v.remaining();
+                if (valueOut.length < n) {
+                    valueOut = new byte[n];
+                }
+                v.get(valueOut, 0, n);
+                return n;
+            };
 
             @Override
             public boolean next() {
@@ -122,7 +133,7 @@ public final class EngramStore implements BenchStore {
                     return false;
                 }
                 keyBytesSeen += cursor.key().length;
-                length = cursor.value().length;
+                length = cursor.value(copyValue);
                 return true;
             }
 
