@@ -299,7 +299,10 @@ public final class BenchCli implements Callable<Integer> {
 
     private void record(RunConfig config, Result r, List<Result> results) {
         r.put("label", config.label());
-        r.put("settled", !config.asWritten());
+        Workload w = Workload.byName(r.text("workload"));
+        if (w != null && w.prefilled()) {
+            r.put("settled", !config.asWritten());       // only a pre-filled store is settled (or not)
+        }
         results.add(r);
         if (config.json() != null) {
             try {

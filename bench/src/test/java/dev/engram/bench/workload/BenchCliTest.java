@@ -151,6 +151,7 @@ class BenchCliTest {
         assertEquals(2_000.0, number(r, "found"), "every present key is found");
 
         assertEquals(true, r.get("settled"), "settled after the pre-fill unless --as-written");
+        assertFalse(results.get(0).containsKey("settled"), "a fill has no pre-fill to settle");
         RunnerTesting.Run written = run("readseq", "--dir", dir.toString(), "--keys", "2000", "--engine", "sorted",
                 "--as-written", "--json", json.toString(), "--no-progress");
         assertEquals(0, written.exit(), written.err());
