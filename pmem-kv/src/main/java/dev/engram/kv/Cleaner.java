@@ -191,10 +191,7 @@ final class Cleaner implements Agent {
             if (record == null) {
                 return;                              // damaged: reads report it; the segment stays (copyLive)
             }
-            boolean compressed = single && (record[REC_FLAGS_OFFSET] & FLAG_LZ4) != 0;
-            if (compressed && !store.compressColdValues()) {
-                return;                              // a flag this pool cannot have: reads report CORRUPT
-            }
+            boolean compressed = single && (record[REC_FLAGS_OFFSET] & FLAG_LZ4) != 0;   // as cleanRecord reads it
             copyValue(key, record, (int) (current.valueOffset - current.recordOffset), current.valueLength, compressed,
                     current);
         } finally {

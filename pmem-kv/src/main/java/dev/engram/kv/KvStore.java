@@ -1115,7 +1115,6 @@ public final class KvStore implements AutoCloseable {
      */
     public CompactionReport compactInKeyOrder() {
         requireSorted("compactInKeyOrder");
-        checkOpen();
         try {
             return cleaner.compactInKeyOrder(((Index.Sorted) index).view().entrySet().iterator());
         } catch (RegionException ex) {

@@ -1,6 +1,9 @@
 package dev.engram.kv;
 
 import dev.engram.region.AccessMode;
+import dev.engram.region.Region;
+import dev.engram.region.RegionOptions;
+import dev.engram.region.Regions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -225,6 +228,42 @@ class KvKeyOrderCompactionTest {
         try (KvStore kv = KvStore.open(options(mode).size(16 << 20))) {
             assertEquals(new TreeMap<>(lastWritten), contents(kv), "after reopen");
         }
+    }
+
+    /**
+     * A value whose record the media damaged is not copied: it stays where it is and reads MEDIA, its
+     * segment is kept, and the space the pass frees is reused without touching it.
+     */
+    @Test
+    void shouldLeaveADamagedRecordWhereItIsAndReportIt() {
+        Region region = Regions.create(new RegionOptions(dir.resolve("pool")).mode(AccessMode.WALK)
+                .size(PoolFormat.FIRST_SEGMENT_OFFSET + 32L * SEGMENT));
+        Map<String, String> model = new TreeMap<>();
+        KvStore kv = KvStore.create(options(AccessMode.WALK).lanes(1), region);
+        String pad = "v".repeat(300);
+        for (int k = 399; k >= 0; k--) {
+            String key = "key" + String.format("%03d", k);
+            kv.put(b(key), b(k + pad), Durability.BUFFERED);
+            model.put(key, k + pad);
+        }
+        kv.sync();
+        Entry damaged = kv.index().get(b("key051"));
+        region.putByte(damaged.valueOffset + 5, (byte) (region.getByte(damaged.valueOffset + 5) ^ 0x40));
+        CompactionReport r = kv.compactInKeyOrder();
+        assertEquals(399, r.recordsCopied(), "every value but the damaged one moves: " + r);
+        assertEquals(damaged.recordOffset, kv.index().get(b("key051")).recordOffset, "left where it was");
+        for (int k = 0; k < 800; k++) {                    // reuse whatever the pass freed
+            kv.put(b("filler" + k), b(pad), Durability.BUFFERED);
+        }
+        kv.sync();
+        for (Map.Entry<String, String> e : model.entrySet()) {
+            if (!e.getKey().equals("key051")) {
+                assertEquals(e.getValue(), s(kv.get(b(e.getKey()))), e.getKey());
+            }
+        }
+        KvException thrown = assertThrows(KvException.class, () -> kv.get(b("key051")));
+        assertEquals(KvException.Code.MEDIA, thrown.code());
+        kv.close();
     }
 
     @Test

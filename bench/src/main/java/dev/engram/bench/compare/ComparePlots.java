@@ -87,7 +87,7 @@ final class ComparePlots {
     private static String name(Map<String, Object> r) {
         String mode = text(r, "mode");
         return text(r, "store") + " " + text(r, "engine") + ("none".equals(mode) ? "" : " " + mode) + " ("
-                + text(r, "durability") + (Boolean.FALSE.equals(r.get("settled")) ? ", as written" : "") + ")";
+                + text(r, "durability") + (CompareReport.asWritten(r) ? ", as written" : "") + ")";
     }
 
     private static CategoryChart chart(String title) {

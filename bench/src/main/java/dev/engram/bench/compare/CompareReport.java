@@ -198,7 +198,7 @@ final class CompareReport {
     }
 
     /** A result of {@code --as-written}: the pre-filled store was not settled (no compaction in key order). */
-    private static boolean asWritten(Map<String, Object> r) {
+    static boolean asWritten(Map<String, Object> r) {
         return Boolean.FALSE.equals(r.get("settled"));
     }
 
