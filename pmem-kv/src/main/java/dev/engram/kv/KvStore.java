@@ -61,8 +61,17 @@ public final class KvStore implements AutoCloseable {
     private static final class Reader {
         final Index.Probe probe = new Index.Probe();
         byte[] record = new byte[256];
+        /**
+         * True while a {@link ValueReader} holds a view of {@link #record}: a read made inside its callback
+         * (of any store: the buffer is per thread) then gets an array of its own, so the view never changes
+         * under the callback.
+         */
+        boolean lent;
 
         byte[] record(int length) {
+            if (lent) {
+                return new byte[length];
+            }
             if (record.length < length) {
                 record = new byte[Math.max(length, record.length * 2)];
             }
@@ -467,22 +476,13 @@ public final class KvStore implements AutoCloseable {
     public byte[] get(byte[] key) {
         checkKey(key);
         checkOpen();
-        // The newest version copied into this thread's probe (no Entry, no allocation but the value's
-        // copy): on the hash engine the probe's line holds the record offset, so the record's load follows
-        // the table's at once. A version that fails verification takes the general path, which tells a
-        // record the cleaner moved from a damaged one.
         Reader reader = READER.get();
-        Index.Probe p = reader.probe;
-        if (!index.probe(key, p) || p.tombstone) {
+        byte[] record = newestRecord(key, reader);
+        if (record == null) {
             return null;
         }
-        byte[] record = reader.record(p.recordLength);
-        try {
-            region.read(p.recordOffset, record, 0, p.recordLength);
-        } catch (RegionException ex) {
-            throw translate(path, ex);
-        }
-        if (verified(record, p.recordLength, p.recordSeq)) {
+        if (record != LOOK_AGAIN) {
+            Index.Probe p = reader.probe;
             return valueIn(record, p.recordOffset, p.valueOffset, p.valueLength);
         }
         return valueOf(key, index.get(key), Long.MAX_VALUE);
@@ -492,26 +492,72 @@ public final class KvStore implements AutoCloseable {
     public <R> R get(byte[] key, ValueReader<R> reader) {
         checkKey(key);
         Objects.requireNonNull(reader, "reader");
+        checkOpen();
+        Reader r = READER.get();
+        byte[] record = newestRecord(key, r);
+        if (record == null) {
+            return null;
+        }
+        if (record != LOOK_AGAIN) {
+            Index.Probe p = r.probe;
+            return inPlace(r, record, p.recordOffset, p.valueOffset, p.valueLength, reader);
+        }
         return valueOf(key, index.get(key), Long.MAX_VALUE, reader);
+    }
+
+    /** {@link #newestRecord}'s answer when the newest version's record failed verification. */
+    private static final byte[] LOOK_AGAIN = new byte[0];
+
+    /**
+     * The point reads' fast path: the newest version of {@code key} copied into this thread's probe (no
+     * Entry, no allocation): on the hash engine the probe's line holds the record offset, so the record's
+     * load follows the table's at once. Returns the record read into this thread's buffer and verified;
+     * null when the key is absent or its newest version a tombstone; {@link #LOOK_AGAIN} when the record
+     * fails verification, for the general path, which tells a record the cleaner moved from a damaged one.
+     */
+    private byte[] newestRecord(byte[] key, Reader reader) {
+        Index.Probe p = reader.probe;
+        if (!index.probe(key, p) || p.tombstone) {
+            return null;
+        }
+        byte[] record = readVerified(p.recordOffset, p.recordLength, p.recordSeq, reader);
+        return record != null ? record : LOOK_AGAIN;
     }
 
     /** {@code reader} applied in place to the value of {@code key} visible at {@code at}; null when none. */
     <R> R valueOf(byte[] key, Entry newest, long at, ValueReader<R> reader) {
+        Reader r = READER.get();
         while (true) {
             Entry e = visible(newest, at);
             if (e == null) {
                 return null;
             }
-            byte[] record = verifiedRecord(e);
+            byte[] record = verifiedRecord(e, r);
             if (record != null) {
-                int from = (int) (e.valueOffset - e.recordOffset);
-                if (compressed(record)) {
-                    byte[] raw = Lz4Values.decompress(path, e.recordOffset, record, from, e.valueLength, maxValueBytes);
-                    return reader.read(ByteBuffer.wrap(raw).asReadOnlyBuffer());
-                }
-                return reader.read(ByteBuffer.wrap(record, from, e.valueLength).slice().asReadOnlyBuffer());
+                return inPlace(r, record, e.recordOffset, e.valueOffset, e.valueLength, reader);
             }
             newest = lookAgain(key, newest, e);
+        }
+    }
+
+    /**
+     * Applies {@code reader} to the value in {@code record}, a verified record read into {@code r}'s
+     * buffer (or decompressed into an array of its own). The buffer is lent for the call: reads made
+     * inside the callback use arrays of their own.
+     */
+    private <R> R inPlace(Reader r, byte[] record, long recordOffset, long valueOffset, int valueLength,
+                          ValueReader<R> reader) {
+        int from = (int) (valueOffset - recordOffset);
+        if (compressed(record)) {
+            byte[] raw = Lz4Values.decompress(path, recordOffset, record, from, valueLength, maxValueBytes);
+            return reader.read(ByteBuffer.wrap(raw).asReadOnlyBuffer());
+        }
+        boolean wasLent = r.lent;
+        r.lent = true;
+        try {
+            return reader.read(ByteBuffer.wrap(record, from, valueLength).slice().asReadOnlyBuffer());
+        } finally {
+            r.lent = wasLent;
         }
     }
 
@@ -538,7 +584,7 @@ public final class KvStore implements AutoCloseable {
             if (e == null) {
                 return null;
             }
-            byte[] record = verifiedRecord(e);
+            byte[] record = verifiedRecord(e, READER.get());
             if (record != null) {
                 return valueIn(record, e.recordOffset, e.valueOffset, e.valueLength);
             }
@@ -551,15 +597,20 @@ public final class KvStore implements AutoCloseable {
      * is still e's record (its SEQ). Null when not: the cleaner moved the version and the segment was
      * reused (or torn by a concurrent write to it), or the media damaged it; {@link #lookAgain} tells which.
      */
-    private byte[] verifiedRecord(Entry e) {
+    private byte[] verifiedRecord(Entry e, Reader reader) {
         checkOpen();
-        byte[] record = READER.get().record(e.recordLength);
+        return readVerified(e.recordOffset, e.recordLength, e.recordSeq, reader);
+    }
+
+    /** The record at {@code offset} read into {@code reader}'s buffer, or null when it fails {@link #verified}. */
+    private byte[] readVerified(long offset, int length, long recordSeq, Reader reader) {
+        byte[] record = reader.record(length);
         try {
-            region.read(e.recordOffset, record, 0, e.recordLength);
+            region.read(offset, record, 0, length);
         } catch (RegionException ex) {
             throw translate(path, ex);
         }
-        return verified(record, e.recordLength, e.recordSeq) ? record : null;
+        return verified(record, length, recordSeq) ? record : null;
     }
 
     /** A copy of the value in a verified record read from {@code recordOffset}, decompressed if stored so. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -530,16 +532,16 @@ class KvMediaFaultTest {
     private static TreeSet<String> assertReadsAreRightOrMedia(KvStore kv, Map<String, String> model, String where) {
         TreeSet<String> failed = new TreeSet<>();
         for (Map.Entry<String, String> e : model.entrySet()) {
-            try {
-                byte[] v = kv.get(bytes(e.getKey()));
-                if (v == null) {
-                    fail(where + ": " + e.getKey() + " reads nothing, it was written");
-                }
-                assertArrayEquals(bytes(e.getValue()), v, where + ": " + e.getKey() + " reads a wrong value");
-            } catch (KvException ex) {
-                assertEquals(KvException.Code.MEDIA, ex.code(), where + ": " + ex.getMessage());
-                assertTrue(ex.getMessage().contains(e.getKey()), ex.getMessage());
+            byte[] key = bytes(e.getKey());
+            String copied = readOrMedia(() -> kv.get(key), e.getKey(), where);
+            String inPlace = readOrMedia(() -> kv.get(key, KvMediaFaultTest::copyOf), e.getKey(), where + ", in place");
+            assertEquals(copied, inPlace, where + ": " + e.getKey() + " reads differently in place");
+            if (copied == null) {
+                fail(where + ": " + e.getKey() + " reads nothing, it was written");
+            } else if (copied.equals(MEDIA_READ)) {
                 failed.add(e.getKey());
+            } else {
+                assertEquals(e.getValue(), copied, where + ": " + e.getKey() + " reads a wrong value");
             }
         }
         for (int i = 0; i < 2 * KEYS; i++) {
@@ -553,6 +555,27 @@ class KvMediaFaultTest {
             }
         }
         return failed;
+    }
+
+    /** What {@link #readOrMedia} returns for a read that raised MEDIA (no value of these tests looks like it). */
+    private static final String MEDIA_READ = "<MEDIA error>";
+
+    /** The value {@code read} returns as text (null: none), or {@link #MEDIA_READ} when it raises MEDIA naming {@code key}. */
+    private static String readOrMedia(Supplier<byte[]> read, String key, String where) {
+        try {
+            byte[] v = read.get();
+            return v == null ? null : new String(v, StandardCharsets.US_ASCII);
+        } catch (KvException ex) {
+            assertEquals(KvException.Code.MEDIA, ex.code(), where + ": " + ex.getMessage());
+            assertTrue(ex.getMessage().contains(key), ex.getMessage());
+            return MEDIA_READ;
+        }
+    }
+
+    private static byte[] copyOf(ByteBuffer value) {
+        byte[] out = new byte[value.remaining()];
+        value.get(out);
+        return out;
     }
 
     private static TreeSet<String> printable(TreeSet<String> keys) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,48 @@ class KvStoreContractTest {
 
     static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An in-place read lends the caller a view of this thread's record buffer; a read made inside the
+     * callback (of this store or another) must not write into the buffer being viewed. The values are
+     * the same length, so a shared buffer would show the inner record's bytes through the outer view.
+     */
+    @ParameterizedTest
+    @MethodSource("enginesAndModes")
+    void shouldKeepAnInPlaceViewIntactAcrossReadsInsideItsCallback(EngineKind engine, AccessMode mode) {
+        try (KvStore kv = KvStore.create(options(engine, mode))) {
+            kv.put(b("outer"), b("value-of-outer"));
+            kv.put(b("inner"), b("value-of-inner"));
+            String[] inner = new String[3];
+            String outer = kv.get(b("outer"), v -> {
+                inner[0] = new String(kv.get(b("inner")), StandardCharsets.UTF_8);
+                inner[1] = kv.get(b("inner"), w -> StandardCharsets.UTF_8.decode(w).toString());
+                try (KvCursor c = onKey(kv.cursor(), b("inner"))) {
+                    inner[2] = c.value(w -> StandardCharsets.UTF_8.decode(w).toString());
+                }
+                return StandardCharsets.UTF_8.decode(v).toString();
+            });
+            assertEquals("value-of-outer", outer, "the outer view after reads inside its callback");
+            assertArrayEquals(new String[]{"value-of-inner", "value-of-inner", "value-of-inner"}, inner);
+            try (KvCursor c = onKey(kv.cursor(), b("outer"))) {
+                String viaCursor = c.value(v -> {
+                    kv.get(b("inner"), w -> w.remaining());
+                    return StandardCharsets.UTF_8.decode(v).toString();
+                });
+                assertEquals("value-of-outer", viaCursor, "a cursor's view after an in-place get inside its callback");
+            }
+        }
+    }
+
+    /** {@code c} stepped onto {@code key} (any engine: the hash engine's cursor has no seek). */
+    private static KvCursor onKey(KvCursor c, byte[] key) {
+        while (c.next()) {
+            if (Arrays.equals(c.key(), key)) {
+                return c;
+            }
+        }
+        throw new AssertionError("the cursor never reached " + new String(key, StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import dev.engram.kv.KvStore;
 import dev.engram.kv.ValueReader;
 import dev.engram.region.AccessMode;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,12 +21,31 @@ import java.util.Map;
  * (acknowledged once in the shared mapping or the page cache: it survives the process, not the machine).
  *
  * <p>On the reuse of caller arrays: {@code KvStore} copies a key the first time it indexes it and keeps
- * the existing key object on later writes; values are copied into the log record. Reads return copies.
+ * the existing key object on later writes; values are copied into the log record. A get or scan step
+ * copies the value in place ({@link KvStore#get(byte[], ValueReader)}) into an array reused by its
+ * thread or scan, as the LMDB, RocksDB and Chronicle Map stores read into reused buffers; {@link #value}
+ * returns a copy of its own.
  */
 public final class EngramStore implements BenchStore {
 
     private final KvStore kv;
     private final boolean durable;
+    private final ThreadLocal<ValueCopy> valueCopies = ThreadLocal.withInitial(ValueCopy::new);
+
+    /** Copies a value read in place into one array, reused from read to read. One per thread or scan. */
+    private static final class ValueCopy implements ValueReader<Integer> {
+        private byte[] out = new byte[128];
+
+        @Override
+        public Integer read(ByteBuffer value) {
+            int n = value.remaining();
+            if (out.length < n) {
+                out = new byte[n];
+            }
+            value.get(out, 0, n);
+            return n;
+        }
+    }
 
     private EngramStore(KvStore kv, boolean durable) {
         this.kv = kv;
@@ -96,8 +116,8 @@ public final class EngramStore implements BenchStore {
 
     @Override
     public int get(byte[] key) {
-        byte[] value = kv.get(key);
-        return value == null ? -1 : value.length;
+        Integer length = kv.get(key, valueCopies.get());
+        return length == null ? -1 : length;
     }
 
     @Override
@@ -116,16 +136,8 @@ public final class EngramStore implements BenchStore {
         return new Scan() {
             private int length;
             private long keyBytesSeen;     // keeps the key copy in use
-            private byte[] valueOut = new byte[128];
             /** Copies the value into one reused array, as the LMDB scan does: no array per step. */
-            private final ValueReader<Integer> copyValue = v -> {
-                int n = v.remaining();
-                if (valueOut.length < n) {
-                    valueOut = new byte[n];
-                }
-                v.get(valueOut, 0, n);
-                return n;
-            };
+            private final ValueCopy copyValue = new ValueCopy();
 
             @Override
             public boolean next() {
