@@ -2,6 +2,9 @@ package dev.engram.kv;
 
 import dev.engram.region.Region;
 import dev.engram.region.RegionException;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.jctools.queues.atomic.SpscAtomicArrayQueue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,8 +13,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.zip.CRC32C;
 
 import static dev.engram.kv.PoolFormat.*;
@@ -818,11 +819,22 @@ final class Recovery {
      * scan's order, as when they were applied at once; nothing reads the index while it runs ({@link
      * #apply} does not), and {@link #finish} returns once all are in. Only the applier touches the live
      * accounting meanwhile; its thread's end (join) publishes it to the scanning thread.
+     *
+     * <p>Each direction has one producer and one consumer (filled batches go to the applier, emptied
+     * ones come back), so the queues are JCTools' single-producer single-consumer arrays: a hand-over is
+     * an ordered store, with no lock and no wake-up call. (Its atomic variants: the others use
+     * sun.misc.Unsafe, for which JDK 24 and later print a warning on the application's standard error.) A side that finds its queue empty (or full)
+     * waits with Agrona's back-off idle strategy: it spins, yields, then parks for up to {@link
+     * #MAX_PARK_NANOS}. The queue's release/acquire ordering publishes a batch's contents with it. An
+     * interrupt is neither consumed nor obeyed: the recovery ends as it would have (it writes the index);
+     * the flag stays set for the caller.
      */
     private final class Applier {
         private final Index index;
-        private final BlockingQueue<OfferBatch> full = new ArrayBlockingQueue<>(4);
-        private final BlockingQueue<OfferBatch> empty = new ArrayBlockingQueue<>(6);
+        private final SpscAtomicArrayQueue<OfferBatch> full = new SpscAtomicArrayQueue<>(4);
+        private final SpscAtomicArrayQueue<OfferBatch> empty = new SpscAtomicArrayQueue<>(8);
+        /** How the scanning thread waits (an idle strategy keeps state: one per thread). */
+        private final IdleStrategy scannerIdle = idleStrategy();
         private final Thread thread;
         private OfferBatch filling = new OfferBatch();
         /** What the applier threw; it then discards the rest until {@link #END}, so the scan never blocks on it. */
@@ -847,14 +859,15 @@ final class Recovery {
         }
 
         private void handOver() {
-            putUninterruptibly(full, filling);
-            filling = takeUninterruptibly(empty);
+            put(full, filling, scannerIdle);
+            filling = take(empty, scannerIdle);
             rethrowFailure();
         }
 
         private void applyAll() {
+            IdleStrategy idle = idleStrategy();
             while (true) {
-                OfferBatch b = takeUninterruptibly(full);
+                OfferBatch b = take(full, idle);
                 if (b == END) {
                     return;
                 }
@@ -872,14 +885,14 @@ final class Recovery {
                 java.util.Arrays.fill(b.entries, 0, b.size, null);
                 java.util.Arrays.fill(b.olds, 0, b.size, null);
                 b.size = 0;
-                putUninterruptibly(empty, b);
+                put(empty, b, idle);
             }
         }
 
         /** Hands over what is left, waits until every offer is in the index, and rethrows what the applier threw. */
         void finish() {
             if (filling.size > 0) {
-                putUninterruptibly(full, filling);
+                put(full, filling, scannerIdle);
                 filling = new OfferBatch();
             }
             stop();
@@ -888,7 +901,7 @@ final class Recovery {
 
         /** Ends the applier thread (after the offers already handed over) and waits for it. */
         void stop() {
-            putUninterruptibly(full, END);
+            put(full, END, scannerIdle);
             joinUninterruptibly(thread);
         }
 
@@ -897,36 +910,29 @@ final class Recovery {
         }
     }
 
-    private static <T> void putUninterruptibly(BlockingQueue<T> q, T item) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                q.put(item);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+    /** The longest park of a side waiting for the other: a batch of offers takes longer to fill or apply. */
+    private static final long MAX_PARK_NANOS = 100_000;
+
+    private static IdleStrategy idleStrategy() {
+        return new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NANOS);
+    }
+
+    /** Offers {@code item} to {@code q}, waiting with {@code idle} while it is full. */
+    private static <T> void put(SpscAtomicArrayQueue<T> q, T item, IdleStrategy idle) {
+        idle.reset();
+        while (!q.offer(item)) {
+            idle.idle();
         }
     }
 
-    private static <T> T takeUninterruptibly(BlockingQueue<T> q) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return q.take();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+    /** The next item of {@code q}, waiting with {@code idle} while it is empty. */
+    private static <T> T take(SpscAtomicArrayQueue<T> q, IdleStrategy idle) {
+        idle.reset();
+        T item;
+        while ((item = q.poll()) == null) {
+            idle.idle();
         }
+        return item;
     }
 
     /**
