@@ -822,12 +822,13 @@ final class Recovery {
      *
      * <p>Each direction has one producer and one consumer (filled batches go to the applier, emptied
      * ones come back), so the queues are JCTools' single-producer single-consumer arrays: a hand-over is
-     * an ordered store, with no lock and no wake-up call. (Its atomic variants: the others use
-     * sun.misc.Unsafe, for which JDK 24 and later print a warning on the application's standard error.) A side that finds its queue empty (or full)
-     * waits with Agrona's back-off idle strategy: it spins, yields, then parks for up to {@link
-     * #MAX_PARK_NANOS}. The queue's release/acquire ordering publishes a batch's contents with it. An
-     * interrupt is neither consumed nor obeyed: the recovery ends as it would have (it writes the index);
-     * the flag stays set for the caller.
+     * an ordered store, with no lock and no wake-up call. They are its atomic variants: the others use
+     * sun.misc.Unsafe, for which JDK 24 and later print a warning on the application's standard error
+     * (KvJvmWarningsTest). A side that finds its queue empty (or full) waits with Agrona's back-off idle
+     * strategy: it spins, yields, then parks for up to {@link #MAX_PARK_NANOS}. The queue's release
+     * store and acquire load publish a batch's contents with it. An interrupt is neither consumed nor
+     * obeyed: the recovery ends as it would have (it writes the index), and the flag stays set for the
+     * caller (an interrupted wait parks for no time, so it spins until the other side moves).
      */
     private final class Applier {
         private final Index index;

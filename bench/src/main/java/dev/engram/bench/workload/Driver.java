@@ -30,6 +30,14 @@ abstract class Driver {
         return -1;
     }
 
+    /**
+     * On the worker's thread before the phase starts, untimed: open cursors and the like, so that the
+     * measured loop has no first-call branch (one the warm-up ran only before profiling began, which the
+     * JIT then compiles as never taken and deoptimizes when a new driver takes it).
+     */
+    void begin() {
+    }
+
     /** After the last operation, untimed: release cursors and the like. */
     void finish() {
     }

@@ -150,7 +150,8 @@ final class StoreTrial {
             throw new IllegalArgumentException("only pre-filled workloads can share a store, not " + workloads);
         }
         KeySpace keys = new KeySpace(config.keyFormat(), config.keyBytes(), keyCount);
-        long[] operations = workloads.stream().mapToLong(w -> config.operationsFor(w, keyCount)).toArray();
+        long[] operations = workloads.stream()
+                .mapToLong(w -> config.operationsFor(w, keyCount) * (run == 0 ? w.warmupPasses() : 1)).toArray();
         long size = config.sizeBytes();
         long maxLiveKeys = keyCount;
         for (int i = 0; i < workloads.size(); i++) {

@@ -49,6 +49,7 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try {
+            driver.begin();
             start.await();
             measure();
         } catch (InterruptedException e) {

@@ -34,6 +34,11 @@ interface Workload {
         return Long.MAX_VALUE;
     }
 
+    /** How many times its operations the unmeasured warm-up trial runs (a scan: passes over its keys). */
+    default int warmupPasses() {
+        return 1;
+    }
+
     /**
      * The driver of thread {@code thread} of {@code threads}, which runs operations
      * {@code [first, first + count)} of the workload's stream.
