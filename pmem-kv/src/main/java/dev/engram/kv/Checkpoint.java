@@ -37,7 +37,8 @@ import static dev.engram.kv.PoolFormat.align8;
  * <pre>
  *  header (128 B): +0 MAGIC u64 | +8 VERSION u32 | +12 HEADER_LENGTH u32 | +16 POOL_UUID 2 x u64 |
  *    +32 MAX_GENERATION u64 | +40 MAX_SEQ u64 | +48 SEGMENT_COUNT u32 | +52 ENGINE u32 | +56 KEY_COUNT u64 |
- *    +64 BODY_LENGTH u64 | +72 BODY_CRC u32 (CRC32C of the body) | +124 HEADER_CRC u32 (of [0, 124))
+ *    +64 BODY_LENGTH u64 | +72 BODY_CRC u32 (CRC32C of the body) | +80 SPLIT_INDEX u64 | +88 SPLIT_OFFSET u64 |
+ *    +124 HEADER_CRC u32 (of [0, 124))
  *  body: SEGMENT_COUNT x 40 B: GENERATION u64 | MIN_SEQ u64 | LAST_RECORD_OFFSET u64 | LAST_RECORD_SEQ u64 |
  *          STATE u32 (0 free, 1 live) | DAMAGED u32
  *        KEY_COUNT entries: KEY_LENGTH u32 | VALUE_LENGTH u32 | RECORD_OFFSET u64 | RECORD_LENGTH u32 |
@@ -62,6 +63,16 @@ final class Checkpoint {
     static final int KEY_COUNT_OFFSET = 56;
     static final int BODY_LENGTH_OFFSET = 64;
     static final int BODY_CRC_OFFSET = 72;
+    /**
+     * Where a second loading thread starts: key entry SPLIT_INDEX (near KEY_COUNT / 2) is at file offset
+     * SPLIT_OFFSET. Both 0 in checkpoints written before they were added (the bytes were zero): the
+     * loader then walks the first half's entries to find it, which in a fresh JVM cost 130-220 ms of a
+     * 10 M-key open (bench/results/2026-11-23-reopen-5).
+     */
+    static final int SPLIT_INDEX_OFFSET = 80;
+    static final int SPLIT_OFFSET_OFFSET = 88;
+    /** The writer notes every this many entries' offsets, one of which becomes the split. */
+    static final int SPLIT_GRAIN = 4096;
     static final int HEADER_CRC_OFFSET = 124;
     static final int SEGMENT_ENTRY_LENGTH = 40;
     static final int KEY_ENTRY_HEADER_LENGTH = 32;
@@ -88,6 +99,7 @@ final class Checkpoint {
         long keys = 0;
         CRC32C crc = new CRC32C();
         long bodyLength = 0;
+        long[] grainOffsets = new long[64];         // entry i * SPLIT_GRAIN starts at grainOffsets[i]
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
@@ -112,6 +124,13 @@ final class Checkpoint {
                     buf = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
                 }
                 bodyLength += flushIfFull(ch, buf, crc, length);
+                if (keys % SPLIT_GRAIN == 0) {
+                    int g = (int) (keys / SPLIT_GRAIN);
+                    if (g == grainOffsets.length) {
+                        grainOffsets = Arrays.copyOf(grainOffsets, g * 2);
+                    }
+                    grainOffsets[g] = HEADER_LENGTH + bodyLength + buf.position();
+                }
                 buf.putInt(key.length).putInt(e.valueLength).putLong(e.recordOffset).putInt(e.recordLength)
                         .putInt((int) (e.valueOffset - e.recordOffset)).putLong(e.recordSeq).put(key);
                 for (int pad = align8(key.length) - key.length; pad > 0; pad--) {
@@ -133,6 +152,11 @@ final class Checkpoint {
             h.putLong(KEY_COUNT_OFFSET, keys);
             h.putLong(BODY_LENGTH_OFFSET, bodyLength);
             h.putInt(BODY_CRC_OFFSET, (int) crc.getValue());
+            if (keys >= 2) {
+                long g = keys / 2 / SPLIT_GRAIN;
+                h.putLong(SPLIT_INDEX_OFFSET, g * SPLIT_GRAIN);
+                h.putLong(SPLIT_OFFSET_OFFSET, grainOffsets[(int) g]);
+            }
             CRC32C hc = new CRC32C();
             hc.update(h.array(), 0, HEADER_CRC_OFFSET);
             h.putInt(HEADER_CRC_OFFSET, (int) hc.getValue());
@@ -215,6 +239,20 @@ final class Checkpoint {
         /** Where the first key entry starts. */
         long firstEntry() {
             return HEADER_LENGTH + (long) segmentCount * SEGMENT_ENTRY_LENGTH;
+        }
+
+        /**
+         * Where a second thread starts loading: {@code {index, offset}} of a key entry near the middle, from
+         * the header when it records one, else found by walking to entry {@code keyCount / 2}.
+         */
+        long[] split() {
+            long index = file.get(LONG, SPLIT_INDEX_OFFSET);
+            long offset = file.get(LONG, SPLIT_OFFSET_OFFSET);
+            if (index > 0 && index < keyCount && offset > firstEntry() && offset < file.byteSize()) {
+                return new long[] {index, offset};
+            }
+            long half = keyCount / 2;
+            return new long[] {half, skip(firstEntry(), half)};
         }
 
         /** Where the key entry {@code entries} entries after the one at {@code pos} starts. */

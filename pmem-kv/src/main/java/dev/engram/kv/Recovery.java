@@ -1122,9 +1122,10 @@ final class Recovery {
      * The checkpoint's keys whose records lie in segments unchanged since it was written go into the
      * index, each charged to its segment's live bytes; returns how many. Keys are unique and the index
      * empty (loadUnique). When the index can take them in parts, two threads load: this one the second
-     * half of the file (after skipping to it), a helper the first half; each with its own batch, live-byte
-     * counts and deferred keys, which this thread adds once the helper is joined (the join orders every
-     * slot the helper wrote before the store is published).
+     * half of the file (from the {@linkplain Checkpoint.Loaded#split split} its header records), a helper
+     * the first half; each with its own batch, live-byte counts and deferred keys, which this thread adds
+     * once the helper is joined (the join orders every slot the helper wrote before the store is
+     * published).
      */
     private long loadCheckpoint(Checkpoint.Loaded checkpoint, Index index, boolean[] fromCheckpoint, long[] liveBytes) {
         long keys = checkpoint.keyCount;
@@ -1137,7 +1138,8 @@ final class Recovery {
             });
             return count[0];
         }
-        long half = keys / 2;
+        long[] split = checkpoint.split();
+        long half = split[0];
         Checkpoint.Batch[] deferred = {new Checkpoint.Batch(Checkpoint.Batch.CAPACITY),
                 new Checkpoint.Batch(Checkpoint.Batch.CAPACITY)};
         long[][] live = {new long[liveBytes.length], liveBytes};
@@ -1155,7 +1157,7 @@ final class Recovery {
             }
         });
         try {
-            checkpoint.forEachBatch(checkpoint.skip(checkpoint.firstEntry(), half), keys - half, reuseKeys, b -> {
+            checkpoint.forEachBatch(split[1], keys - half, reuseKeys, b -> {
                 kept[1] += keep(b, fromCheckpoint, live[1]);
                 placed[1] += index.loadPart(b, 1, 2, deferred[1]);
             });

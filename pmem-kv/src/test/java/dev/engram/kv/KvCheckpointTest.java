@@ -9,12 +9,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.zip.CRC32C;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -185,6 +190,67 @@ class KvCheckpointTest {
             RecoveryReport r = kv.recovery();
             assertEquals("checkpoint+scan", r.method(), r.toString());
             assertTrue(r.segmentsScanned() > 0 && r.segmentsFromCheckpoint() > 0, r.toString());
+            assertMatches(model, kv);
+        }
+    }
+
+    /**
+     * The header names where the second loading thread starts (SPLIT_INDEX, SPLIT_OFFSET): the entry
+     * there is the one a walk from the first entry reaches, near the middle. A checkpoint written before
+     * the split existed (those bytes zero) still loads, the loader walking to the middle itself.
+     */
+    @Test
+    void shouldStartTheSecondLoaderWhereTheHeaderSaysAndWalkThereWithoutIt() throws IOException {
+        Path pool = dir.resolve("pool");
+        int keys = (int) Recovery.PARALLEL_LOAD_MIN_KEYS + 30_000;
+        Map<String, String> model = new TreeMap<>();
+        KvOptions options = new KvOptions(pool).engine(EngineKind.HASH).mode(AccessMode.WALK).size(64 << 20)
+                .segmentBytes(1 << 20).autoCompact(false).durability(Durability.BUFFERED);
+        try (KvStore kv = KvStore.create(options)) {
+            load(kv, model, "v", keys);
+        }
+        Path file = Checkpoint.pathOf(pool);
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        long count = bytes.getLong(Checkpoint.KEY_COUNT_OFFSET);
+        long splitIndex = bytes.getLong(Checkpoint.SPLIT_INDEX_OFFSET);
+        long splitOffset = bytes.getLong(Checkpoint.SPLIT_OFFSET_OFFSET);
+        assertEquals(model.size(), count);
+        assertEquals(0, splitIndex % Checkpoint.SPLIT_GRAIN, "split index " + splitIndex);
+        assertTrue(splitIndex > 0 && Math.abs(splitIndex - count / 2) < Checkpoint.SPLIT_GRAIN,
+                "split index " + splitIndex + " of " + count);
+        long pos = Checkpoint.HEADER_LENGTH
+                + (long) bytes.getInt(Checkpoint.SEGMENT_COUNT_OFFSET) * Checkpoint.SEGMENT_ENTRY_LENGTH;
+        for (long i = 0; i < splitIndex; i++) {
+            pos += Checkpoint.KEY_ENTRY_HEADER_LENGTH + PoolFormat.align8(bytes.getInt((int) pos));
+        }
+        assertEquals(pos, splitOffset, "where entry " + splitIndex + " starts");
+        UUID uuid = new UUID(bytes.getLong(Checkpoint.UUID_HI_OFFSET), bytes.getLong(Checkpoint.UUID_LO_OFFSET));
+        String[] whyNot = {null};
+        try (Checkpoint.Loaded loaded = Checkpoint.load(file, uuid, EngineKind.HASH, whyNot)) {
+            assertNotNull(loaded, whyNot[0]);
+            assertArrayEquals(new long[] {splitIndex, splitOffset}, loaded.split());
+        }
+
+        // As written before the split: zeros there, and the header's checksum over them.
+        bytes.putLong(Checkpoint.SPLIT_INDEX_OFFSET, 0).putLong(Checkpoint.SPLIT_OFFSET_OFFSET, 0);
+        CRC32C c = new CRC32C();
+        c.update(bytes.array(), 0, Checkpoint.HEADER_CRC_OFFSET);
+        bytes.putInt(Checkpoint.HEADER_CRC_OFFSET, (int) c.getValue());
+        Files.write(file, bytes.array());
+        try (Checkpoint.Loaded loaded = Checkpoint.load(file, uuid, EngineKind.HASH, whyNot)) {
+            assertNotNull(loaded, whyNot[0]);
+            long half = count / 2;
+            long walked = Checkpoint.HEADER_LENGTH
+                    + (long) bytes.getInt(Checkpoint.SEGMENT_COUNT_OFFSET) * Checkpoint.SEGMENT_ENTRY_LENGTH;
+            for (long i = 0; i < half; i++) {
+                walked += Checkpoint.KEY_ENTRY_HEADER_LENGTH + PoolFormat.align8(bytes.getInt((int) walked));
+            }
+            assertArrayEquals(new long[] {half, walked}, loaded.split());
+        }
+        try (KvStore kv = KvStore.open(options)) {
+            RecoveryReport r = kv.recovery();
+            assertEquals("checkpoint", r.method(), r.toString());
+            assertEquals(model.size(), r.keysFromCheckpoint(), r.toString());
             assertMatches(model, kv);
         }
     }

@@ -184,6 +184,9 @@ class PoolFormatTest {
         assertEquals(56, Checkpoint.KEY_COUNT_OFFSET);
         assertEquals(64, Checkpoint.BODY_LENGTH_OFFSET);
         assertEquals(72, Checkpoint.BODY_CRC_OFFSET);
+        assertEquals(80, Checkpoint.SPLIT_INDEX_OFFSET);
+        assertEquals(88, Checkpoint.SPLIT_OFFSET_OFFSET);
+        assertEquals(4096, Checkpoint.SPLIT_GRAIN);
         assertEquals(124, Checkpoint.HEADER_CRC_OFFSET);
         assertEquals(128, Checkpoint.HEADER_LENGTH);
         assertEquals(40, Checkpoint.SEGMENT_ENTRY_LENGTH);
