@@ -26,18 +26,25 @@ final class SegmentTable {
     static final int RETIRED = 3;
 
     private static final int CHUNK = 1024;
+    /**
+     * The fields every append writes (live bytes, last record) sit one cache line apart per segment:
+     * packed, two lanes appending to neighbouring segments wrote the same lines on every put, and each
+     * write, the live bytes' atomic add most of all, waited for the line to come from the other core.
+     */
+    private static final int SPREAD = 8;
 
     private static final class Chunk {
         final AtomicIntegerArray state = new AtomicIntegerArray(CHUNK);
-        final AtomicLongArray liveBytes = new AtomicLongArray(CHUNK);
+        /** Indexed {@code SPREAD * i}, as {@link #lastRecordOffset} and {@link #lastRecordSeq}. */
+        final AtomicLongArray liveBytes = new AtomicLongArray(CHUNK * SPREAD);
         final AtomicLongArray minSeq = new AtomicLongArray(CHUNK);
         /** 1 when recovery found a record damaged by the media here: the cleaner leaves it alone. */
         final AtomicIntegerArray damaged = new AtomicIntegerArray(CHUNK);
         /** The generation in the segment's header on media (0 when it has none). */
         final AtomicLongArray generation = new AtomicLongArray(CHUNK);
         /** Offset and SEQ of the last record appended (or recovered) here; offset 0 when none. */
-        final AtomicLongArray lastRecordOffset = new AtomicLongArray(CHUNK);
-        final AtomicLongArray lastRecordSeq = new AtomicLongArray(CHUNK);
+        final AtomicLongArray lastRecordOffset = new AtomicLongArray(CHUNK * SPREAD);
+        final AtomicLongArray lastRecordSeq = new AtomicLongArray(CHUNK * SPREAD);
 
         Chunk() {
             for (int i = 0; i < CHUNK; i++) {
@@ -81,21 +88,21 @@ final class SegmentTable {
         Chunk k = chunk(segment);
         int i = segment % CHUNK;
         k.generation.set(i, generation);
-        k.lastRecordOffset.set(i, 0);
-        k.lastRecordSeq.set(i, 0);
-        k.liveBytes.set(i, 0);
+        k.lastRecordOffset.set(i * SPREAD, 0);
+        k.lastRecordSeq.set(i * SPREAD, 0);
+        k.liveBytes.set(i * SPREAD, 0);
         k.minSeq.set(i, Long.MAX_VALUE);
         k.damaged.set(i, 0);
         k.state.set(i, OPEN);
     }
 
     void addLive(int segment, long bytes) {
-        chunk(segment).liveBytes.addAndGet(segment % CHUNK, bytes);
+        chunk(segment).liveBytes.addAndGet(segment % CHUNK * SPREAD, bytes);
     }
 
     long liveBytes(int segment) {
         Chunk k = chunks.get(segment / CHUNK);
-        return k == null ? 0 : Math.max(0, k.liveBytes.get(segment % CHUNK));
+        return k == null ? 0 : Math.max(0, k.liveBytes.get(segment % CHUNK * SPREAD));
     }
 
     /** A record with {@code seq} now lies in {@code segment}. */
@@ -126,18 +133,18 @@ final class SegmentTable {
         // Written by the segment's one lane under its lock and read at close or by recovery (which
         // also hold or own every lane): release ordering is enough, and spares the append a full fence.
         Chunk k = chunk(segment);
-        k.lastRecordOffset.lazySet(segment % CHUNK, offset);
-        k.lastRecordSeq.lazySet(segment % CHUNK, seq);
+        k.lastRecordOffset.lazySet(segment % CHUNK * SPREAD, offset);
+        k.lastRecordSeq.lazySet(segment % CHUNK * SPREAD, seq);
     }
 
     long lastRecordOffset(int segment) {
         Chunk k = chunks.get(segment / CHUNK);
-        return k == null ? 0 : k.lastRecordOffset.get(segment % CHUNK);
+        return k == null ? 0 : k.lastRecordOffset.get(segment % CHUNK * SPREAD);
     }
 
     long lastRecordSeq(int segment) {
         Chunk k = chunks.get(segment / CHUNK);
-        return k == null ? 0 : k.lastRecordSeq.get(segment % CHUNK);
+        return k == null ? 0 : k.lastRecordSeq.get(segment % CHUNK * SPREAD);
     }
 
     void markDamaged(int segment) {
