@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * {@code floors}: what the machine itself charges for the work a key-value operation cannot avoid,
@@ -117,12 +118,13 @@ final class Floors {
                     if (floor != Floor.FDATASYNC && mapping == null) {
                         continue;
                     }
-                    Phase.run("floors " + floor.store + " (warm-up)", Phase.WARMUP,
-                            drivers(floor, mapping, channels, slotsPerThread), Phase.shares(Phase.UNBOUNDED, threads),
-                            (long) (WARMUP_SECONDS * 1e9), config.sampleEvery(), config.seed(), null, progress);
-                    Phase.Outcome o = Phase.run("floors " + floor.store, Phase.MEASURED,
-                            drivers(floor, mapping, channels, slotsPerThread), Phase.shares(measureOps, threads),
-                            (long) (seconds * 1e9), config.sampleEvery(), config.seed(), null, progress);
+                    IntFunction<Driver> driverOf = t -> driver(floor, mapping, channels.get(t), t, slotsPerThread);
+                    Phase.run("floors " + floor.store + " (warm-up)", Phase.WARMUP, driverOf,
+                            Phase.shares(Phase.UNBOUNDED, threads), (long) (WARMUP_SECONDS * 1e9), config.sampleEvery(),
+                            config.seed(), null, progress);
+                    Phase.Outcome o = Phase.run("floors " + floor.store, Phase.MEASURED, driverOf,
+                            Phase.shares(measureOps, threads), (long) (seconds * 1e9), config.sampleEvery(),
+                            config.seed(), null, progress);
                     boolean sync = floor == Floor.FDATASYNC;
                     Result r = new Result()
                             .put("workload", RunConfig.FLOORS)
@@ -190,19 +192,16 @@ final class Floors {
         };
     }
 
-    private static List<Driver> drivers(Floor floor, PmemMapping mapping, List<FileChannel> channels, long slots) {
-        List<Driver> drivers = new ArrayList<>(channels.size());
-        for (int t = 0; t < channels.size(); t++) {
-            long base = t * slots * RECORD_BYTES;
-            drivers.add(switch (floor) {
-                case MAPPED_READ -> new MappedRead(mapping.segment(), base);
-                case MAPPED_SCAN -> new MappedScan(mapping.segment(), base, slots);
-                case MAPPED_STORE -> new MappedStore(mapping.segment(), base, slots);
-                case PMEM_PERSIST -> new PmemPersist(mapping.segment(), base, slots);
-                case FDATASYNC -> new Fdatasync(channels.get(t));
-            });
-        }
-        return drivers;
+    /** Thread {@code t}'s driver of {@code floor}, over its own slots of the mapping or its own file. */
+    private static Driver driver(Floor floor, PmemMapping mapping, FileChannel channel, int t, long slots) {
+        long base = t * slots * RECORD_BYTES;
+        return switch (floor) {
+            case MAPPED_READ -> new MappedRead(mapping.segment(), base);
+            case MAPPED_SCAN -> new MappedScan(mapping.segment(), base, slots);
+            case MAPPED_STORE -> new MappedStore(mapping.segment(), base, slots);
+            case PMEM_PERSIST -> new PmemPersist(mapping.segment(), base, slots);
+            case FDATASYNC -> new Fdatasync(channel);
+        };
     }
 
     /**

@@ -4,11 +4,15 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
- * One measured phase: one {@link Worker} thread per driver, released together by a barrier, and
- * optionally one background driver (started at the same barrier, stopped when the last worker ends,
- * counted but not timed). The phase lasts from the first worker's start to the last worker's end.
+ * One measured phase: one {@link Worker} thread per driver (each made on its own thread), released
+ * together by a barrier, and optionally one background driver (started at the same barrier, stopped
+ * when the last worker ends, counted but not timed). The phase lasts from the first worker's start to
+ * the last worker's end.
  */
 final class Phase {
 
@@ -46,7 +50,8 @@ final class Phase {
     }
 
     /**
-     * Runs {@code drivers.get(t)} for {@code shares[t]} operations on thread t, all at once.
+     * Runs {@code driverOf.apply(t)} for {@code shares[t]} operations on thread t, all at once; each driver
+     * (and the background one) is made on the thread that runs it (see {@link Worker}).
      *
      * @param label         the progress line's label
      * @param threadPrefix  the measuring threads' names, plus their number: {@code engram-bench-} for measured
@@ -55,18 +60,19 @@ final class Phase {
      * @param sampleEvery   one operation in this many is timed, on average
      * @param seed          the run's seed: each thread's sample gaps come from its own stream of it
      */
-    static Outcome run(String label, String threadPrefix, List<Driver> drivers, long[] shares, long durationNanos,
-                       int sampleEvery, long seed, Driver background, Progress progress) {
-        int threads = drivers.size();
+    static Outcome run(String label, String threadPrefix, IntFunction<Driver> driverOf, long[] shares,
+                       long durationNanos, int sampleEvery, long seed, Supplier<Driver> background, Progress progress) {
+        int threads = shares.length;
         CyclicBarrier start = new CyclicBarrier(threads + (background == null ? 0 : 1));
+        AtomicBoolean abort = new AtomicBoolean();
         List<Worker> workers = new ArrayList<>(threads);
         long total = 0;
         for (int t = 0; t < threads; t++) {
-            Sampler sampler = new Sampler(sampleEvery, KeyOrder.streamSeed(seed, 16 + t));
-            workers.add(new Worker(drivers.get(t), shares[t], durationNanos, sampler, start));
+            workers.add(new Worker(driverOf, t, shares[t], durationNanos, sampleEvery, KeyOrder.streamSeed(seed, 16 + t),
+                    start, abort));
             total += shares[t];
         }
-        BackgroundWriter writer = background == null ? null : new BackgroundWriter(background, start);
+        BackgroundWriter writer = background == null ? null : new BackgroundWriter(background, start, abort);
 
         long processCpuBegin = processCpuNanos();
         List<Thread> running = new ArrayList<>(threads);
@@ -134,29 +140,42 @@ final class Phase {
         return t * operations / threads;
     }
 
-    /** Runs batches of 64 operations until told to stop. */
+    /** Runs batches of 64 operations until told to stop; makes its driver on its own thread. */
     private static final class BackgroundWriter implements Runnable {
         private static final int BATCH = 64;
-        private final Driver driver;
+        private final Supplier<Driver> driverOf;
         private final CyclicBarrier start;
+        private final AtomicBoolean abort;
         volatile boolean stop;
         volatile Throwable failure;
         long done;
         long startNanos;
         long endNanos;
 
-        BackgroundWriter(Driver driver, CyclicBarrier start) {
-            this.driver = driver;
+        BackgroundWriter(Supplier<Driver> driverOf, CyclicBarrier start, AtomicBoolean abort) {
+            this.driverOf = driverOf;
             this.start = start;
+            this.abort = abort;
         }
 
+        /** As {@link Worker#run}: waits at the barrier whatever happened, and leaves there on an abort. */
         @Override
         public void run() {
+            Driver made = null;
+            try {
+                made = driverOf.get();
+            } catch (Throwable t) {
+                failure = t;
+                abort.set(true);
+            }
             try {
                 start.await();
+                if (made == null || abort.get()) {
+                    return;
+                }
                 startNanos = System.nanoTime();
                 while (!stop) {
-                    driver.run(BATCH);
+                    made.run(BATCH);
                     done += BATCH;
                 }
             } catch (Throwable t) {

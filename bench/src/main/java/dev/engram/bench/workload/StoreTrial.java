@@ -21,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -197,19 +199,18 @@ final class StoreTrial {
                            long timerNanos) {
         String label = workload.id() + "  " + phase;
         int threads = config.threads();
-        List<Driver> drivers = new ArrayList<>(threads);
-        for (int t = 0; t < threads; t++) {
-            long first = Phase.first(operations, threads, t);
-            drivers.add(workload.driver(this, t, first, Phase.shares(operations, threads)[t]));
-        }
-        Driver background = workload.background(this);
+        // Each driver is made on the thread that runs it (Worker explains why); kept here for afterwards.
+        Driver[] drivers = new Driver[threads];
+        long[] shares = Phase.shares(operations, threads);
+        IntFunction<Driver> driverOf = t -> drivers[t] =
+                workload.driver(this, t, Phase.first(operations, threads, t), shares[t]);
+        Supplier<Driver> background = workload.hasBackgroundWriter() ? () -> workload.background(this) : null;
 
         System.gc();
         Map<String, Long> countersBefore = store.counters();
         long[] gcBefore = gc();
-        Phase.Outcome o = Phase.run(label, run == 0 ? Phase.WARMUP : Phase.MEASURED, drivers,
-                Phase.shares(operations, threads), (long) (phaseSeconds(config, run) * 1e9), config.sampleEvery(),
-                config.seed(), background, progress);
+        Phase.Outcome o = Phase.run(label, run == 0 ? Phase.WARMUP : Phase.MEASURED, driverOf, shares,
+                (long) (phaseSeconds(config, run) * 1e9), config.sampleEvery(), config.seed(), background, progress);
         long[] gcAfter = gc();
         for (Driver d : drivers) {
             insertBase = Math.max(insertBase(), d.highestInsertIndex() + 1);
@@ -246,7 +247,7 @@ final class StoreTrial {
                 .put("timer_ns", timerNanos)
                 .put("found", o.found() >= 0 ? o.found() : null)
                 .put("writer_ops_per_sec", background == null ? null : o.backgroundOps() / o.backgroundSeconds());
-        workload.annotate(r, drivers);
+        workload.annotate(r, List.of(drivers));
         for (Map.Entry<String, Long> c : countersAfter.entrySet()) {
             long delta = c.getValue() - countersBefore.getOrDefault(c.getKey(), 0L);
             r.put(c.getKey() + "_per_op", done == 0 ? null : (double) delta / done);
