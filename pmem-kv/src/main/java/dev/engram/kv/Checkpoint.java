@@ -152,8 +152,8 @@ final class Checkpoint {
             h.putLong(KEY_COUNT_OFFSET, keys);
             h.putLong(BODY_LENGTH_OFFSET, bodyLength);
             h.putInt(BODY_CRC_OFFSET, (int) crc.getValue());
-            if (keys >= 2) {
-                long g = keys / 2 / SPLIT_GRAIN;
+            long g = keys / 2 / SPLIT_GRAIN;               // 0 below 8,192 keys: none recorded (one loader)
+            if (g > 0) {
                 h.putLong(SPLIT_INDEX_OFFSET, g * SPLIT_GRAIN);
                 h.putLong(SPLIT_OFFSET_OFFSET, grainOffsets[(int) g]);
             }

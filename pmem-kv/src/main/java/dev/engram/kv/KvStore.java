@@ -569,7 +569,10 @@ public final class KvStore implements AutoCloseable {
         return visible(index.get(key), Long.MAX_VALUE) != null;
     }
 
-    /** Live keys now. */
+    /**
+     * Live keys now: exact when no write is in flight; writes that run during the call may be counted or
+     * not, each independently (the count is summed over per-thread cells, see {@code liveKeys}).
+     */
     public long count() {
         checkOpen();
         return liveKeys.sum();
