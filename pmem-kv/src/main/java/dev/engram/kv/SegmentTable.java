@@ -33,9 +33,14 @@ final class SegmentTable {
      */
     private static final int SPREAD = 8;
 
+    /** Where {@code segment}'s entry is in the spread arrays of its chunk. */
+    private static int spread(int segment) {
+        return segment % CHUNK * SPREAD;
+    }
+
     private static final class Chunk {
         final AtomicIntegerArray state = new AtomicIntegerArray(CHUNK);
-        /** Indexed {@code SPREAD * i}, as {@link #lastRecordOffset} and {@link #lastRecordSeq}. */
+        /** Indexed by {@link SegmentTable#spread}, as {@link #lastRecordOffset} and {@link #lastRecordSeq}. */
         final AtomicLongArray liveBytes = new AtomicLongArray(CHUNK * SPREAD);
         final AtomicLongArray minSeq = new AtomicLongArray(CHUNK);
         /** 1 when recovery found a record damaged by the media here: the cleaner leaves it alone. */
@@ -88,21 +93,21 @@ final class SegmentTable {
         Chunk k = chunk(segment);
         int i = segment % CHUNK;
         k.generation.set(i, generation);
-        k.lastRecordOffset.set(i * SPREAD, 0);
-        k.lastRecordSeq.set(i * SPREAD, 0);
-        k.liveBytes.set(i * SPREAD, 0);
+        k.lastRecordOffset.set(spread(segment), 0);
+        k.lastRecordSeq.set(spread(segment), 0);
+        k.liveBytes.set(spread(segment), 0);
         k.minSeq.set(i, Long.MAX_VALUE);
         k.damaged.set(i, 0);
         k.state.set(i, OPEN);
     }
 
     void addLive(int segment, long bytes) {
-        chunk(segment).liveBytes.addAndGet(segment % CHUNK * SPREAD, bytes);
+        chunk(segment).liveBytes.addAndGet(spread(segment), bytes);
     }
 
     long liveBytes(int segment) {
         Chunk k = chunks.get(segment / CHUNK);
-        return k == null ? 0 : Math.max(0, k.liveBytes.get(segment % CHUNK * SPREAD));
+        return k == null ? 0 : Math.max(0, k.liveBytes.get(spread(segment)));
     }
 
     /** A record with {@code seq} now lies in {@code segment}. */
@@ -133,18 +138,18 @@ final class SegmentTable {
         // Written by the segment's one lane under its lock and read at close or by recovery (which
         // also hold or own every lane): release ordering is enough, and spares the append a full fence.
         Chunk k = chunk(segment);
-        k.lastRecordOffset.lazySet(segment % CHUNK * SPREAD, offset);
-        k.lastRecordSeq.lazySet(segment % CHUNK * SPREAD, seq);
+        k.lastRecordOffset.lazySet(spread(segment), offset);
+        k.lastRecordSeq.lazySet(spread(segment), seq);
     }
 
     long lastRecordOffset(int segment) {
         Chunk k = chunks.get(segment / CHUNK);
-        return k == null ? 0 : k.lastRecordOffset.get(segment % CHUNK * SPREAD);
+        return k == null ? 0 : k.lastRecordOffset.get(spread(segment));
     }
 
     long lastRecordSeq(int segment) {
         Chunk k = chunks.get(segment / CHUNK);
-        return k == null ? 0 : k.lastRecordSeq.get(segment % CHUNK * SPREAD);
+        return k == null ? 0 : k.lastRecordSeq.get(spread(segment));
     }
 
     void markDamaged(int segment) {
