@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,6 +130,49 @@ class KvKeyOrderCompactionTest {
                 String key = "k" + String.format("%03d", k);
                 assertEquals(model.get(key), s(kv.get(b(key))), key);
             }
+        }
+    }
+
+    /**
+     * The pass ends by rebuilding the skip list in key order: a cursor opened before it keeps walking
+     * the old one and reads exactly its snapshot, forward, back and by seek, while the writes made after
+     * the pass land in the new one, which a new cursor reads.
+     */
+    @ParameterizedTest
+    @EnumSource(AccessMode.class)
+    void shouldKeepACursorOpenedBeforeThePassOnItsSnapshot(AccessMode mode) {
+        Map<String, String> model = new TreeMap<>();
+        try (KvStore kv = KvStore.create(options(mode).size(16 << 20))) {
+            load(kv, model, 0x5C4EL ^ mode.ordinal());
+            Map<String, String> atOpen = new TreeMap<>(model);
+            List<String> keysAtOpen = new ArrayList<>(atOpen.keySet());
+            Object skipListBefore = ((Index.Sorted) kv.index()).view();
+            try (KvCursor c = kv.cursor()) {
+                Map<String, String> walked = new TreeMap<>();
+                for (int i = 0; i < keysAtOpen.size() / 2; i++) {
+                    assertTrue(c.next());
+                    walked.put(s(c.key()), s(c.value()));
+                }
+                kv.compactInKeyOrder();
+                assertNotSame(skipListBefore, ((Index.Sorted) kv.index()).view(), "the skip list was rebuilt");
+                load(kv, model, 0x5C4FL ^ mode.ordinal());
+                assertNotEquals(atOpen, model, "the second load changed the store");
+                while (c.next()) {
+                    walked.put(s(c.key()), s(c.value()));
+                }
+                assertEquals(atOpen, walked);
+                assertTrue(c.prev());
+                assertEquals(keysAtOpen.getLast(), s(c.key()));
+                String middle = keysAtOpen.get(keysAtOpen.size() / 2);
+                assertTrue(c.seek(b(middle)));
+                assertEquals(atOpen.get(middle), s(c.value()));
+            }
+            assertEquals(model, contents(kv));
+            assertEquals(model.size(), kv.count());
+            assertTrue(kv.check().clean());
+        }
+        try (KvStore kv = KvStore.open(options(mode).size(16 << 20))) {
+            assertEquals(model, contents(kv), "after reopen");
         }
     }
 
