@@ -88,7 +88,11 @@ public final class Pmem {
     private static final Linker LINKER = Linker.nativeLinker();
 
     private static final Availability LIBPMEM = probe(LIBPMEM_SONAME, "libpmem1", Pmem::bindLibpmem);
-    private static final Availability LIBPMEM2 = probe(LIBPMEM2_SONAME, "libpmem2", Pmem::bindLibpmem2);
+
+    /** libpmem2 is probed on first need: a process that only uses libpmem does not load it. */
+    private static final class Libpmem2 {
+        static final Availability AVAILABILITY = probe(LIBPMEM2_SONAME, "libpmem2", Pmem::bindLibpmem2);
+    }
 
     private Pmem() {
     }
@@ -147,7 +151,7 @@ public final class Pmem {
 
     /** @return whether libpmem2 can be used, its version, or why not; never throws */
     public static Availability availability2() {
-        return LIBPMEM2;
+        return Libpmem2.AVAILABILITY;
     }
 
     /**
@@ -302,7 +306,7 @@ public final class Pmem {
         requireLibpmem();
         MemorySegment range = segment.asSlice(offset, length);
         try {
-            Critical.PERSIST.invokeExact(range, length);
+            CriticalPersist.HANDLE.invokeExact(range, length);
         } catch (Throwable t) {
             throw propagate(t);
         }
@@ -323,7 +327,7 @@ public final class Pmem {
         requireLibpmem();
         MemorySegment range = segment.asSlice(offset, length);
         try {
-            Critical.FLUSH.invokeExact(range, length);
+            CriticalFlush.HANDLE.invokeExact(range, length);
         } catch (Throwable t) {
             throw propagate(t);
         }
@@ -352,7 +356,7 @@ public final class Pmem {
         requireLibpmem();
         requireLength(length);
         try {
-            Critical.PERSIST_ADDRESS.invokeExact(address, length);
+            CriticalPersistAddress.HANDLE.invokeExact(address, length);
         } catch (Throwable t) {
             throw propagate(t);
         }
@@ -373,7 +377,7 @@ public final class Pmem {
         requireLibpmem();
         requireLength(length);
         try {
-            Critical.FLUSH_ADDRESS.invokeExact(address, length);
+            CriticalFlushAddress.HANDLE.invokeExact(address, length);
         } catch (Throwable t) {
             throw propagate(t);
         }
@@ -388,7 +392,7 @@ public final class Pmem {
     public static void drain() {
         requireLibpmem();
         try {
-            Critical.DRAIN.invokeExact();
+            CriticalDrain.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw propagate(t);
         }
@@ -464,8 +468,9 @@ public final class Pmem {
     public static Pmem2Mapping map2(Path path, StoreGranularity required) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(required, "required");
-        if (!LIBPMEM2.available()) {
-            throw new PmemException("pmem2_map_new", path, LIBPMEM2.reason(), PmemException.NO_ERROR_CODE);
+        Availability libpmem2 = Libpmem2.AVAILABILITY;
+        if (!libpmem2.available()) {
+            throw new PmemException("pmem2_map_new", path, libpmem2.reason(), PmemException.NO_ERROR_CODE);
         }
         int fd = Libc.openReadWrite(path);
         try (Arena call = Arena.ofConfined()) {
@@ -602,28 +607,42 @@ public final class Pmem {
         return mode;
     }
 
-    /**
-     * Critical downcall handles for libpmem's cache-flush primitives (see the class comment).
-     * A holder, so they are linked on first use only, after {@link #requireLibpmem()} passed.
+    /*
+     * Critical downcall handles for libpmem's cache-flush primitives (see the class comment), one holder
+     * class each, so each is linked on first use only, after requireLibpmem() passed: making a downcall
+     * handle takes the FFM linker milliseconds, and WALK uses three of these five.
      */
-    private static final class Critical {
-        static final MethodHandle PERSIST = LINKER.downcallHandle(
-                LibPmem.pmem_persist$address(), LibPmem.pmem_persist$descriptor(), Linker.Option.critical(false));
-        static final MethodHandle FLUSH = LINKER.downcallHandle(
-                LibPmem.pmem_flush$address(), LibPmem.pmem_flush$descriptor(), Linker.Option.critical(false));
-        static final MethodHandle DRAIN = LINKER.downcallHandle(
-                LibPmem.pmem_drain$address(), LibPmem.pmem_drain$descriptor(), Linker.Option.critical(false));
 
-        /**
-         * {@code void f(const void *addr, size_t len)} called with the address as a 64-bit integer: on
-         * every 64-bit ABI Linux runs on (x86-64 SysV, AArch64, RISC-V LP64) a pointer and a
-         * {@code long} travel in the same integer register, and with no segment argument the linker
-         * has no arena to acquire (see {@link #persistAddress}).
-         */
-        private static final FunctionDescriptor BY_ADDRESS = FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG);
-        static final MethodHandle PERSIST_ADDRESS = LINKER.downcallHandle(
+    private static final class CriticalPersist {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibPmem.pmem_persist$address(), LibPmem.pmem_persist$descriptor(), Linker.Option.critical(false));
+    }
+
+    private static final class CriticalFlush {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibPmem.pmem_flush$address(), LibPmem.pmem_flush$descriptor(), Linker.Option.critical(false));
+    }
+
+    private static final class CriticalDrain {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibPmem.pmem_drain$address(), LibPmem.pmem_drain$descriptor(), Linker.Option.critical(false));
+    }
+
+    /**
+     * {@code void f(const void *addr, size_t len)} called with the address as a 64-bit integer: on
+     * every 64-bit ABI Linux runs on (x86-64 SysV, AArch64, RISC-V LP64) a pointer and a
+     * {@code long} travel in the same integer register, and with no segment argument the linker
+     * has no arena to acquire (see {@link #persistAddress}).
+     */
+    private static final FunctionDescriptor BY_ADDRESS = FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG);
+
+    private static final class CriticalPersistAddress {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
                 LibPmem.pmem_persist$address(), BY_ADDRESS, Linker.Option.critical(false));
-        static final MethodHandle FLUSH_ADDRESS = LINKER.downcallHandle(
+    }
+
+    private static final class CriticalFlushAddress {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
                 LibPmem.pmem_flush$address(), BY_ADDRESS, Linker.Option.critical(false));
     }
 

@@ -46,14 +46,31 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
     private static final MethodHandle MMAP = downcall("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
-    private static final MethodHandle MUNMAP = downcall("munmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
-    private static final MethodHandle MSYNC = downcall("msync",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
-    private static final MethodHandle FALLOCATE = downcall("fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), true);
-    private static final MethodHandle STRERROR = downcall("strerror",
-            FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+
+    /*
+     * The calls an open does not make get their handles on first use, each in a holder class of its own
+     * (the JVM initialises a class once, thread-safely, and then folds the constant): every downcall
+     * handle costs the FFM linker time to make, and a process that opens a pool pays for those it makes.
+     */
+
+    private static final class Munmap {
+        static final MethodHandle HANDLE = downcall("munmap",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
+    }
+
+    private static final class Msync {
+        static final MethodHandle HANDLE = downcall("msync",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+    }
+
+    private static final class Fallocate {
+        static final MethodHandle HANDLE = downcall("fallocate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), true);
+    }
+
+    private static final class Strerror {
+        static final MethodHandle HANDLE = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+    }
 
     private Libc() {
     }
@@ -87,7 +104,7 @@ final class Libc {
 
     static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
@@ -136,7 +153,7 @@ final class Libc {
 
     static void munmap(long address, long length) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) MUNMAP.invokeExact(arena.allocate(ERRNO.layout), MemorySegment.ofAddress(address), length);
+            int ignored = (int) Munmap.HANDLE.invokeExact(arena.allocate(ERRNO.layout), MemorySegment.ofAddress(address), length);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -147,7 +164,7 @@ final class Libc {
         long start = address & -PAGE_SIZE;
         long len = address + length - start;
         try {
-            int rc = (int) MSYNC.invokeExact(errnoState, MemorySegment.ofAddress(start), len, MS_SYNC);
+            int rc = (int) Msync.HANDLE.invokeExact(errnoState, MemorySegment.ofAddress(start), len, MS_SYNC);
             if (rc != 0) {
                 throw new ErrnoException("msync", errno(errnoState));
             }
@@ -162,7 +179,7 @@ final class Libc {
     static void fallocate(int fd, long offset, long length) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(ERRNO.layout);
-            int rc = (int) FALLOCATE.invokeExact(state, fd, 0, offset, length);
+            int rc = (int) Fallocate.HANDLE.invokeExact(state, fd, 0, offset, length);
             if (rc != 0) {
                 throw new ErrnoException("fallocate", errno(state));
             }
