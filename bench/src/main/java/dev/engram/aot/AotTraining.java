@@ -22,16 +22,16 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The training run of the launcher's ahead-of-time cache. After each build, {@code ./engram} runs this
- * class once with {@code -XX:AOTCacheOutput=target/engram.aot} (JEP 483 and 514, JDK 25): the JVM
- * records the classes it loads and links here and writes them to the cache, and every later command
- * starts with them already loaded and linked instead of parsing, verifying and linking them again,
- * the FFM linker's method-handle machinery included. A fresh `./engram kv get` took 0.49 s with the
- * cache and 0.70 s without it, medians (bench/results/2026-11-23-aot-cache). What is trained is what a command does
- * first in a fresh JVM: the `kv` CLI's commands, a store's create, writes, reads, scans, batch,
+ * The training run of the launcher's ahead-of-time cache for the `kv` commands. After each build,
+ * {@code ./engram} runs this class once with {@code -XX:AOTCacheOutput=target/engram.aot} (JEP 483 and
+ * 514, JDK 25) and without recording method profiles: the JVM writes the classes loaded and linked here
+ * to the cache, and every later `kv` command starts with them already parsed, verified and linked, the
+ * FFM linker's method-handle machinery included. A fresh `./engram kv get` took 0.535 s with the cache
+ * and 0.655 s without it, medians (bench/results/2026-11-23-aot-cache). What is trained is what a command
+ * does first in a fresh JVM: the `kv` CLI's commands, a store's create, writes, reads, scans, batch,
  * snapshot and close, and both ways of reopening (from the index checkpoint and by scanning the log),
  * on both engines, in WALK and CRAWL. The work is small (a few seconds); only which classes it touches
- * matters. Its output goes nowhere; a failure only leaves the launcher without a cache.
+ * matters. The commands' output goes nowhere; a failure only leaves the launcher without a cache.
  */
 public final class AotTraining {
 
