@@ -22,9 +22,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The training run of the launcher's ahead-of-time cache for the `kv` commands. After each build,
- * {@code ./engram} runs this class once with {@code -XX:AOTCacheOutput=target/engram.aot} (JEP 483 and
- * 514, JDK 25) and without recording method profiles: the JVM writes the classes loaded and linked here
+ * The training run of the launcher's ahead-of-time cache for the `kv` commands. On the first `kv`
+ * command after a build, {@code ./engram} runs this class once with
+ * {@code -XX:AOTCacheOutput=target/engram.aot} (JEP 483 and 514, JDK 25) and without recording method
+ * profiles: the JVM writes the classes loaded and linked here
  * to the cache, and every later `kv` command starts with them already parsed, verified and linked, the
  * FFM linker's method-handle machinery included. A fresh `./engram kv get` took 0.535 s with the cache
  * and 0.655 s without it, medians (bench/results/2026-11-23-aot-cache). What is trained is what a command
@@ -107,7 +108,8 @@ public final class AotTraining {
             long found = 0;
             for (int i = 0; i < KEYS; i += 7) {
                 found += kv.get(key(i)) != null ? 1 : 0;
-                found += kv.get(key(i), b -> b.remaining());
+                Integer length = kv.get(key(i), b -> b.remaining());       // null for an absent key
+                found += length == null ? 0 : length;
             }
             try (KvCursor c = kv.cursor()) {
                 while (c.next()) {
