@@ -62,6 +62,14 @@ public final class ReopenTime implements Callable<Integer> {
     @Option(names = "--crashed", hidden = true)
     boolean crashed;
 
+    /**
+     * Fills a pool at this path, closes it (writing its checkpoint) and exits: a pool kept for A/B runs of
+     * {@code --open-only} (an open closes the store again and rewrites both files, so such a run restores
+     * them from a copy before each open).
+     */
+    @Option(names = "--fill-only", hidden = true)
+    Path fillOnly;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ReopenTime()).execute(args));
     }
@@ -72,21 +80,14 @@ public final class ReopenTime implements Callable<Integer> {
             open(openOnly, (crashed ? "crash (log scan)" : "clean close (checkpoint)") + ", fresh JVM", !crashed);
             return 0;
         }
+        if (fillOnly != null) {
+            fill(fillOnly);
+            return 0;
+        }
         Path work = Files.createTempDirectory(dir, "engram-reopen-");
         Path pool = work.resolve("pool");
         try {
-            EngineKind kind = EngineKind.valueOf(engine.toUpperCase(Locale.ROOT));
-            long started = System.nanoTime();
-            try (KvStore kv = KvStore.create(new KvOptions(pool).engine(kind).durability(Durability.BUFFERED)
-                    .size(keys * (48 + valueBytes) + (64L << 20)))) {
-                byte[] value = new byte[valueBytes];
-                for (long i = 0; i < keys; i++) {
-                    kv.put(key(i), value);
-                }
-                kv.sync();
-            }
-            System.out.printf(Locale.ROOT, "filled %,d keys (%s engine) and closed in %.2f s: %s%n", keys, engine,
-                    (System.nanoTime() - started) / 1e9, pool);
+            fill(pool);
             for (int r = 0; r < rounds; r++) {
                 if (freshJvm) {
                     openInAFreshJvm(pool, false);
@@ -108,6 +109,22 @@ public final class ReopenTime implements Callable<Integer> {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Creates the pool of {@code --keys} keys, fills it in one buffered pass, syncs and closes it. */
+    private void fill(Path pool) {
+        EngineKind kind = EngineKind.valueOf(engine.toUpperCase(Locale.ROOT));
+        long started = System.nanoTime();
+        try (KvStore kv = KvStore.create(new KvOptions(pool).engine(kind).durability(Durability.BUFFERED)
+                .size(keys * (48 + valueBytes) + (64L << 20)))) {
+            byte[] value = new byte[valueBytes];
+            for (long i = 0; i < keys; i++) {
+                kv.put(key(i), value);
+            }
+            kv.sync();
+        }
+        System.out.printf(Locale.ROOT, "filled %,d keys (%s engine) and closed in %.2f s: %s%n", keys, engine,
+                (System.nanoTime() - started) / 1e9, pool);
     }
 
     /** Runs the open in a child JVM with this one's flags and class path; its line goes to this output. */
