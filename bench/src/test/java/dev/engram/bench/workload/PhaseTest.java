@@ -19,7 +19,7 @@ class PhaseTest {
     private static final Progress QUIET = new Progress(false, new PrintStream(OutputStream.nullOutputStream()));
 
     /** Counts its operations, and says which thread made it. */
-    private static final class Counting extends Driver {
+    private static class Counting extends Driver {
         final String madeOn = Thread.currentThread().getName();
         final AtomicLong ops;
 
@@ -33,6 +33,29 @@ class PhaseTest {
         }
     }
 
+    /**
+     * A worker's driver that first waits (10 s at most) for the background writer's first operations:
+     * a phase of 100,000 counted operations ends in about 2 ms, which a writer not yet scheduled on a
+     * busy machine can miss entirely (seen once in ./engram test: writer ops 0).
+     */
+    private static final class WaitingForWriter extends Counting {
+        private final AtomicLong writerOps;
+
+        WaitingForWriter(AtomicLong ops, AtomicLong writerOps) {
+            super(ops);
+            this.writerOps = writerOps;
+        }
+
+        @Override
+        void run(int n) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (writerOps.get() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            super.run(n);
+        }
+    }
+
     @Test
     void shouldMakeEveryDriverOnTheThreadThatRunsIt() {
         Counting[] made = new Counting[2];
@@ -40,8 +63,8 @@ class PhaseTest {
         AtomicLong ops = new AtomicLong();
         AtomicLong writerOps = new AtomicLong();
         long[] shares = Phase.shares(100_000, 2);
-        Phase.Outcome o = Phase.run("test", Phase.MEASURED, t -> made[t] = new Counting(ops), shares, 0, 16, 1,
-                () -> writer[0] = new Counting(writerOps), QUIET);
+        Phase.Outcome o = Phase.run("test", Phase.MEASURED, t -> made[t] = new WaitingForWriter(ops, writerOps), shares,
+                0, 16, 1, () -> writer[0] = new Counting(writerOps), QUIET);
         assertEquals(100_000, o.operations());
         assertEquals(100_000, ops.get());
         assertEquals(Phase.MEASURED + "0", made[0].madeOn);
