@@ -143,17 +143,18 @@ sealed interface Index permits Index.Hash, Index.Sorted {
     Iterator<Map.Entry<byte[], Entry>> entries();
 
     /**
-     * Hash engine: an open-addressing table with linear probing, flat in one {@code long[]}, with no
-     * object per key: a slot is one cache line holding the key's hash tag, its first 16 bytes and the
-     * key's whole newest version (what an {@link Entry} holds, less its chain of older versions). A point
-     * read therefore costs one line of the table and then the record, whose offset the line holds, so the
+     * Hash engine: an open-addressing table with linear probing, flat in {@code long[]} chunks of 2^k
+     * slots (k from the heap's size: 2^20 for a 6 GB heap; one array for a small table), with no object
+     * per key: a slot is one cache line holding the key's hash tag, its first 16 bytes and the key's
+     * whole newest version (what an {@link Entry} holds, less its chain of older versions). A point read
+     * therefore costs one line of the table and then the record, whose offset the line holds, so the
      * record's load starts as soon as the line is in. (The table of {@code Entry} references this one
      * replaces cost a third, dependent miss on the entry object, and its million entries were copied by
      * every young collection during a fill: bench/results/2026-11-22-hot-path. The {@code
-     * ConcurrentHashMap} before that cost a bin, a node, a key wrapper and its byte array: 0.95 M gets/s,
-     * docs/engines.md.) Older versions kept for open snapshots hang off their slot as an {@code Entry}
-     * chain in a second array, allocated when the first is kept; {@link #get} builds an {@code Entry}
-     * from the slot (two calls give equal, not identical, entries: versions compare by value).
+     * ConcurrentHashMap} before that cost a bin, a node, a key wrapper and its byte array: 0.95 M
+     * gets/s, docs/engines.md.) Older versions kept for open snapshots hang off their slot as an {@code
+     * Entry} chain in a second array, allocated when the first is kept; {@link #get} builds an {@code
+     * Entry} from the slot (two calls give equal, not identical, entries: versions compare by value).
      *
      * <p>Concurrency: readers take no lock. Writers (puts, removes, resizes) are serialised by the
      * table's monitor; they already hold the key's stripe lock, so the monitor guards only the probe
@@ -186,26 +187,61 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         private static final int SEQ = 6;
         private static final int RECORD_SEQ = 7;
         /**
-         * Words before slot 0: with the array's 16-byte header they put every slot on a cache-line boundary
-         * when the array starts on one, as every large table does (a humongous object starts a G1 region).
+         * Words before a chunk's slot 0: with the array's 16-byte header they put every slot on a cache-line
+         * boundary when the array starts on one, as every whole chunk does (a humongous object starts a G1
+         * region).
          */
         private static final int BASE = 6;
+        /**
+         * A large table's slots are in chunks of 2^CHUNK_SHIFT slots, so a slot's chunk is {@code slot >>>
+         * CHUNK_SHIFT} and its place in the chunk {@code slot & CHUNK_MASK} (a table smaller than a chunk is
+         * one array of its own size). Chunks exist for a large table's allocation: a fresh JVM receives new
+         * memory one 4 KiB page fault at a time, and the chunks are allocated by several threads at once
+         * (see {@link #allocate}); reopening 10 M keys in a fresh JVM took 16 % less time
+         * (bench/results/2026-11-23-chunked-table). Chunks of 2^19 - 1 slots (exactly 32 MiB, addressed by
+         * division) made durable puts up to 10 % slower; these powers of two cost nothing found.
+         *
+         * <p>The size: a chunk of 2^k slots is 2^k cache lines plus 64 bytes ({@link #BASE} and the array's
+         * header), so as a G1 humongous object it takes one region more than its data, a region that is
+         * never touched but counts in the heap. A chunk of at least 16 regions keeps that under 6 %: with
+         * the region size G1 picks by itself for this heap ({@link #g1RegionBytes}), 2^20 slots (64 MiB)
+         * for 4 MiB regions (this machine's), 2^23 (512 MiB) for 32 MiB ones (heaps of 32 GB and more).
+         * Large chunks cost some parallelism: the JVM zeroes an array in one step that no safepoint
+         * interrupts, so a thread that needs a safepoint (a collection the other allocating thread starts)
+         * waits for a whole chunk; with chunks of 512 MiB on this 2-vCPU machine such waits undid the
+         * gain. The system property {@code
+         * engram.index.chunkShift} (4-27) sets the shift instead; the tests set it small, so that their
+         * tables span many chunks. {@code static final}: the JIT folds the shift and the mask into the
+         * code.
+         */
+        static final int CHUNK_SHIFT = chunkShift(System.getProperty("engram.index.chunkShift"),
+                Runtime.getRuntime().maxMemory());
+        static final int CHUNK_SLOTS = 1 << CHUNK_SHIFT;
+        private static final int CHUNK_MASK = CHUNK_SLOTS - 1;
+        /** Threads that allocate a large table's chunks, the caller included, at most. */
+        private static final int ALLOCATING_THREADS = 4;
+        /** G1's smallest and largest regions when it picks the size itself. */
+        private static final long G1_MIN_REGION = 1 << 20;
+        private static final long G1_MAX_ERGONOMIC_REGION = 32 << 20;
         private static final long NO_VERSION = -1;
         private static final long TOMBSTONE_BIT = 1L << 63;
         private static final long COUNT_MASK = 0xFFFF_FFFFL;
         private static final int INLINE_KEY_BYTES = 16;
         /** A slot is never claimed past this fill, counting slots whose key was removed. */
         private static final double MAX_LOAD = 0.6;
-        /** The most slots a table can have: 2^27 slots of 8 longs is near the largest long[] Java allows. */
+        /** The most slots a table can have: 2^27, an 8 GiB table for about 80 M keys. */
         private static final int MAX_SLOTS = 1 << 27;
         /** {@link #presize} goes no further: an estimate is not a promise. */
         static final long MAX_PRESIZE_KEYS = 1L << 26;
         private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
         private static final VarHandle KEY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-        /** One generation of the table. Only the writer holding the monitor changes it. */
+        /**
+         * One generation of the table: its slots in chunks of {@link #CHUNK_SLOTS} (a table smaller than
+         * that is one chunk of its own size). Only the writer holding the monitor changes it.
+         */
         private static final class Table {
-            final long[] words;
+            final long[][] chunks;
             /**
              * Per slot, the chain of versions older than the slot's own that open snapshots still need; null
              * as a whole until the first is kept. Volatile: a reader that sees it set sees the array's
@@ -224,7 +260,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             int live;
 
             Table(int slots) {
-                words = new long[BASE + slots * STRIDE];
+                chunks = allocate(slots);
                 mask = slots - 1;
                 maxClaimed = (int) (slots * MAX_LOAD);
             }
@@ -262,8 +298,112 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             return Integer.highestOneBit((int) wanted - 1) << 1;
         }
 
+        /**
+         * The chunk shift: {@code forced} (the property {@code engram.index.chunkShift}) when set, else a
+         * chunk of 16 regions of G1's for a heap of {@code maxHeap} bytes: 2^k slots of 64 bytes = 16
+         * regions.
+         */
+        static int chunkShift(String forced, long maxHeap) {
+            if (forced != null) {
+                int shift;
+                try {
+                    shift = Integer.parseInt(forced.strip());
+                } catch (NumberFormatException e) {
+                    shift = -1;
+                }
+                if (shift < 4 || shift > 27) {
+                    throw new IllegalArgumentException("engram.index.chunkShift: expected a whole number from 4 to 27"
+                            + " (chunks of 2^shift slots), found '" + forced + "'");
+                }
+                return shift;
+            }
+            return Long.numberOfTrailingZeros(g1RegionBytes(maxHeap)) + 4 - Long.numberOfTrailingZeros(STRIDE * 8);
+        }
+
+        /**
+         * The region size G1 picks for a heap of at most {@code maxHeap} bytes when none is given: a
+         * 2048th of the heap, within 1-32 MiB, rounded up to a power of two (HotSpot's
+         * G1HeapRegion::setup_heap_region_size; a test compares it with the running JVM's). A region size
+         * given with -XX:G1HeapRegionSize is not seen here; a larger one only makes the unused tail regions
+         * a larger share (at most one per chunk).
+         */
+        static long g1RegionBytes(long maxHeap) {
+            long region = Math.clamp(maxHeap / 2048, G1_MIN_REGION, G1_MAX_ERGONOMIC_REGION);
+            return Long.highestOneBit(region - 1) << 1;
+        }
+
+        /** The chunk holding slot {@code slot}. */
+        private static long[] chunk(Table t, int slot) {
+            return t.chunks[slot >>> CHUNK_SHIFT];
+        }
+
+        /** Slot {@code slot}'s first word in {@link #chunk its chunk}. */
         private static int at(int slot) {
-            return BASE + slot * STRIDE;
+            return BASE + (slot & CHUNK_MASK) * STRIDE;
+        }
+
+        /**
+         * The zeroed chunks of a table of {@code slots} slots. A table of more than one chunk is allocated
+         * by up to {@link #ALLOCATING_THREADS} threads at once, the caller one of them, each taking every
+         * n-th chunk; the caller returns when all are done (the joins publish the chunks to it). An error
+         * in a helper (an OutOfMemoryError) is thrown here, in the caller.
+         */
+        private static long[][] allocate(int slots) {
+            int n = (slots + CHUNK_SLOTS - 1) / CHUNK_SLOTS;
+            long[][] chunks = new long[n][];
+            int threads = Math.min(n, Math.min(ALLOCATING_THREADS, Runtime.getRuntime().availableProcessors()));
+            Throwable[] failed = new Throwable[threads];
+            Thread[] helpers = new Thread[threads - 1];
+            for (int h = 1; h < threads; h++) {
+                int first = h;
+                helpers[h - 1] = Thread.ofPlatform().daemon().name("engram-index-allocate-" + h).start(() -> {
+                    try {
+                        allocateChunks(chunks, slots, first, threads);
+                    } catch (Throwable e) {
+                        failed[first] = e;
+                    }
+                });
+            }
+            try {
+                allocateChunks(chunks, slots, 0, threads);
+            } finally {
+                joinUninterruptibly(helpers);
+            }
+            for (Throwable e : failed) {
+                if (e instanceof Error error) {
+                    throw error;
+                }
+                if (e != null) {
+                    throw new IllegalStateException("allocating the hash index's table failed", e);
+                }
+            }
+            return chunks;
+        }
+
+        /** Chunks {@code first}, {@code first + step}, ... of a table of {@code slots} slots. */
+        private static void allocateChunks(long[][] chunks, int slots, int first, int step) {
+            for (int i = first; i < chunks.length; i += step) {
+                int chunkSlots = Math.min(CHUNK_SLOTS, slots - i * CHUNK_SLOTS);
+                chunks[i] = new long[BASE + chunkSlots * STRIDE];
+            }
+        }
+
+        /** Waits for every thread to end, interrupted or not; an interrupt is kept for the caller. */
+        private static void joinUninterruptibly(Thread[] threads) {
+            boolean interrupted = false;
+            for (Thread t : threads) {
+                while (true) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** TAG: the hash's high 32 bits, a bit that keeps it non-zero (0 marks a free slot), the key's length. */
@@ -294,13 +434,14 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             long word1 = keyWord(key, 8);
             int s = (int) hash & t.mask;
             while (true) {
+                long[] c = chunk(t, s);
                 int w = at(s);
                 // Acquire: a tag seen here was released after its slot's key and first version were written.
-                long found = (long) LONGS.getAcquire(t.words, w + TAG);
+                long found = (long) LONGS.getAcquire(c, w + TAG);
                 if (found == 0) {
                     return -(s + 1);
                 }
-                if (found == tag && t.words[w + KEY0] == word0 && t.words[w + KEY1] == word1
+                if (found == tag && c[w + KEY0] == word0 && c[w + KEY1] == word1
                         && (key.length <= INLINE_KEY_BYTES || Arrays.equals(t.longKeys[s], key))) {
                     return s;
                 }
@@ -333,21 +474,22 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         /** Copies the version of claimed slot {@code s} into {@code p}, read whole; false when it has none. */
         private static boolean readInto(Table t, int s, Probe p) {
+            long[] c = chunk(t, s);
             int w = at(s);
             while (true) {
                 // Acquire: the version words below are read after the stamp, so an even stamp seen here
                 // was released after every word of the version it stamps.
-                long stamp = (long) LONGS.getAcquire(t.words, w + STAMP);
-                long recordOffset = t.words[w + RECORD_OFFSET];
-                long lengths = t.words[w + LENGTHS];
-                long seq = t.words[w + SEQ];
-                long recordSeq = t.words[w + RECORD_SEQ];
+                long stamp = (long) LONGS.getAcquire(c, w + STAMP);
+                long recordOffset = c[w + RECORD_OFFSET];
+                long lengths = c[w + LENGTHS];
+                long seq = c[w + SEQ];
+                long recordSeq = c[w + RECORD_SEQ];
                 Entry[] olders = t.olders;
                 Entry older = olders == null ? null : olders[s];
                 // The words above are read before the stamp is read again: an unchanged stamp then
                 // proves no writer was inside the slot while they were read.
                 VarHandle.loadLoadFence();
-                if ((stamp & 1) == 0 && (long) LONGS.getOpaque(t.words, w + STAMP) == stamp) {
+                if ((stamp & 1) == 0 && (long) LONGS.getOpaque(c, w + STAMP) == stamp) {
                     if (recordOffset == NO_VERSION) {
                         return false;
                     }
@@ -412,22 +554,23 @@ sealed interface Index permits Index.Hash, Index.Sorted {
          * the slot's sequence-lock window. Writer, under the monitor.
          */
         private static void write(Table t, int s, Entry e) {
+            long[] c = chunk(t, s);
             int w = at(s);
-            long stamp = t.words[w + STAMP];    // plain: only writers change it, and they hold the monitor
+            long stamp = c[w + STAMP];    // plain: only writers change it, and they hold the monitor
             // Opaque odd stamp, then a store-store fence: no word of the new version is written before a
             // reader can see that the slot is being changed.
-            LONGS.setOpaque(t.words, w + STAMP, stamp + 1);
+            LONGS.setOpaque(c, w + STAMP, stamp + 1);
             VarHandle.storeStoreFence();
             if (e == null) {
-                t.words[w + RECORD_OFFSET] = NO_VERSION;
+                c[w + RECORD_OFFSET] = NO_VERSION;
                 setOlder(t, s, null);
                 // Release: the words above are written before the stamp is even again.
-                LONGS.setRelease(t.words, w + STAMP, (stamp + 2) & COUNT_MASK);
+                LONGS.setRelease(c, w + STAMP, (stamp + 2) & COUNT_MASK);
             } else {
-                versionWords(t.words, w, e);
+                versionWords(c, w, e);
                 setOlder(t, s, e.prev);
                 // Release: the words above are written before the stamp is even again.
-                LONGS.setRelease(t.words, w + STAMP, stamp(e, stamp + 2));
+                LONGS.setRelease(c, w + STAMP, stamp(e, stamp + 2));
             }
         }
 
@@ -468,11 +611,12 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                     t = resize(t, 0);
                     s = find(t, key, hash);
                 }
+                long[] c = chunk(t, -s - 1);
                 int w = at(-s - 1);
                 claimKeyWords(t, -s - 1, key, true);
-                loadedVersion(t.words, w, b, i);
+                loadedVersion(c, w, b, i);
                 // Release: the key and version words above are written before a reader can find the slot.
-                LONGS.setRelease(t.words, w + TAG, tag(hash, key.length));
+                LONGS.setRelease(c, w + TAG, tag(hash, key.length));
                 t.claimed++;
                 t.live++;
             }
@@ -514,9 +658,17 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 long word0 = keyWord(key, 0);
                 long word1 = keyWord(key, 8);
                 boolean present = false;
-                for (long found; s < to && (found = t.words[at(s) + TAG]) != 0; s++) {
+                long[] c = null;
+                int w = 0;
+                for (; s < to; s++) {
+                    c = chunk(t, s);
+                    w = at(s);
                     // Only this part writes this range, so it reads its own words (and long keys) here.
-                    if (found == tag && t.words[at(s) + KEY0] == word0 && t.words[at(s) + KEY1] == word1) {
+                    long found = c[w + TAG];
+                    if (found == 0) {
+                        break;
+                    }
+                    if (found == tag && c[w + KEY0] == word0 && c[w + KEY1] == word1) {
                         if (key.length > INLINE_KEY_BYTES && longKeys == null) {
                             longKeys = longKeysOf(t);        // placed by an earlier batch of this part
                         }
@@ -530,19 +682,18 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                     deferred.add(b, i);
                     continue;
                 }
-                int w = at(s);
-                t.words[w + KEY0] = word0;
-                t.words[w + KEY1] = word1;
+                c[w + KEY0] = word0;
+                c[w + KEY1] = word1;
                 if (key.length > INLINE_KEY_BYTES) {
                     if (longKeys == null) {
                         longKeys = longKeysOf(t);
                     }
                     longKeys[s] = key.clone();
                 }
-                loadedVersion(t.words, w, b, i);
+                loadedVersion(c, w, b, i);
                 // No reader yet: the join that ends the load publishes these words to the thread that
                 // publishes the store. The tag still goes last, as everywhere.
-                t.words[w + TAG] = tag;
+                c[w + TAG] = tag;
                 placed++;
             }
             return placed;
@@ -592,7 +743,8 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 int to = Math.min(n, from + TOUCH_GROUP);
                 Table t = table;
                 for (int i = from; i < to; i++) {
-                    sum += t.words[at((int) hashes[i] & t.mask) + TAG];
+                    int s = (int) hashes[i] & t.mask;
+                    sum += chunk(t, s)[at(s) + TAG];
                 }
                 for (int i = from; i < to; i++) {
                     olds[i] = offer(keys[i], entries[i], sameSeqWins[i], hashes[i]);
@@ -628,7 +780,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         /** Publishes {@code entry} in claimed slot {@code s} of {@code t}, the current table. */
         private static void set(Table t, int s, Entry entry) {
-            if (t.words[at(s) + RECORD_OFFSET] == NO_VERSION) {
+            if (chunk(t, s)[at(s) + RECORD_OFFSET] == NO_VERSION) {
                 t.live++;
             }
             write(t, s, entry);
@@ -640,23 +792,25 @@ sealed interface Index permits Index.Hash, Index.Sorted {
          * the old table). A resize passes no version and copies the old slot's words after.
          */
         private static void claim(Table t, int s, byte[] key, long hash, boolean copyLongKey, Entry entry) {
+            long[] c = chunk(t, s);
             int w = at(s);
             claimKeyWords(t, s, key, copyLongKey);
             if (entry != null) {
-                versionWords(t.words, w, entry);
-                t.words[w + STAMP] = stamp(entry, 0);
+                versionWords(c, w, entry);
+                c[w + STAMP] = stamp(entry, 0);
                 setOlder(t, s, entry.prev);
             }
             // Release: the key and version words above are written before a reader can find the slot.
-            LONGS.setRelease(t.words, w + TAG, tag(hash, key.length));
+            LONGS.setRelease(c, w + TAG, tag(hash, key.length));
             t.claimed++;
         }
 
         /** Writes {@code key} into free slot {@code s}: its first two words, and a long key whole. Not its tag. */
         private static void claimKeyWords(Table t, int s, byte[] key, boolean copyLongKey) {
+            long[] c = chunk(t, s);
             int w = at(s);
-            t.words[w + KEY0] = keyWord(key, 0);
-            t.words[w + KEY1] = keyWord(key, 8);
+            c[w + KEY0] = keyWord(key, 0);
+            c[w + KEY1] = keyWord(key, 8);
             if (key.length > INLINE_KEY_BYTES) {
                 if (t.longKeys == null) {
                     t.longKeys = new byte[t.mask + 1][];
@@ -677,11 +831,12 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             byte[][] scratch = new byte[INLINE_KEY_BYTES + 1][];
             Entry[] olders = old.olders;
             for (int s = 0; s <= old.mask; s++) {
+                long[] oc = chunk(old, s);
                 int w = at(s);
-                if (old.words[w + TAG] == 0 || old.words[w + RECORD_OFFSET] == NO_VERSION) {
+                if (oc[w + TAG] == 0 || oc[w + RECORD_OFFSET] == NO_VERSION) {
                     continue;
                 }
-                int length = (int) (old.words[w + TAG] & 0x7FFF_FFFFL);
+                int length = (int) (oc[w + TAG] & 0x7FFF_FFFFL);
                 byte[] key;
                 if (length > INLINE_KEY_BYTES) {
                     key = old.longKeys[s];
@@ -692,10 +847,11 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 long hash = hash(key);
                 int to = -find(t, key, hash) - 1;
                 claim(t, to, key, hash, false, null);
+                long[] tc = chunk(t, to);
                 int tw = at(to);
                 // Not yet published (the new table is): plain copies of the version words.
-                System.arraycopy(old.words, w + STAMP, t.words, tw + STAMP, STRIDE - STAMP);
-                t.words[tw + STAMP] &= ~COUNT_MASK;
+                System.arraycopy(oc, w + STAMP, tc, tw + STAMP, STRIDE - STAMP);
+                tc[tw + STAMP] &= ~COUNT_MASK;
                 if (olders != null) {
                     setOlder(t, to, olders[s]);
                 }
@@ -723,6 +879,16 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             return table.mask + 1;
         }
 
+        /** Tests only: the slot holding {@code key} in the current table, negative when it has none. */
+        int slotOf(byte[] key) {
+            return find(table, key, hash(key));
+        }
+
+        /** Tests only: where {@code key}'s probe starts in the current table. */
+        int homeOf(byte[] key) {
+            return (int) hash(key) & table.mask;
+        }
+
         @Override
         public synchronized void remove(byte[] key, Entry expected) {
             Table t = table;
@@ -735,7 +901,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         /** The key of claimed slot {@code s}, rebuilt from its words (a new array). */
         private static byte[] keyOf(Table t, int s) {
-            int length = (int) (t.words[at(s) + TAG] & 0x7FFF_FFFFL);
+            int length = (int) (chunk(t, s)[at(s) + TAG] & 0x7FFF_FFFFL);
             if (length > INLINE_KEY_BYTES) {
                 return t.longKeys[s].clone();
             }
@@ -746,9 +912,10 @@ sealed interface Index permits Index.Hash, Index.Sorted {
 
         /** Writes the short key of claimed slot {@code s} into {@code key}, whose length is the key's. */
         private static void keyInto(Table t, int s, byte[] key) {
+            long[] c = chunk(t, s);
             int w = at(s);
             for (int i = 0; i < key.length; i++) {
-                key[i] = (byte) (t.words[w + KEY0 + (i >>> 3)] >>> ((i & 7) * 8));
+                key[i] = (byte) (c[w + KEY0 + (i >>> 3)] >>> ((i & 7) * 8));
             }
         }
 
@@ -763,7 +930,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 private Entry step() {
                     while (++slot <= t.mask) {
                         // Acquire: as in find, a claimed slot's key and first version are seen whole.
-                        if ((long) LONGS.getAcquire(t.words, at(slot) + TAG) != 0) {
+                        if ((long) LONGS.getAcquire(chunk(t, slot), at(slot) + TAG) != 0) {
                             Entry e = read(t, slot);
                             if (e != null) {
                                 return e;

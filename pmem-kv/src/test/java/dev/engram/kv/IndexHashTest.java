@@ -2,9 +2,12 @@ package dev.engram.kv;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -203,6 +206,168 @@ class IndexHashTest {
                 assertEquals(entry(6), loaded.get(extra2.clone()));
             }
         }
+    }
+
+    /**
+     * A table of at least four chunks (2^20 slots in chunks of 2^12, as the pom sets {@code
+     * engram.index.chunkShift} for the tests; four chunks of the default size otherwise). Keys whose
+     * probes start on the last slot of a chunk continue into the next chunk, and those starting on the
+     * table's last slot wrap to slot 0 of the first; with more keys, removals, a resize into a table of
+     * twice the chunks, and a load in two parts on two threads, every key must be found with its
+     * version, as a {@link HashMap} holds it.
+     */
+    @Test
+    void keepsKeysWhoseProbesCrossChunksAndWrapAround() throws Exception {
+        int chunk = Index.Hash.CHUNK_SLOTS;
+        int tableSlots = Math.max(1 << 20, 4 * chunk);
+        int count = (int) (tableSlots * 0.38);
+        Index.Hash index = new Index.Hash(count);
+        int slots = index.slots();
+        assertEquals(tableSlots, slots, "the table this test is about");
+        int[] boundaries = {chunk - 1, 2 * chunk - 1, slots - 1};
+        // Keys by content (a ByteBuffer compares its bytes), each with its newest version.
+        Map<ByteBuffer, Entry> model = new HashMap<>();
+        // Three keys homed on each boundary slot: the second and third must be placed past it.
+        int[] found = new int[boundaries.length];
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; Arrays.stream(found).anyMatch(n -> n < 3); i++) {
+            byte[] k = numbered(i);
+            int home = index.homeOf(k);
+            for (int b = 0; b < boundaries.length; b++) {
+                if (home == boundaries[b] && found[b] < 3) {
+                    found[b]++;
+                    keys.add(k);
+                }
+            }
+        }
+        SplittableRandom r = new SplittableRandom(11);
+        long offset = 0;
+        while (model.size() < count) {
+            boolean engineered = model.size() < 9;      // the nine keys above go in first
+            byte[] k = engineered ? keys.get(model.size()) : key(r, 1 << 30);
+            Entry e = entry(offset += 64);
+            if (model.put(ByteBuffer.wrap(k), e) == null && !engineered) {
+                keys.add(k);
+            }
+            index.put(k.clone(), e);
+        }
+        assertEquals(slots, index.slots(), "no resize yet");
+        int crossed = 0;
+        int wrapped = 0;
+        for (byte[] k : keys) {
+            int home = index.homeOf(k);
+            int slot = index.slotOf(k);
+            assertTrue(slot >= 0, "key " + Arrays.toString(k) + " has a slot");
+            if (slot / chunk != home / chunk) {
+                crossed++;
+            }
+            if (slot < home) {
+                wrapped++;
+            }
+        }
+        assertTrue(crossed >= 4 && wrapped >= 2,
+                "probes crossed chunks " + crossed + " times, wrapped " + wrapped + " times");
+        assertAgrees(model, keys, index);
+        // Removals, then enough keys to resize into twice the slots.
+        for (int i = 0; i < keys.size(); i += 7) {
+            byte[] k = keys.get(i);
+            index.remove(k.clone(), model.remove(ByteBuffer.wrap(k)));
+        }
+        while (index.slots() == slots) {
+            byte[] k = key(r, 1 << 30);
+            Entry e = entry(offset += 64);
+            if (model.put(ByteBuffer.wrap(k), e) == null) {
+                keys.add(k);
+            }
+            index.put(k.clone(), e);
+        }
+        assertEquals(2 * slots, index.slots(), "resized once, into twice the slots");
+        assertAgrees(model, keys, index);
+        // The checkpoint's load in two parts on two threads, into a table of as many slots as the first: the
+        // parts split at its middle slot, a chunk boundary, and keys homed just before it are deferred.
+        Index.Hash loaded = new Index.Hash(count);
+        int mask = loaded.slots() - 1;
+        byte[][] ordered = model.keySet().stream().limit(count).map(ByteBuffer::array)
+                .sorted(java.util.Comparator.comparingLong(k -> KeyHash.of64(k) & mask)).toArray(byte[][]::new);
+        Checkpoint.Batch[] deferred = {new Checkpoint.Batch(16), new Checkpoint.Batch(16)};
+        var first = new java.util.concurrent.FutureTask<>(
+                () -> loadRange(loaded, ordered, 0, ordered.length / 2, 0, deferred[0]));
+        Thread.ofPlatform().start(first);
+        long placed = loadRange(loaded, ordered, ordered.length / 2, ordered.length, 1, deferred[1]) + first.get();
+        assertTrue(placed > ordered.length * 9L / 10, "most keys placed by the parts: " + placed);
+        loaded.partsLoaded(placed);
+        loaded.loadUnique(deferred[0]);
+        loaded.loadUnique(deferred[1]);
+        Map<ByteBuffer, Entry> loadedModel = new HashMap<>();
+        for (int i = 0; i < ordered.length; i++) {
+            loadedModel.put(ByteBuffer.wrap(ordered[i]), entry(1_000 + 100L * i));
+        }
+        assertAgrees(loadedModel, keys, loaded);
+    }
+
+    /**
+     * The chunk size follows the region size G1 itself picks: for five heap sizes, a JVM started with G1
+     * and that heap reports its region size (HotSpot's flag G1HeapRegionSize), and {@link
+     * Index.Hash#g1RegionBytes} must compute the same from that JVM's {@code Runtime.maxMemory()}; from
+     * it, chunks of 16 regions.
+     */
+    @Test
+    void chunksAreSixteenOfTheRegionsG1PicksForTheHeap() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        long[] expectedRegions = {1 << 20, 2 << 20, 4 << 20, 16 << 20, 32 << 20};
+        String[] heaps = {"64m", "3g", "6g", "20g", "80g"};
+        for (int i = 0; i < heaps.length; i++) {
+            Process p = new ProcessBuilder(java, "-XX:+UseG1GC", "-Xmx" + heaps[i], "-cp",
+                    System.getProperty("java.class.path"), G1RegionOfThisJvm.class.getName())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            assertEquals(0, p.waitFor(), out);
+            String[] fields = out.split(" ");
+            long maxMemory = Long.parseLong(fields[0]);
+            long region = Long.parseLong(fields[1]);
+            assertEquals(expectedRegions[i], region, "G1's region for -Xmx" + heaps[i] + ": " + out);
+            assertEquals(region, Index.Hash.g1RegionBytes(maxMemory), "-Xmx" + heaps[i] + ": " + out);
+            assertEquals(16 * region, (1L << Index.Hash.chunkShift(null, maxMemory)) * 64, "-Xmx" + heaps[i]);
+        }
+    }
+
+    /** Run in a child JVM: prints its {@code Runtime.maxMemory()} and G1's region size. */
+    static final class G1RegionOfThisJvm {
+        public static void main(String[] args) {
+            var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            System.out.println(Runtime.getRuntime().maxMemory() + " "
+                    + hotspot.getVMOption("G1HeapRegionSize").getValue());
+        }
+    }
+
+    /** The property that sets the chunk shift: taken when it is a whole number from 4 to 27, else refused by name. */
+    @Test
+    void chunkShiftPropertyIsCheckedAndTaken() {
+        assertEquals(12, Index.Hash.chunkShift(" 12 ", 1L << 40));
+        assertEquals(4, Index.Hash.chunkShift("4", 0));
+        assertEquals(27, Index.Hash.chunkShift("27", 0));
+        for (String bad : new String[] {"3", "28", "", "twelve", "1e3"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> Index.Hash.chunkShift(bad, 0), bad);
+            assertTrue(e.getMessage().contains("engram.index.chunkShift") && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+        assertEquals(Integer.getInteger("engram.index.chunkShift", Index.Hash.CHUNK_SHIFT), Index.Hash.CHUNK_SHIFT,
+                "the running JVM's shift");
+    }
+
+    /** Every key of {@code keys} reads as {@code model} holds it (absent where it holds none); iteration agrees. */
+    private static void assertAgrees(Map<ByteBuffer, Entry> model, List<byte[]> keys, Index.Hash index) {
+        for (byte[] k : keys) {
+            assertEquals(model.get(ByteBuffer.wrap(k)), index.get(k.clone()), "key " + Arrays.toString(k));
+        }
+        Map<ByteBuffer, Entry> iterated = new HashMap<>();
+        for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
+            Map.Entry<byte[], Entry> me = it.next();
+            assertNull(iterated.put(ByteBuffer.wrap(me.getKey()), me.getValue()), "a key iterated twice");
+        }
+        assertEquals(model, iterated);
     }
 
     private static long loadRange(Index.Hash index, byte[][] keys, int from, int to, int part, Checkpoint.Batch deferred) {
