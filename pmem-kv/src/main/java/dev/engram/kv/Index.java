@@ -197,9 +197,10 @@ sealed interface Index permits Index.Hash, Index.Sorted {
          * CHUNK_SHIFT} and its place in the chunk {@code slot & CHUNK_MASK} (a table smaller than a chunk is
          * one array of its own size). Chunks exist for a large table's allocation: a fresh JVM receives new
          * memory one 4 KiB page fault at a time, and the chunks are allocated by several threads at once
-         * (see {@link #allocate}); reopening 10 M keys in a fresh JVM took 16 % less time
-         * (bench/results/2026-11-23-chunked-table). Chunks of 2^19 - 1 slots (exactly 32 MiB, addressed by
-         * division) made durable puts up to 10 % slower; these powers of two cost nothing found.
+         * (see {@link #allocate}); reopening 10 M keys in a fresh JVM took 20 % less time, and gets and
+         * durable puts did not move (bench/results/2026-11-23-pow2-chunks). Chunks of 2^19 - 1 slots
+         * (exactly 32 MiB, addressed by division) had made durable puts up to 10 % slower
+         * (bench/results/2026-11-23-chunked-table).
          *
          * <p>The size: a chunk of 2^k slots is 2^k cache lines plus 64 bytes ({@link #BASE} and the array's
          * header), so as a G1 humongous object it takes one region more than its data, a region that is
@@ -209,10 +210,9 @@ sealed interface Index permits Index.Hash, Index.Sorted {
          * Large chunks cost some parallelism: the JVM zeroes an array in one step that no safepoint
          * interrupts, so a thread that needs a safepoint (a collection the other allocating thread starts)
          * waits for a whole chunk; with chunks of 512 MiB on this 2-vCPU machine such waits undid the
-         * gain. The system property {@code
-         * engram.index.chunkShift} (4-27) sets the shift instead; the tests set it small, so that their
-         * tables span many chunks. {@code static final}: the JIT folds the shift and the mask into the
-         * code.
+         * gain. The system property {@code engram.index.chunkShift} (4-27) sets the shift instead; the
+         * tests set it small, so that their tables span many chunks. {@code static final}: the JIT folds
+         * the shift and the mask into the code.
          */
         static final int CHUNK_SHIFT = chunkShift(System.getProperty("engram.index.chunkShift"),
                 Runtime.getRuntime().maxMemory());
@@ -346,7 +346,8 @@ sealed interface Index permits Index.Hash, Index.Sorted {
          * The zeroed chunks of a table of {@code slots} slots. A table of more than one chunk is allocated
          * by up to {@link #ALLOCATING_THREADS} threads at once, the caller one of them, each taking every
          * n-th chunk; the caller returns when all are done (the joins publish the chunks to it). An error
-         * in a helper (an OutOfMemoryError) is thrown here, in the caller.
+         * in a helper (an OutOfMemoryError) is thrown here, in the caller. A helper that cannot be started
+         * (no native thread left) leaves its chunks to the caller.
          */
         private static long[][] allocate(int slots) {
             int n = (slots + CHUNK_SLOTS - 1) / CHUNK_SLOTS;
@@ -354,17 +355,21 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             int threads = Math.min(n, Math.min(ALLOCATING_THREADS, Runtime.getRuntime().availableProcessors()));
             Throwable[] failed = new Throwable[threads];
             Thread[] helpers = new Thread[threads - 1];
-            for (int h = 1; h < threads; h++) {
-                int first = h;
-                helpers[h - 1] = Thread.ofPlatform().daemon().name("engram-index-allocate-" + h).start(() -> {
-                    try {
-                        allocateChunks(chunks, slots, first, threads);
-                    } catch (Throwable e) {
-                        failed[first] = e;
-                    }
-                });
-            }
             try {
+                for (int h = 1; h < threads; h++) {
+                    int first = h;
+                    try {
+                        helpers[h - 1] = Thread.ofPlatform().daemon().name("engram-index-allocate-" + h).start(() -> {
+                            try {
+                                allocateChunks(chunks, slots, first, threads);
+                            } catch (Throwable e) {
+                                failed[first] = e;
+                            }
+                        });
+                    } catch (OutOfMemoryError noThread) {
+                        allocateChunks(chunks, slots, first, threads);
+                    }
+                }
                 allocateChunks(chunks, slots, 0, threads);
             } finally {
                 joinUninterruptibly(helpers);
@@ -388,11 +393,11 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             }
         }
 
-        /** Waits for every thread to end, interrupted or not; an interrupt is kept for the caller. */
+        /** Waits for every thread started (not null) to end, interrupted or not; an interrupt is kept for the caller. */
         private static void joinUninterruptibly(Thread[] threads) {
             boolean interrupted = false;
             for (Thread t : threads) {
-                while (true) {
+                while (t != null) {
                     try {
                         t.join();
                         break;
