@@ -372,15 +372,10 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                 }
                 allocateChunks(chunks, slots, 0, threads);
             } finally {
-                joinUninterruptibly(helpers);
+                HelperThreads.joinUninterruptibly(helpers);
             }
             for (Throwable e : failed) {
-                if (e instanceof Error error) {
-                    throw error;
-                }
-                if (e != null) {
-                    throw new IllegalStateException("allocating the hash index's table failed", e);
-                }
+                HelperThreads.rethrow(e);
             }
             return chunks;
         }
@@ -390,24 +385,6 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             for (int i = first; i < chunks.length; i += step) {
                 int chunkSlots = Math.min(CHUNK_SLOTS, slots - i * CHUNK_SLOTS);
                 chunks[i] = new long[BASE + chunkSlots * STRIDE];
-            }
-        }
-
-        /** Waits for every thread started (not null) to end, interrupted or not; an interrupt is kept for the caller. */
-        private static void joinUninterruptibly(Thread[] threads) {
-            boolean interrupted = false;
-            for (Thread t : threads) {
-                while (t != null) {
-                    try {
-                        t.join();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
             }
         }
 

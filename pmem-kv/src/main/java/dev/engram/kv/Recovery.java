@@ -903,11 +903,11 @@ final class Recovery {
         /** Ends the applier thread (after the offers already handed over) and waits for it. */
         void stop() {
             put(full, END, scannerIdle);
-            joinUninterruptibly(thread);
+            HelperThreads.joinUninterruptibly(thread);
         }
 
         private void rethrowFailure() {
-            rethrow(failure);
+            HelperThreads.rethrow(failure);
         }
     }
 
@@ -1162,9 +1162,9 @@ final class Recovery {
                 placed[1] += index.loadPart(b, 1, 2, deferred[1]);
             });
         } finally {
-            joinUninterruptibly(helper);            // the helper writes into the index: it must end first
+            HelperThreads.joinUninterruptibly(helper);      // the helper writes into the index: it must end first
         }
-        rethrow(failure[0]);
+        HelperThreads.rethrow(failure[0]);
         for (int s = 0; s < liveBytes.length; s++) {
             liveBytes[s] += live[0][s];
         }
@@ -1172,32 +1172,6 @@ final class Recovery {
         index.loadUnique(deferred[0]);
         index.loadUnique(deferred[1]);
         return kept[0] + kept[1];
-    }
-
-    /** Waits for {@code thread} to end, through interrupts (re-asserted after): it writes into the index. */
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Throws what a helper thread threw (null: nothing), unchecked as it was, else wrapped. */
-    private static void rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        } else if (t instanceof Error e) {
-            throw e;
-        } else if (t != null) {
-            throw new IllegalStateException(t);
-        }
     }
 
     /**
