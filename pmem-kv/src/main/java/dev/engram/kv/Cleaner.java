@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -43,11 +45,48 @@ import static dev.engram.kv.PoolFormat.*;
  * higher SEQs; so if every other segment's smallest SEQ is above t, nothing is left for the tombstone to
  * hide. Otherwise it is copied forward. Segments are cleaned one at a time, so a dropped tombstone and
  * the older versions it hid vanish in the same C2.
+ *
+ * <h2>Key order in the background (sorted engine)</h2>
+ * An ordered scan of a log written in random order reads one random record per key; after {@link
+ * #compactInKeyOrder} it reads the log front to back. When the periodic cleaning has nothing to do, the
+ * duty cycle decides whether such a pass is due ({@link #keyOrderDue}):
+ * <ol>
+ *   <li>the store holds at least {@link #KEY_ORDER_MIN_KEYS} keys (smaller logs are cheap to scan in any
+ *       order) and the pool can take a copy of the live data without passing its maximum size;</li>
+ *   <li>either no user write came for {@link #KEY_ORDER_QUIET_NANOS} (after a first pass since open,
+ *       only once users wrote as much as the live log again), or users wrote {@link
+ *       #KEY_ORDER_BUSY_FACTOR} times the live log since the last pass: a bulk load is not slowed by
+ *       passes, and a pass copies at most as much as users wrote since the one before;</li>
+ *   <li>a sample says the log is out of order ({@link #sequentialShare}): from a few random live keys
+ *       (taken from the index's hash table), {@link #KEY_ORDER_STEPS} steps in key order each, the
+ *       share of steps whose record starts within {@link #NEAR_BYTES} after the end of the record before
+ *       is under {@link #KEY_ORDER_MIN_SEQUENTIAL}. A log found in order is sampled again only after
+ *       more writes.</li>
+ * </ol>
+ * The pass is {@link #compactInKeyOrder} without the skip-list rebuild that {@link
+ * KvStore#compactInKeyOrder()} adds, so writers never wait for all the stripes. {@link #stop} (closing
+ * the store) ends it between two keys: the values moved so far are persisted (C1) and stay moved, their
+ * source segments are left to the periodic cleaning.
  */
 final class Cleaner implements Agent {
 
     /** Background cleaning starts when at least this many segments hold log. */
     static final int AUTO_MIN_SEGMENTS = 4;
+
+    /** Key order in the background (class comment): no pass below this many keys. */
+    static final long KEY_ORDER_MIN_KEYS = 1 << 16;
+    /** ... or until no write came for this long, */
+    static final long KEY_ORDER_QUIET_NANOS = 1_000_000_000L;
+    /** ... or users wrote this many times the live log since the last pass. */
+    static final int KEY_ORDER_BUSY_FACTOR = 4;
+    /** The sample: this many start keys, */
+    static final int KEY_ORDER_STARTS = 8;
+    /** ... this many steps in key order from each, */
+    static final int KEY_ORDER_STEPS = 128;
+    /** ... a step sequential when its record starts at most this far after the end of the record before; */
+    static final int NEAR_BYTES = 4096;
+    /** ... and a pass due when under this share of the steps is sequential. */
+    static final double KEY_ORDER_MIN_SEQUENTIAL = 0.5;
 
     private final KvStore store;
     private final Log log;
@@ -59,6 +98,21 @@ final class Cleaner implements Agent {
     private final ArrayDeque<long[]> retired = new ArrayDeque<>();
     private byte[] segmentBuffer = new byte[0];
 
+    // Key order in the background (class comment); confined to the cleaner thread but the counters.
+    private final boolean autoKeyOrder;
+    /** {@link #KEY_ORDER_MIN_KEYS} and {@link #KEY_ORDER_QUIET_NANOS}, smaller in tests. */
+    volatile long keyOrderMinKeys = KEY_ORDER_MIN_KEYS;
+    volatile long keyOrderQuietNanos = KEY_ORDER_QUIET_NANOS;
+    /** {@link Log#userBytes} when the duty cycle saw it change, and when that was. */
+    private long userBytesSeen;
+    private long lastWriteNanos = System.nanoTime();
+    /** {@link Log#userBytes} when the last pass began (guarded by lock), or -1 when none since open. */
+    private long userBytesAtPass = -1;
+    /** {@link Log#userBytes} when the last sample found the log in order, or -1. */
+    private long userBytesInOrder = -1;
+    private volatile boolean stopping;
+    private volatile long keyOrderPasses;
+
     // Totals since open, guarded by lock.
     private long segmentsCleaned;
     private long segmentsFreed;
@@ -68,11 +122,22 @@ final class Cleaner implements Agent {
     private long tombstonesDropped;
     private volatile boolean failureReported;
 
-    Cleaner(KvStore store, Log log, Index index, double autoLiveRatio) {
+    Cleaner(KvStore store, Log log, Index index, double autoLiveRatio, boolean autoKeyOrder) {
         this.store = store;
         this.log = log;
         this.index = index;
         this.autoLiveRatio = autoLiveRatio;
+        this.autoKeyOrder = autoKeyOrder && index instanceof Index.Sorted;
+    }
+
+    /** Ends a background pass in key order between two keys (the store is closing). */
+    void stop() {
+        stopping = true;
+    }
+
+    /** Passes in key order since open that ran to the end, background and {@link KvStore#compactInKeyOrder()}. */
+    long keyOrderPasses() {
+        return keyOrderPasses;
     }
 
     /** The log bytes an index entry keeps live: its record, or its share of a BATCH record. */
@@ -134,9 +199,15 @@ final class Cleaner implements Agent {
      * record fails verification stay where they are, and so does their segment.
      */
     CompactionReport compactInKeyOrder(Iterator<Map.Entry<byte[], Entry>> inKeyOrder) {
+        return compactInKeyOrder(inKeyOrder, false);
+    }
+
+    /** {@link #compactInKeyOrder(Iterator)}; a background pass ends early at {@link #stop} (class comment). */
+    CompactionReport compactInKeyOrder(Iterator<Map.Entry<byte[], Entry>> inKeyOrder, boolean background) {
         lock.lock();
         try {
             Totals before = new Totals();
+            userBytesAtPass = log.userBytes();     // also when the pass fails: the next waits for more writes
             int handedOut = log.segmentsHandedOut();
             boolean[] source = new boolean[handedOut];
             for (int s = 0; s < handedOut; s++) {
@@ -144,22 +215,36 @@ final class Cleaner implements Agent {
                 source[s] = state == SegmentTable.SEALED || state == SegmentTable.OPEN;
             }
             Log.Lane lane = log.cleanerLane();
-            if (lane.segment >= 0) {
+            lane.lock.lock();
+            try {
+                log.roll(lane);                   // earlier copies in its segment (a cleaning's) are moved too
+            } finally {
+                lane.lock.unlock();
+            }
+            if (lane.segment >= 0 && lane.segment < handedOut) {   // a segment newly handed out is no source
                 source[lane.segment] = false;     // the copies go there first: cleaning it would move them again
             }
             RecordBuffer buffer = new RecordBuffer();
+            boolean stopped = false;
             while (inKeyOrder.hasNext()) {
                 store.checkOpen();
+                if (background && stopping) {
+                    stopped = true;
+                    break;
+                }
                 moveInOrder(inKeyOrder.next().getKey(), source, buffer);
             }
             persistCopies();                                            // C1 persist
-            for (int s = 0; s < handedOut; s++) {
+            for (int s = 0; s < handedOut && !stopped; s++) {
                 if (source[s]) {
                     store.checkOpen();
                     clean(s);                                           // only SEALED ones: clean() checks
                 }
             }
             freeRetired();
+            if (!stopped) {
+                keyOrderPasses++;                                       // written under lock only
+            }
             return before.report();
         } finally {
             lock.unlock();
@@ -267,18 +352,94 @@ final class Cleaner implements Agent {
                 }
             }
             // Worth it when the log holds at least AUTO_MIN_SEGMENTS and under half of it is live.
-            if (inUse < AUTO_MIN_SEGMENTS || live > 0.5 * inUse * payloadBytes()) {
-                return work;
+            if (inUse >= AUTO_MIN_SEGMENTS && live <= 0.5 * inUse * payloadBytes()) {
+                List<Integer> c = candidates(autoLiveRatio);
+                if (!c.isEmpty() && !store.isClosed()) {
+                    clean(c.getFirst());
+                    work++;
+                }
             }
-            List<Integer> c = candidates(autoLiveRatio);
-            if (!c.isEmpty() && !store.isClosed()) {
-                clean(c.getFirst());
+            if (work == 0 && keyOrderDue(live)) {
+                compactInKeyOrder(((Index.Sorted) index).view().entrySet().iterator(), true);
                 work++;
             }
             return work;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether a background pass in key order is due (class comment, steps 1-3). Caller holds lock. */
+    private boolean keyOrderDue(long liveLogBytes) {
+        if (!autoKeyOrder || stopping) {
+            return false;
+        }
+        long now = System.nanoTime();
+        long user = log.userBytes();
+        if (user != userBytesSeen) {
+            userBytesSeen = user;
+            lastWriteNanos = now;
+        }
+        if (store.isClosed() || store.liveKeys() < keyOrderMinKeys || user == userBytesInOrder
+                || !roomForACopy(liveLogBytes)) {
+            return false;
+        }
+        long since = user - Math.max(userBytesAtPass, 0);
+        boolean quiet = now - lastWriteNanos >= keyOrderQuietNanos;
+        boolean due = quiet && (userBytesAtPass < 0 || since >= liveLogBytes)
+                || since >= (long) KEY_ORDER_BUSY_FACTOR * liveLogBytes;
+        if (!due) {
+            return false;
+        }
+        if (sequentialShare() >= KEY_ORDER_MIN_SEQUENTIAL) {
+            userBytesInOrder = user;
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether the pool, grown at most to its maximum size, has free segments for a copy of the live log. */
+    private boolean roomForACopy(long liveLogBytes) {
+        long maxSegments = (store.region().maxSize() - FIRST_SEGMENT_OFFSET) / log.segmentBytes;
+        long free = log.freeSegmentCount() + Math.max(0, maxSegments - log.segmentsHandedOut());
+        long needed = liveLogBytes / payloadBytes() + 1 + log.lanes.length;   // + the lanes' next segments
+        return free >= needed;
+    }
+
+    /**
+     * The share of sampled steps in key order whose record starts at most {@link #NEAR_BYTES} after the
+     * end of the record before (class comment, step 3); 1 when nothing could be sampled.
+     */
+    double sequentialShare() {
+        Index.Sorted sorted = (Index.Sorted) index;
+        ConcurrentNavigableMap<byte[], Entry> view = sorted.view();
+        long steps = 0;
+        long sequential = 0;
+        for (int start = 0; start < KEY_ORDER_STARTS; start++) {
+            byte[] from = sorted.randomKey(ThreadLocalRandom.current());
+            if (from == null) {
+                break;
+            }
+            Entry before = null;
+            int taken = 0;
+            for (Entry e : view.tailMap(from).values()) {
+                if (e.tombstone) {
+                    continue;
+                }
+                if (before != null) {
+                    long gap = e.recordOffset - (before.recordOffset + align8(before.recordLength));
+                    steps++;
+                    if (e.recordOffset == before.recordOffset || gap >= 0 && gap <= NEAR_BYTES) {   // = : one BATCH
+                        sequential++;
+                    }
+                }
+                before = e;
+                if (++taken > KEY_ORDER_STEPS) {
+                    break;
+                }
+            }
+        }
+        return steps == 0 ? 1 : (double) sequential / steps;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SortedMap;
@@ -901,6 +902,26 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             }
         }
 
+        /**
+         * The key of a slot holding a live version, the first from a random slot on: a sample of the keys
+         * (the cleaner's, {@code Cleaner#sequentialShare}), each about equally likely. Null when there is
+         * none. Lock-free, as readers are: a claimed slot's key never changes.
+         */
+        byte[] randomKey(RandomGenerator random) {
+            Table t = table;
+            int from = random.nextInt(t.mask + 1);
+            for (int i = 0; i <= t.mask; i++) {
+                int s = (from + i) & t.mask;
+                if ((long) LONGS.getAcquire(chunk(t, s), at(s) + TAG) != 0) {
+                    Entry e = read(t, s);
+                    if (e != null && !e.tombstone) {
+                        return keyOf(t, s);
+                    }
+                }
+            }
+            return null;
+        }
+
         @Override
         public Iterator<Map.Entry<byte[], Entry>> entries() {
             Table t = table;
@@ -1010,6 +1031,11 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         @Override
         public Iterator<Map.Entry<byte[], Entry>> entries() {
             return map.entrySet().iterator();
+        }
+
+        /** A live key, each about equally likely ({@link Hash#randomKey}), or null when there is none. */
+        byte[] randomKey(RandomGenerator random) {
+            return points.randomKey(random);
         }
 
         ConcurrentNavigableMap<byte[], Entry> view() {

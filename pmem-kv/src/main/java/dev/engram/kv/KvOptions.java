@@ -38,6 +38,7 @@ public final class KvOptions {
     private long fastTierSize = 64L << 20;
     private int lanes = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
     private boolean autoCompact = true;
+    private boolean autoKeyOrder = true;
     private long expectedKeys;
     private boolean indexCheckpoint = true;
     private double compactLiveRatio = 0.5;
@@ -137,6 +138,26 @@ public final class KvOptions {
     public KvOptions autoCompact(boolean on) {
         this.autoCompact = on;
         return this;
+    }
+
+    /**
+     * Sorted engine: whether the background cleaner ({@link #autoCompact}) also rewrites the log in key
+     * order when an ordered scan would read it out of order (default true): the work of {@link
+     * KvStore#compactInKeyOrder()} without its skip-list rebuild, so writers never wait for it. The
+     * cleaner samples how many steps of a scan land next to the record before them; it starts a pass
+     * when fewer than half do, the store holds at least 65,536 keys, the pool can take a copy of the live
+     * data, and either no write came for a second (after a first pass, only once users wrote as much as
+     * the live data again) or users wrote four times the live data since the last pass. So a bulk load is
+     * not slowed by passes, and a pass copies at most as much as users wrote. Closing the store stops a
+     * pass; what it moved stays moved. docs/engines.md has the measurements.
+     */
+    public KvOptions autoKeyOrder(boolean on) {
+        this.autoKeyOrder = on;
+        return this;
+    }
+
+    public boolean autoKeyOrder() {
+        return autoKeyOrder;
     }
 
     /** The live share (0..1) at or below which the background cleaner takes a segment (default 0.5). */

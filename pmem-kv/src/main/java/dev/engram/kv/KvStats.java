@@ -18,8 +18,11 @@ import dev.engram.region.RegionStats;
  * @param lostWrites         records and segment headers the media did not take since open, as the region
  *                           reported right after the write (its bad-line list; 0 on regions without one):
  *                           each lost record's keys read MEDIA, named by media notes for recovery
+ * @param keyOrderPasses     sorted engine: passes that rewrote the log in key order since open and ran to
+ *                           the end, by {@link KvStore#compactInKeyOrder()} or in the background
+ *                           ({@link KvOptions#autoKeyOrder})
  */
 public record KvStats(long keys, long liveBytes, long logBytes, double liveRatio, long userBytesWritten,
                       long logBytesWritten, double writeAmplification, long persists, RegionStats region,
-                      long mediaWrites, long lostWrites) {
+                      long mediaWrites, long lostWrites, long keyOrderPasses) {
 }

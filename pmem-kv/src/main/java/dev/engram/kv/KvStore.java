@@ -371,7 +371,7 @@ public final class KvStore implements AutoCloseable {
                 checkpoint.close();
             }
         }
-        this.cleaner = new Cleaner(this, log, index, options.compactLiveRatio());
+        this.cleaner = new Cleaner(this, log, index, options.compactLiveRatio(), options.autoKeyOrder());
         if (options.autoCompact()) {
             log.onSeal(this::startCleaner);
             if (log.segmentsHandedOut() - log.freeSegmentCount() >= Cleaner.AUTO_MIN_SEGMENTS) {
@@ -426,6 +426,7 @@ public final class KvStore implements AutoCloseable {
             cleanerRunner = null;
         }
         if (runner != null) {
+            cleaner.stop();            // a background pass in key order ends at its next key
             runner.close();            // waits for a cleaning in progress to finish
         }
         synchronized (this) {
@@ -575,6 +576,11 @@ public final class KvStore implements AutoCloseable {
      */
     public long count() {
         checkOpen();
+        return liveKeys.sum();
+    }
+
+    /** {@link #count()} without the open check, for the cleaner's policy. */
+    long liveKeys() {
         return liveKeys.sum();
     }
 
@@ -1119,7 +1125,8 @@ public final class KvStore implements AutoCloseable {
         long appended = log.bytesAppended();
         long media = region instanceof DeviceRegion d ? d.deviceStats().mediaLineWrites() : 0;
         return new KvStats(liveKeys.sum(), live, logBytes, logBytes == 0 ? 1.0 : (double) live / logBytes, user, appended,
-                user == 0 ? 0 : (double) appended / user, log.persists(), region.stats(), media, log.lostWrites());
+                user == 0 ? 0 : (double) appended / user, log.persists(), region.stats(), media, log.lostWrites(),
+                cleaner.keyOrderPasses());
     }
 
     /** Verifies every record of the log and every index entry's record; never changes anything. */
@@ -1233,6 +1240,10 @@ public final class KvStore implements AutoCloseable {
 
     Log log() {
         return log;
+    }
+
+    Cleaner cleaner() {
+        return cleaner;
     }
 
     Region region() {

@@ -184,6 +184,22 @@ final class Log {
         if (lane.segment >= 0 && lane.tail + need <= lane.end) {
             return;
         }
+        openNextSegment(lane);
+    }
+
+    /**
+     * Seals the lane's segment, if it holds a record, and opens another (K0), as when a record does not
+     * fit: the cleaner's lane before a pass in key order, so that the copies already in it are moved too.
+     * Caller holds the lane lock.
+     */
+    void roll(Lane lane) {
+        if (lane.segment >= 0 && lane.tail > segmentOffset(lane.segment) + firstRecordInSegment()) {
+            openNextSegment(lane);
+        }
+    }
+
+    /** K0: seals the lane's segment (if any) and opens a new one for it. Caller holds the lane lock. */
+    private void openNextSegment(Lane lane) {
         ByteBuffer h = ByteBuffer.allocate(SEG_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         if (lane.segment >= 0) {
             // Buffered records at the end of the segment being left must not be forgotten by a later

@@ -176,7 +176,7 @@ public final class ReopenTime implements Callable<Integer> {
     }
 
     /** Key i: 8 zero bytes, then i scrambled (so the log's order is not the keys' order). */
-    private static byte[] key(long i) {
+    static byte[] key(long i) {
         byte[] k = new byte[16];
         long x = i * 0x9E3779B97F4A7C15L;
         for (int b = 0; b < 8; b++) {

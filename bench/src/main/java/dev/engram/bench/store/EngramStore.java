@@ -54,14 +54,16 @@ public final class EngramStore implements BenchStore {
 
     /**
      * Creates a new pool at {@code file}, {@code sizeBytes} large to begin with (it grows if needed;
-     * 0 for the default size), its index sized for {@code expectedKeys} ({@link KvOptions#expectedKeys}).
+     * 0 for the default size), its index sized for {@code expectedKeys} ({@link KvOptions#expectedKeys});
+     * {@code asWritten} turns the background passes in key order off ({@link KvOptions#autoKeyOrder}).
      */
     static EngramStore create(Path file, EngineKind engine, AccessMode mode, boolean durable, long sizeBytes,
-                              long expectedKeys) {
+                              long expectedKeys, boolean asWritten) {
         KvOptions options = new KvOptions(file)
                 .engine(engine)
                 .mode(mode)
                 .expectedKeys(expectedKeys)
+                .autoKeyOrder(!asWritten)
                 .durability(durable ? Durability.DURABLE : Durability.BUFFERED);
         if (sizeBytes > 0) {
             options.size(sizeBytes);

@@ -25,15 +25,26 @@ import java.nio.file.Path;
  *                   {@code maxKeys} and the record size instead, as LMDB keeps one version per key
  * @param largeValueBytes size of the occasional large value (a checkpoint chunk), 0 when there is none
  * @param largeValues     how many large values may be live at once (beyond {@code maxKeys} small ones)
+ * @param asWritten  keep the layout writes give the store: Engram's sorted engine then makes no background
+ *                   pass in key order ({@code KvOptions#autoKeyOrder}), which would otherwise start once
+ *                   a pre-fill stops writing, during the measured phases of a {@code --as-written} run
  */
 public record StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, boolean durable, Path directory,
                         int keyBytes, int valueBytes, long maxKeys, long poolBytes, int largeValueBytes,
-                        long largeValues) {
+                        long largeValues, boolean asWritten) {
 
     /** A store of small values only. */
     public StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, boolean durable, Path directory,
                      int keyBytes, int valueBytes, long maxKeys, long poolBytes) {
-        this(kind, engine, mode, durable, directory, keyBytes, valueBytes, maxKeys, poolBytes, 0, 0);
+        this(kind, engine, mode, durable, directory, keyBytes, valueBytes, maxKeys, poolBytes, 0, 0, false);
+    }
+
+    /** A store that settles as it would by itself (not {@link #asWritten}). */
+    public StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, boolean durable, Path directory,
+                     int keyBytes, int valueBytes, long maxKeys, long poolBytes, int largeValueBytes,
+                     long largeValues) {
+        this(kind, engine, mode, durable, directory, keyBytes, valueBytes, maxKeys, poolBytes, largeValueBytes,
+                largeValues, false);
     }
 
     /** Checks the combination; throws {@link IllegalArgumentException} naming what is wrong and what would do. */
@@ -62,7 +73,8 @@ public record StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, bool
             throw new IllegalArgumentException("store directory " + directory + " does not exist");
         }
         return switch (kind) {
-            case ENGRAM -> EngramStore.create(directory.resolve("pool"), engine, mode, durable, poolBytes, maxKeys);
+            case ENGRAM -> EngramStore.create(directory.resolve("pool"), engine, mode, durable, poolBytes, maxKeys,
+                    asWritten);
             case LMDB -> LmdbStore.create(this);
             case ROCKSDB -> RocksDbStore.create(this);
             case CHRONICLE -> ChronicleStore.create(this);

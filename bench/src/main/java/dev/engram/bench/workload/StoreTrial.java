@@ -166,7 +166,7 @@ final class StoreTrial {
         Path directory = createDirectory(config.dir());
         try {
             BenchStore store = new StoreSpec(config.storeKind(), config.engine(), config.mode(), config.durable(),
-                    directory, config.keyBytes(), config.valueBytes(), maxLiveKeys, size).open();
+                    directory, config.keyBytes(), config.valueBytes(), maxLiveKeys, size, 0, 0, config.asWritten()).open();
             try {
                 StoreTrial trial = new StoreTrial(config, store, keys);
                 if (run == 1) {

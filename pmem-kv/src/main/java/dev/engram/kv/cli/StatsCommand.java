@@ -31,8 +31,8 @@ final class StatsCommand extends PoolCommand {
         Text.field(out, "keys", Text.count(s.keys()));
         Text.field(out, "live bytes", Text.bytes(s.liveBytes()) + " (records the index references)");
         Text.field(out, "log bytes", Text.bytes(s.logBytes()) + " (segments in use)");
-        Text.field(out, "live ratio", String.format(Locale.ROOT, "%.3g (live / log bytes; compaction, not yet"
-                + " implemented, could reclaim the rest)", s.liveRatio()));
+        Text.field(out, "live ratio", String.format(Locale.ROOT, "%.3g (live / log bytes; kv compact reclaims"
+                + " the rest)", s.liveRatio()));
         Text.field(out, "write amplification", s.userBytesWritten() == 0
                 ? "n/a (counted since open, and this command wrote nothing)"
                 : String.format(Locale.ROOT, "%.2f (log bytes %s / user bytes %s since open)", s.writeAmplification(),
