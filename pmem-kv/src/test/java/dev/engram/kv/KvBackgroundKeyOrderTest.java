@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The cleaner's key-order policy ({@link KvOptions#autoKeyOrder}, the class comment of {@link Cleaner}):
  * each rule that holds a pass back, the pass when they all allow it, a pass ended by {@link Cleaner#stop}
  * half-way, and the background thread doing it while the store is open. The rules are driven through
- * {@link Cleaner#doWork} on stores opened without the background thread, so no test waits for a clock.
+ * {@link Cleaner#doWork} on stores opened without the background thread (quiet at once), so only the
+ * last test waits, for the background thread.
  */
 class KvBackgroundKeyOrderTest {
 
@@ -275,7 +276,7 @@ class KvBackgroundKeyOrderTest {
             kv.cleaner().keyOrderMinKeys = 1000;
             kv.cleaner().keyOrderQuietNanos = 50_000_000L;
             fill(kv, true, 0);
-            // A writer rewrites a tenth of the keys for a while (a pass may start in a pause of its), then stops.
+            // A writer rewrites a tenth of the keys 20 times, then stops; a pass may also start in a pause.
             Thread writer = new Thread(() -> {
                 for (int round = 1; round <= 20; round++) {
                     for (int i = 0; i < KEYS / 10; i++) {
