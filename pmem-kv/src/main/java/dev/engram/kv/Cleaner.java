@@ -56,7 +56,8 @@ import static dev.engram.kv.PoolFormat.*;
  *   <li>either no user write came for {@link #KEY_ORDER_QUIET_NANOS} (after a first pass since open,
  *       only once users wrote as much as the live log again), or users wrote {@link
  *       #KEY_ORDER_BUSY_FACTOR} times the live log since the last pass: a bulk load is not slowed by
- *       passes, and a pass copies at most as much as users wrote since the one before;</li>
+ *       passes, and each pass after the first since open copies at most as much as users wrote since
+ *       the one before;</li>
  *   <li>a sample says the log is out of order ({@link #sequentialShare}): from a few random live keys
  *       (taken from the index's hash table), {@link #KEY_ORDER_STEPS} steps in key order each, the
  *       share of steps whose record starts within {@link #NEAR_BYTES} after the end of the record before

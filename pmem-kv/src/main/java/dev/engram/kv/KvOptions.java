@@ -143,14 +143,16 @@ public final class KvOptions {
     /**
      * Sorted engine: whether the background cleaner ({@link #autoCompact}) also rewrites the log in key
      * order when an ordered scan would read it out of order (default true): the work of {@link
-     * KvStore#compactInKeyOrder()} without its skip-list rebuild, so a writer waits only while its own
-     * key is copied. The cleaner samples how many steps of a scan land next to the record before them; it starts a pass
-     * when fewer than half do, the store holds at least 65,536 keys, the pool can take a copy of the live
-     * data, and either no write came for a second (after a first pass, only once users wrote as much as
-     * the live data again) or users wrote four times the live data since the last pass. So a bulk load is
-     * not slowed by passes, and a pass copies at most as much as users wrote. A pass may grow the pool
-     * by up to the live data (within {@link #maxSize}); the segments it frees are reused by later writes.
-     * Closing the store stops a pass; what it moved stays moved. docs/engines.md has the measurements.
+     * KvStore#compactInKeyOrder()} without its skip-list rebuild, so a writer waits only while a key of
+     * its stripe is copied, never for the whole pass. The cleaner samples how many steps of a scan land
+     * next to the record before them; it starts a pass when fewer than half do, the store holds at least
+     * 65,536 keys, the pool can take a copy of the live data, and either no write came for a second
+     * (after a first pass since open, only once users wrote as much as the live data again) or users
+     * wrote four times the live data since the last pass. So a bulk load is not slowed by passes, and
+     * each pass after the first since open copies at most as much as users wrote since the one before.
+     * A pass may grow the pool by up to the live data (within {@link #maxSize}); the segments it frees
+     * are reused by later writes. Closing the store stops a pass; what it moved stays moved.
+     * docs/engines.md has the measurements.
      */
     public KvOptions autoKeyOrder(boolean on) {
         this.autoKeyOrder = on;
