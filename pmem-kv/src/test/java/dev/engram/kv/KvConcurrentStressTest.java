@@ -31,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>All writers increment shared counters with {@code replace} (compare-and-set loops): at the end
  *       each counter equals its number of successful increments.</li>
  *   <li>The pool starts at one 64 KiB segment, so it grows many times under the load.</li>
+ *   <li>On the sorted engine the background cleaner's passes in key order ({@link KvOptions#autoKeyOrder})
+ *       run among all of this: the key-count threshold is lowered to the test's few hundred keys, and
+ *       the writers' volume starts a pass each time they have written four times the live log.</li>
  * </ul>
  * At the end the store must equal the model, also after a reopen, with a clean {@code check()}.
  * {@code -Dengram.stress.seconds} sets the duration (3 s in CI, 60 s in the stress profile).
@@ -89,6 +92,7 @@ class KvConcurrentStressTest {
         long initialSize;
         try (KvStore kv = KvStore.create(options(engine))) {
             initialSize = kv.region().size();
+            kv.cleaner().keyOrderMinKeys = 100;             // the writers hold ~900 keys; the default is 65,536
             for (int c = 0; c < COUNTERS; c++) {
                 kv.put(bytes("counter-" + c), bytes("0"));
             }
@@ -117,9 +121,11 @@ class KvConcurrentStressTest {
             assertEquals(expected.size(), kv.count());
             assertTrue(kv.check().clean(), "seed=" + SEED + ": " + kv.check());
             long grown = kv.region().size();
-            System.out.printf("  %d writes, %d reads, %d scans; the pool grew from %d to %d bytes%n",
-                    writes[0] + writes[1] + writes[2], reads.get(), scans.get(), initialSize, grown);
+            long passes = kv.stats().keyOrderPasses();
+            System.out.printf("  %d writes, %d reads, %d scans, %d passes in key order; the pool grew from %d to %d bytes%n",
+                    writes[0] + writes[1] + writes[2], reads.get(), scans.get(), passes, initialSize, grown);
             assertTrue(grown > 4 * initialSize, "the pool did not grow: " + grown + " bytes");
+            assertTrue(engine == EngineKind.HASH ? passes == 0 : passes > 0, "passes in key order: " + passes);
             assertTrue(scans.get() > 0 && reads.get() > 0, "readers and scanners ran");
         }
         try (KvStore reopened = KvStore.open(options(engine))) {
