@@ -31,6 +31,8 @@ import static dev.engram.kv.PoolFormat.*;
  *       only while an older version of its key may still lie in another live segment (below); other
  *       records are dead and dropped.</li>
  *   <li>C1 persist: the cleaner lane is persisted, so every copy is durable before its original can go.</li>
+ *   <li>C2p: every lane's buffered records are made durable: the newer versions that made this segment's
+ *       dropped records dead may still be buffered, and must not be lost with the segment.</li>
  *   <li>C2 free: the segment's header is rewritten FREE and persisted ({@link Log#free}); the segment is
  *       reused by later appends. While a snapshot older than the cleaning is open it may still read old
  *       versions in the segment, so the free waits (state RETIRED) until those snapshots are released.</li>
@@ -225,6 +227,7 @@ final class Cleaner implements Agent {
             if (lane.segment >= 0 && lane.segment < handedOut) {   // a segment newly handed out is no source
                 source[lane.segment] = false;     // the copies go there first: cleaning it would move them again
             }
+            long[] durableEnd = durableEnds(handedOut);
             RecordBuffer buffer = new RecordBuffer();
             boolean stopped = false;
             while (inKeyOrder.hasNext()) {
@@ -233,7 +236,7 @@ final class Cleaner implements Agent {
                     stopped = true;
                     break;
                 }
-                moveInOrder(inKeyOrder.next().getKey(), source, buffer);
+                moveInOrder(inKeyOrder.next().getKey(), source, durableEnd, buffer);
             }
             persistCopies();                                            // C1 persist
             for (int s = 0; s < handedOut && !stopped; s++) {
@@ -253,11 +256,40 @@ final class Cleaner implements Agent {
     }
 
     /**
-     * C0 for the newest version of {@code key} when it is a live value in a source segment. Tombstones
-     * are left to the sources' cleaning, which knows whether they are still needed; so are values inside
-     * BATCH records over {@link #ORDERED_BATCH_LIMIT}, which would be read again for each of their keys.
+     * C0p for a pass in key order, whose sources include the user lanes' open segments: makes every
+     * lane's buffered records durable ({@link Log#syncAll}, K2 for each), then returns, per segment,
+     * the offset below which its records are durable: the lane's persisted end for an open segment,
+     * everything for a sealed one (its lane persisted it before leaving it, K0). A copy gets a SEQ that
+     * outranks every write before it, so a copy of a record not yet durable could survive a crash that
+     * loses the original and the buffered writes before it: a later write present without earlier ones
+     * (buffered mode promises a prefix). The pass copies only durable records; what a writer appends
+     * while it runs stays where it is.
      */
-    private void moveInOrder(byte[] key, boolean[] source, RecordBuffer buffer) {
+    private long[] durableEnds(int handedOut) {
+        log.syncAll();                                                  // C0p
+        long[] durableEnd = new long[handedOut];
+        Arrays.fill(durableEnd, Long.MAX_VALUE);
+        for (int i = 0; i < log.lanes.length - 1; i++) {                // the user lanes (the cleaner's is last)
+            Log.Lane lane = log.lanes[i];
+            lane.lock.lock();
+            try {
+                if (lane.segment >= 0 && lane.segment < handedOut) {
+                    durableEnd[lane.segment] = lane.persistedUpTo;
+                }
+            } finally {
+                lane.lock.unlock();
+            }
+        }
+        return durableEnd;
+    }
+
+    /**
+     * C0 for the newest version of {@code key} when it is a live value in a source segment, durable
+     * ({@link #durableEnds}). Tombstones are left to the sources' cleaning, which knows whether they are
+     * still needed; so are values inside BATCH records over {@link #ORDERED_BATCH_LIMIT}, which would be
+     * read again for each of their keys.
+     */
+    private void moveInOrder(byte[] key, boolean[] source, long[] durableEnd, RecordBuffer buffer) {
         ReentrantLock stripe = store.stripeOf(key);
         stripe.lock();
         try {
@@ -268,6 +300,9 @@ final class Cleaner implements Agent {
             int segment = log.segmentOf(current.recordOffset);
             if (segment >= source.length || !source[segment]) {
                 return;                              // written or moved since the pass began
+            }
+            if (current.recordOffset + current.recordLength > durableEnd[segment]) {
+                return;                              // appended since the pass began, maybe not yet durable
             }
             boolean single = current.single(key.length);
             if (!single && current.recordLength > ORDERED_BATCH_LIMIT) {
@@ -673,10 +708,19 @@ final class Cleaner implements Agent {
         }
     }
 
-    /** C2 for every retired segment no open snapshot can still read. Caller holds {@link #lock}. */
+    /**
+     * C2 for every retired segment no open snapshot can still read, after C2p: every lane's buffered
+     * records made durable ({@link Log#syncAll}). The records a cleaning dropped as dead were outranked
+     * by newer versions, which in buffered mode may not be durable yet; freeing the segment first would
+     * let a crash lose the key's newer version and its older one both (a value written before the last
+     * sync() gone). Caller holds {@link #lock}.
+     */
     int freeRetired() {
         int freed = 0;
         long oldest = store.oldestSnapshot();
+        if (!retired.isEmpty() && oldest >= retired.peekFirst()[1]) {
+            log.syncAll();                                              // C2p: what outranked the dead records
+        }
         while (!retired.isEmpty() && oldest >= retired.peekFirst()[1]) {
             long[] r = retired.pollFirst();
             log.free((int) r[0]);                                       // C2 free

@@ -32,7 +32,7 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
     static final String INDEX_CHECKPOINT = "index-checkpoint";
     /** Single-operation scenarios; each runs in both durability modes. */
     static final List<String> SINGLE_OPERATIONS = List.of("insert", "overwrite", "delete", "batch", "conditional",
-            "rollover", "growth", "destage", "recovery");
+            "rollover", "growth", "destage", "recovery", "superseded", "key-order");
 
     CrashScenario {
         setup = List.copyOf(setup);
@@ -129,6 +129,33 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
                 steps.add(CrashStep.sync());
                 steps.add(CrashStep.reopen());
             }
+            case "superseded" -> {
+                // x's first version, synced, lies in segment 0 among 16 fillers; the record after them
+                // seals segment 0 (the lane moves to segment 1), where x's second version goes, buffered
+                // in buffered mode. Cleaning segment 0 drops the first version as dead: the second must
+                // be durable before segment 0 is freed, or a crash loses x.
+                segments = 3;
+                setup.add(CrashStep.put("x", text('1', 50), null));
+                setup.add(CrashStep.sync());
+                for (int i = 0; i < 16; i++) {
+                    setup.add(CrashStep.put(String.format(Locale.ROOT, "f%02d", i), text((char) ('A' + i), 4000), null));
+                }
+                setup.add(CrashStep.put("next", text('n', 1000), null));
+                setup.add(CrashStep.put("x", text('2', 60), null));
+                steps.add(CrashStep.custom("compact", KvStore::compact));
+                steps.add(CrashStep.put("after", "x", null));
+            }
+            case "key-order" -> {
+                // Written against key order after a sync: the pass in key order copies a, b, c before the
+                // lane's buffered originals are durable, so a copy must not outlive an earlier write.
+                setup.add(CrashStep.put("m", text('m', 30), null));
+                setup.add(CrashStep.sync());
+                setup.add(CrashStep.put("c", text('c', 300), null));
+                setup.add(CrashStep.put("b", text('b', 200), null));
+                setup.add(CrashStep.put("a", text('a', 100), null));
+                steps.add(CrashStep.custom("compactInKeyOrder", CrashScenario::compactInKeyOrder));
+                steps.add(CrashStep.put("d", "4", null));
+            }
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "': expected one of "
                     + SINGLE_OPERATIONS + " or random");
         }
@@ -159,7 +186,9 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
     /**
      * A seeded random sequence of 1 to 20 checked steps over eight keys: puts (values from empty to
      * 9,000 bytes), deletes (hits and misses), putIfAbsent, replace, batches of up to five entries; in
-     * buffered scenarios also syncs and explicitly durable calls; destages in any.
+     * buffered scenarios also syncs and explicitly durable calls; destages and compactions in any (a
+     * cleaning of every segment with dead bytes, or on the sorted engine the pass in key order, which a
+     * hash store answers with a cleaning).
      */
     static CrashScenario random(Durability d, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x5EED);
@@ -199,6 +228,9 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
                 s = CrashStep.sync();
             } else if (pick < 97) {
                 s = CrashStep.destage();
+            } else if (pick < 99) {
+                s = rnd.nextBoolean() ? CrashStep.custom("compact", KvStore::compact)
+                        : CrashStep.custom("compactInKeyOrder", CrashScenario::compactInKeyOrder);
             } else {
                 s = CrashStep.put(k, value(rnd, seed, i), call);
             }
@@ -206,6 +238,15 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
             steps.add(s);
         }
         return new CrashScenario("random/" + d.name().toLowerCase(Locale.ROOT) + "/" + seed, d, 2, setup, steps);
+    }
+
+    /** The sorted engine's pass in key order; on the hash engine, which has none, a cleaning. */
+    private static void compactInKeyOrder(KvStore store) {
+        if (store.engine() == EngineKind.SORTED) {
+            store.compactInKeyOrder();
+        } else {
+            store.compact();
+        }
     }
 
     private static String key(SplittableRandom rnd) {

@@ -21,7 +21,7 @@ final class CrashStep {
         DESTAGE,
         /** Abandons the store (a process crash, nothing closed) and opens the pool again: recovery. */
         REOPEN,
-        /** A maintenance call the engine does not have yet (compaction step, index checkpoint): see {@link Hook}. */
+        /** A maintenance call (a compaction, an index checkpoint): see {@link Hook}. */
         CUSTOM
     }
 

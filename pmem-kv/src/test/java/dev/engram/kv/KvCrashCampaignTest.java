@@ -60,12 +60,23 @@ class KvCrashCampaignTest {
         List<Arguments> cases = new ArrayList<>();
         for (String name : CrashScenario.SINGLE_OPERATIONS) {
             for (SimulatedPool pool : new SimulatedPool[]{SimulatedPool.walk(), SimulatedPool.run()}) {
+                if (tooLongOnRun(name, pool)) {
+                    continue;
+                }
                 for (EngineKind engine : EngineKind.values()) {
                     cases.add(Arguments.of(name + "/durable", engine, pool));
                 }
             }
         }
         return cases.stream();
+    }
+
+    /**
+     * "superseded" cleans a full 64 KiB segment: on RUN 14,726-19,814 images and 26,000-31,656 inside
+     * recovery, 2-3 minutes a case. Its rule (C2p) is the same in every mode; WALK and CRAWL check it.
+     */
+    private static boolean tooLongOnRun(String name, SimulatedPool pool) {
+        return name.equals("superseded") && pool.mode() == AccessMode.RUN;
     }
 
     static Stream<Arguments> singleOperationsOnCrawl() {
@@ -83,7 +94,7 @@ class KvCrashCampaignTest {
         List<Arguments> cases = new ArrayList<>();
         for (String name : CrashScenario.SINGLE_OPERATIONS) {
             for (SimulatedPool pool : SimulatedPool.all()) {
-                if (name.equals("recovery") && pool.mode() != AccessMode.CRAWL) {
+                if (name.equals("recovery") && pool.mode() != AccessMode.CRAWL || tooLongOnRun(name, pool)) {
                     continue;
                 }
                 for (EngineKind engine : EngineKind.values()) {
