@@ -18,7 +18,7 @@ package dev.engram.bench.workload;
  *   2^m ..       16 * (m - 3) + (value >> (m - 4)) - 16     2^(m-4) ns
  * </pre>
  */
-final class LatencyHistogram {
+public final class LatencyHistogram {
 
     /** log2 of {@link #SUB_BUCKETS}. */
     private static final int SUB_BUCKET_BITS = 4;
@@ -36,7 +36,7 @@ final class LatencyHistogram {
     private long maxNanos;
 
     /** Records one latency; negative values (a clock that stepped back) count as 0. */
-    void record(long nanos) {
+    public void record(long nanos) {
         long v = Math.max(0, nanos);
         counts[indexOf(v)]++;
         count++;
@@ -84,11 +84,11 @@ final class LatencyHistogram {
         maxNanos = Math.max(maxNanos, other.maxNanos);
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
-    long maxNanos() {
+    public long maxNanos() {
         return count == 0 ? 0 : maxNanos;
     }
 
@@ -104,7 +104,7 @@ final class LatencyHistogram {
      * The value at quantile {@code q} (0 &lt; q &le; 1): the midpoint of the bucket holding the
      * {@code ceil(q * count)}-th smallest sample, clamped to the observed minimum and maximum. 0 when empty.
      */
-    long percentile(double q) {
+    public long percentile(double q) {
         if (!(q > 0 && q <= 1)) {
             throw new IllegalArgumentException("quantile " + q + " must be in (0, 1]");
         }
