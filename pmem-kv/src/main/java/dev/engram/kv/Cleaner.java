@@ -262,8 +262,8 @@ final class Cleaner implements Agent {
      * everything for a sealed one (its lane persisted it before leaving it, K0). A copy gets a SEQ that
      * outranks every write before it, so a copy of a record not yet durable could survive a crash that
      * loses the original and the buffered writes before it: a later write present without earlier ones
-     * (buffered mode promises a prefix). The pass copies only durable records; what a writer appends
-     * while it runs stays where it is.
+     * (buffered mode recovers a prefix of each lane's writes, docs/durability.md). The pass copies only
+     * durable records; what a writer appends while it runs stays where it is.
      */
     private long[] durableEnds(int handedOut) {
         log.syncAll();                                                  // C0p
