@@ -130,9 +130,10 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
                 steps.add(CrashStep.reopen());
             }
             case "superseded" -> {
-                // x's first version, synced, lies in segment 0 among 16 fillers; the record after them
-                // seals segment 0 (the lane moves to segment 1), where x's second version goes, buffered
-                // in buffered mode. Cleaning segment 0 drops the first version as dead: the second must
+                // x's first version, synced, lies in segment 0 with the fillers; the 1,000-byte record
+                // after them does not fit, so the lane seals segment 0 and moves to segment 1 (on CRAWL,
+                // whose persists pad to 4 KiB, the last filler already does), where x's second version
+                // goes, buffered in buffered mode. Cleaning segment 0 drops the first version as dead: the second must
                 // be durable before segment 0 is freed, or a crash loses x.
                 segments = 3;
                 setup.add(CrashStep.put("x", text('1', 50), null));
