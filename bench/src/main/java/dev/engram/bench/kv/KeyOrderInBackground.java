@@ -14,12 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * What the sorted engine's background pass in key order ({@link KvOptions#autoKeyOrder}) does for an
@@ -73,9 +71,7 @@ public final class KeyOrderInBackground implements Callable<Integer> {
             }
             return 0;
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            KvFixture.deleteTree(work);
         }
     }
 

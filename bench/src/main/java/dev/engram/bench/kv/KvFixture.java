@@ -98,6 +98,11 @@ final class KvFixture implements AutoCloseable {
     @Override
     public void close() {
         kv.close();
+        deleteTree(directory);
+    }
+
+    /** Deletes {@code directory} and everything in it: the work directories of this package's programs. */
+    static void deleteTree(Path directory) {
         try (Stream<Path> files = Files.walk(directory)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {

@@ -13,11 +13,9 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * Question: what does the sorted engine's background pass in key order ({@link KvOptions#autoKeyOrder})
@@ -67,9 +65,7 @@ public final class OverwritesBesideKeyOrder implements Callable<Integer> {
             }
             return 0;
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            KvFixture.deleteTree(work);
         }
     }
 

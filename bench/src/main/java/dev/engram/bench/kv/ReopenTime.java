@@ -16,11 +16,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * How long reopening a pool takes, at any key count: after a clean close (the index checkpoint) and
@@ -105,9 +103,7 @@ public final class ReopenTime implements Callable<Integer> {
             }
             return 0;
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            KvFixture.deleteTree(work);
         }
     }
 
