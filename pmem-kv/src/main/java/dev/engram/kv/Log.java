@@ -99,7 +99,12 @@ final class Log {
     private final int userLanes;
     final SegmentTable table;
     private final AtomicInteger nextLane = new AtomicInteger();
-    private static final ThreadLocal<int[]> LANE_OF_THREAD = ThreadLocal.withInitial(() -> new int[]{-1});
+    /**
+     * Each thread's lane in this log, kept while the store is open: buffered mode recovers a prefix of
+     * each lane, so a thread that kept its lane recovers a prefix of its own writes (docs/durability.md).
+     * Per log, not per JVM: a thread that used a store with fewer lanes in between kept its lane here too.
+     */
+    private final ThreadLocal<int[]> laneOfThread = ThreadLocal.withInitial(() -> new int[]{-1});
 
     private final ConcurrentLinkedDeque<Integer> freeSegments = new ConcurrentLinkedDeque<>();
     private final AtomicInteger nextUnusedSegment = new AtomicInteger();
@@ -166,8 +171,8 @@ final class Log {
 
     /** The lane this thread appends to: sticky per thread, spread round-robin. */
     Lane laneForThread() {
-        int[] mine = LANE_OF_THREAD.get();
-        if (mine[0] < 0 || mine[0] >= userLanes) {
+        int[] mine = laneOfThread.get();
+        if (mine[0] < 0) {
             mine[0] = Math.floorMod(nextLane.getAndIncrement(), userLanes);
         }
         return lanes[mine[0]];

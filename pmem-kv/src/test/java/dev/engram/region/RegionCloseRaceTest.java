@@ -47,7 +47,7 @@ class RegionCloseRaceTest {
     private static final long SIZE = 1L << 20;
 
     /** A thread that has not ended this long after close() returned is taken as hung. */
-    private static final long JOIN_MILLIS = 10_000;
+    private static final long JOIN_MILLIS = 60_000;
     /** Blocks the threads touch; RUN's fast tier holds 64, so 200 make every few accesses a miss. */
     private static final int FEW_BLOCKS = 8;
     private static final int MANY_BLOCKS = 200;

@@ -199,7 +199,10 @@ class BenchCliTest {
                 assertNotNull(r.get(field), "field " + field + " in " + r);
             }
             assertEquals("floors", r.get("workload"));
-            assertTrue(number(r, "ops_per_sec") > 0 && number(r, "p50_ns") > 0, r.toString());
+            // A floor's operation can be shorter than the clock's step (30 ns scans; some VMs' clocks
+            // step by 100 ns): its median may read 0, its 99th percentile not.
+            assertTrue(number(r, "ops_per_sec") > 0 && number(r, "p50_ns") >= 0
+                    && number(r, "p50_ns") <= number(r, "p99_ns") && number(r, "p99_ns") > 0, r.toString());
             assertTrue(Set.of("power", "process", "none").contains(r.get("durability")), r.toString());
         }
     }

@@ -13,8 +13,9 @@ import java.io.PrintStream;
         "Cleans the log: every sealed segment whose live share is at most --below is read, its live",
         "records (and the tombstones still needed to hide older versions) are copied forward and made",
         "durable, and the segment is freed for reuse. Safe to interrupt at any moment: a crash leaves",
-        "both copies, and the next open keeps the newer. Prints what it did. A running store also cleans",
-        "in the background once the log is under half live (KvOptions.autoCompact).",
+        "both copies, and the next open keeps the newer. Prints what it did. A store open in a program",
+        "also cleans in the background once the log is under half live (KvOptions.autoCompact); of the",
+        "kv commands only import does (the others open the pool without the background cleaner).",
         "With --key-order (sorted engine) it first copies every live value once, in key order, and then",
         "cleans the segments they came from: ordered scans then read the log sequentially. That needs",
         "free space for a copy of the live data and writes it once more."})

@@ -51,7 +51,7 @@ final class ImportCommand extends PoolCommand {
         long imported = 0;
         List<String> pendingAcks = new ArrayList<>();
         KvStats stats;
-        try (KvStore kv = pool.open();
+        try (KvStore kv = pool.openWithBackgroundCleaning();
              LineReader lines = new LineReader(stdin ? io().in() : Files.newInputStream(Path.of(file)));
              Progress bar = new Progress(io(), progress, "import", "records", -1)) {
             try {

@@ -72,13 +72,26 @@ final class PoolOptions {
         return o;
     }
 
-    /** Opens the existing pool (recovering it), in the given mode or walk. */
+    /**
+     * Opens the existing pool (recovering it), in the given mode or walk, without the background
+     * cleaner: a one-shot command does what it says and no more (a get or a stats never rewrites the
+     * log, and compact's report counts all the cleaning done). {@link #openWithBackgroundCleaning} for
+     * a command that writes much.
+     */
     KvStore open() {
         return open(AccessMode.WALK);
     }
 
     KvStore open(AccessMode fallbackMode) {
-        KvOptions o = options(fallbackMode);
+        return open(options(fallbackMode).autoCompact(false));
+    }
+
+    /** {@link #open()} with the background cleaner on (an import of overwrites keeps the log small). */
+    KvStore openWithBackgroundCleaning() {
+        return open(options(AccessMode.WALK));
+    }
+
+    private KvStore open(KvOptions o) {
         requireExists();
         if (o.mode() != AccessMode.RUN) {
             requireDetached();
