@@ -1,5 +1,6 @@
 package dev.engram.aot;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.kv.Durability;
 import dev.engram.kv.EngineKind;
 import dev.engram.kv.KvCursor;
@@ -17,9 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The training run of the launcher's ahead-of-time cache for the `kv` commands. On the first `kv`
@@ -53,9 +52,7 @@ public final class AotTraining {
                 }
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            WorkFiles.deleteTree(dir);
         }
     }
 

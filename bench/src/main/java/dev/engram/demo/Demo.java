@@ -1,5 +1,6 @@
 package dev.engram.demo;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.pmem.Pmem;
 import dev.engram.region.AccessMode;
 import dev.engram.region.Region;
@@ -12,9 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * {@code ./engram demo}: a guided tour of what Engram does on this machine, in under a minute. Each
@@ -58,9 +57,7 @@ public final class Demo {
             System.err.println("\nDEMO CHECK FAILED: " + e.getMessage());
             System.exit(1);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            WorkFiles.deleteTree(dir);
         }
     }
 

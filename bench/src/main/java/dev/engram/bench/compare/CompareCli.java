@@ -1,5 +1,6 @@
 package dev.engram.bench.compare;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.bench.store.StoreKind;
 import dev.engram.bench.workload.BenchCli;
 import picocli.CommandLine;
@@ -181,7 +182,7 @@ public final class CompareCli implements Callable<Integer> {
                     exit == 0 ? Results.brief(added) : "FAILED (exit " + exit + "; see console/" + step.id() + ".txt)");
         }
         double total = (System.nanoTime() - t0) / 1e9;
-        deleteRecursively(snapshot);
+        WorkFiles.deleteTree(snapshot);
         Host after = Host.describe(plan.dir(), plan.ext4Dir());
         List<java.util.Map<String, Object>> all = Results.read(json);
         List<String> plots = ComparePlots.write(results.resolve("plots"), all, plan);
@@ -189,14 +190,6 @@ public final class CompareCli implements Callable<Integer> {
         log.printf(Locale.ROOT, "done in %.1f min: %s, %s, %d plots%n", total / 60, results.resolve("README.md"),
                 json, plots.size());
         return outcomes.stream().allMatch(o -> o.exit() == 0) ? 0 : 1;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
-        }
     }
 
     /** Rewrites README.md and plots/ of {@code results} from the files an earlier run left there. */

@@ -1,5 +1,6 @@
 package dev.engram.bench.dl;
 
+import dev.engram.bench.WorkFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.bench.compare.ChildJvm;
 import dev.engram.bench.compare.Host;
@@ -24,12 +25,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code ./engram bench dl}: the deep-learning I/O workload ({@link DlRun}): MNIST's 70,000 digits as
@@ -178,7 +177,7 @@ public final class DlCli implements Callable<Integer> {
             e.printStackTrace(log);
             return 1;
         } finally {
-            deleteRecursively(trial);
+            WorkFiles.deleteTree(trial);
         }
     }
 
@@ -284,7 +283,7 @@ public final class DlCli implements Callable<Integer> {
                     + String.format(Locale.ROOT, "%.1f ms", Results.number(epoch, "checkpoint_ms")));
         }
         double total = (System.nanoTime() - t0) / 1e9;
-        deleteRecursively(snapshot);
+        WorkFiles.deleteTree(snapshot);
         DlReport.write(results.resolve("README.md"), s, outcomes, Results.read(resultsJson), before,
                 Host.describe(dir, ext4), total, dir, ext4);
         log.printf(Locale.ROOT, "done in %.1f min: %s%n", total / 60, results.resolve("README.md"));
@@ -310,14 +309,6 @@ public final class DlCli implements Callable<Integer> {
             candidate = root.resolve("bench/results").resolve(base + "-" + n);
         }
         return candidate;
-    }
-
-    private static void deleteRecursively(Path directory) {
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + directory + ": " + e.getMessage(), e);
-        }
     }
 
     /** "crawl", "walk" or "run", case-insensitively. */

@@ -1,5 +1,6 @@
 package dev.engram.bench.kv;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.bench.workload.BenchCli;
 import dev.engram.kv.Durability;
 import dev.engram.kv.EngineKind;
@@ -10,7 +11,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -71,7 +71,7 @@ public final class KeyOrderInBackground implements Callable<Integer> {
             }
             return 0;
         } finally {
-            KvFixture.deleteTree(work);
+            WorkFiles.deleteTree(work);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.engram.bench.kv;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.kv.Durability;
 import dev.engram.kv.EngineKind;
 import dev.engram.kv.KvOptions;
@@ -11,11 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * One trial's key-value store, for the KV suites: a fresh pool in a fresh directory under {@code parent},
@@ -98,15 +97,6 @@ final class KvFixture implements AutoCloseable {
     @Override
     public void close() {
         kv.close();
-        deleteTree(directory);
-    }
-
-    /** Deletes {@code directory} and everything in it: the work directories of this package's programs. */
-    static void deleteTree(Path directory) {
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + directory, e);
-        }
+        WorkFiles.deleteTree(directory);
     }
 }

@@ -1,5 +1,6 @@
 package dev.engram.bench.kv;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.bench.workload.BenchCli;
 import dev.engram.bench.workload.LatencyHistogram;
 import dev.engram.kv.Durability;
@@ -65,7 +66,7 @@ public final class OverwritesBesideKeyOrder implements Callable<Integer> {
             }
             return 0;
         } finally {
-            KvFixture.deleteTree(work);
+            WorkFiles.deleteTree(work);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.engram.bench.kv;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.bench.compare.ChildJvm;
 import dev.engram.bench.workload.BenchCli;
 import dev.engram.kv.Durability;
@@ -103,7 +104,7 @@ public final class ReopenTime implements Callable<Integer> {
             }
             return 0;
         } finally {
-            KvFixture.deleteTree(work);
+            WorkFiles.deleteTree(work);
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.engram.bench.region;
 
+import dev.engram.bench.WorkFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A fresh directory for one benchmark trial's files, under a parent chosen by a {@code @Param} (such as
@@ -43,11 +42,7 @@ final class TrialDirectory implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + directory, e);
-        }
+        WorkFiles.deleteTree(directory);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.engram.bench.workload;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.pmem.Pmem;
 import dev.engram.pmem.PmemMapping;
 
@@ -167,7 +168,7 @@ final class Floors {
             throw new UncheckedIOException("floors in " + directory + ": " + e.getMessage(), e);
         } finally {
             if (!config.keep()) {
-                StoreTrial.deleteRecursively(directory);
+                WorkFiles.deleteTree(directory);
             }
         }
         return results;

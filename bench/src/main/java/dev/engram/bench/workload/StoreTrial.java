@@ -1,5 +1,6 @@
 package dev.engram.bench.workload;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.bench.store.BenchStore;
 import dev.engram.bench.store.StoreSpec;
 import dev.engram.kv.KvOptions;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +23,6 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * One trial of a store workload, start to finish, on a fresh store in a fresh directory:
@@ -188,7 +187,7 @@ final class StoreTrial {
             }
         } finally {
             if (!config.keep()) {
-                deleteRecursively(directory);
+                WorkFiles.deleteTree(directory);
             } else {
                 log.println("kept " + directory);
             }
@@ -392,14 +391,6 @@ final class StoreTrial {
             return Files.createTempDirectory(parent, "engram-bench-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a trial directory under " + parent, e);
-        }
-    }
-
-    static void deleteRecursively(Path directory) {
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + directory, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.engram.bench.workload;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.kv.EngineKind;
 import dev.engram.pmem.Pmem;
 import dev.engram.region.AccessMode;
@@ -39,7 +40,7 @@ class BenchCliTest {
 
     @AfterEach
     void tearDown() {
-        StoreTrial.deleteRecursively(dir);
+        WorkFiles.deleteTree(dir);
     }
 
     /**

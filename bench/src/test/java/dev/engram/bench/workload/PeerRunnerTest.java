@@ -1,5 +1,6 @@
 package dev.engram.bench.workload;
 
+import dev.engram.bench.WorkFiles;
 import dev.engram.bench.store.StoreKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +41,7 @@ class PeerRunnerTest {
 
     @AfterEach
     void tearDown() {
-        StoreTrial.deleteRecursively(dir);
+        WorkFiles.deleteTree(dir);
     }
 
     private List<String> common(String workloads, StoreKind store) {
