@@ -6,8 +6,10 @@ public enum Durability {
     DURABLE,
     /**
      * Acknowledged once visible; durable at the next {@link KvStore#sync()} (or a later durable write
-     * in the same log lane). After a crash every write before the last completed {@code sync()} is
-     * present; later buffered writes may each be present or absent, never partial.
+     * by the same thread: a thread keeps its log lane while the store is open). After a crash every
+     * write before the last completed {@code sync()} is present; of the later ones, each thread's
+     * recovered writes are a prefix of its own (a lost write means its later writes are lost too), none
+     * partial, a batch all or nothing. Two threads' buffered writes are not ordered against each other.
      */
     BUFFERED
 }

@@ -227,8 +227,8 @@ class KvCliTest {
 
     @Test
     void shouldCompactAPoolOfOverwritesAndKeepItsValues() {
-        // 128 KiB segments: the import's ~330 KB of overwrites fills under four, below which the import's
-        // background cleaner never starts (Cleaner.AUTO_MIN_SEGMENTS), so compact finds both sealed ones.
+        // 128 KiB segments: the import's ~330 KB of overwrites fills three, and below four the import's
+        // background cleaner cleans nothing (Cleaner.AUTO_MIN_SEGMENTS), so compact finds both sealed ones.
         assertEquals(0, cli.onPool("create", "--engine", "sorted", "--size", "512K", "--segment-size", "128K").exit());
         StringBuilder lines = new StringBuilder();
         for (int round = 0; round < 40; round++) {
