@@ -427,11 +427,11 @@ final class Cleaner implements Agent {
                 || !roomForACopy(liveLogBytes)) {
             return false;
         }
-        long since = user - Math.max(userBytesAtPass, 0);
+        long sincePass = user - Math.max(userBytesAtPass, 0);
+        long sinceLook = user - Math.max(userBytesInOrder, Math.max(userBytesAtPass, 0));   // pass or in-order sample
         boolean quiet = idle && now - lastWriteNanos >= keyOrderQuietNanos;
-        boolean due = quiet && (userBytesAtPass < 0 || since >= liveLogBytes)
-                || user - Math.max(userBytesInOrder, Math.max(userBytesAtPass, 0))
-                        >= (long) KEY_ORDER_BUSY_FACTOR * liveLogBytes;
+        boolean due = quiet && (userBytesAtPass < 0 || sincePass >= liveLogBytes)
+                || sinceLook >= (long) KEY_ORDER_BUSY_FACTOR * liveLogBytes;
         if (!due) {
             return false;
         }

@@ -104,7 +104,7 @@ final class Log {
      * each lane, so a thread that kept its lane recovers a prefix of its own writes (docs/durability.md).
      * Per log, not per JVM: a thread that used a store with fewer lanes in between kept its lane here too.
      */
-    private final ThreadLocal<int[]> laneOfThread = ThreadLocal.withInitial(() -> new int[]{-1});
+    private final ThreadLocal<Lane> laneOfThread;
 
     private final ConcurrentLinkedDeque<Integer> freeSegments = new ConcurrentLinkedDeque<>();
     private final AtomicInteger nextUnusedSegment = new AtomicInteger();
@@ -132,6 +132,7 @@ final class Log {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(i);
         }
+        this.laneOfThread = ThreadLocal.withInitial(() -> lanes[Math.floorMod(nextLane.getAndIncrement(), userLanes)]);
         this.table = new SegmentTable((Math.max(region.maxSize(), region.size()) - FIRST_SEGMENT_OFFSET) / segmentBytes);
     }
 
@@ -171,11 +172,7 @@ final class Log {
 
     /** The lane this thread appends to: sticky per thread, spread round-robin. */
     Lane laneForThread() {
-        int[] mine = laneOfThread.get();
-        if (mine[0] < 0) {
-            mine[0] = Math.floorMod(nextLane.getAndIncrement(), userLanes);
-        }
-        return lanes[mine[0]];
+        return laneOfThread.get();
     }
 
     /** Makes room for a record of {@code length} bytes in the lane (K0 when a new segment is needed). */

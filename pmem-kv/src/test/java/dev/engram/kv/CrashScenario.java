@@ -133,8 +133,8 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
                 // x's first version, synced, lies in segment 0 with the fillers; the 1,000-byte record
                 // after them does not fit, so the lane seals segment 0 and moves to segment 1 (on CRAWL,
                 // whose persists pad to 4 KiB, the last filler already does), where x's second version
-                // goes, buffered in buffered mode. Cleaning segment 0 drops the first version as dead: the second must
-                // be durable before segment 0 is freed, or a crash loses x.
+                // goes, buffered in buffered mode. Cleaning segment 0 drops the first version as dead:
+                // the second must be durable before segment 0 is freed, or a crash loses x.
                 segments = 3;
                 setup.add(CrashStep.put("x", text('1', 50), null));
                 setup.add(CrashStep.sync());
