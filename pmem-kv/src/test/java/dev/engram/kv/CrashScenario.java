@@ -15,8 +15,11 @@ import static dev.engram.kv.CrashStep.BatchOp;
  *
  * <p>Single-operation scenarios: insert, overwrite, delete, batch, conditional (putIfAbsent and
  * replace, each hit and miss), rollover (the write that opens a new segment, K0), growth (the write
- * that grows the pool), destage (RUN's write-back; a sync elsewhere) and recovery (a reopen: the crash
- * lands inside recovery itself). Two more are extension points for maintenance steps the engine is
+ * that grows the pool), destage (RUN's write-back; a sync elsewhere), recovery (a reopen: the crash
+ * lands inside recovery itself), superseded (an explicit compaction frees a segment whose dead record a
+ * buffered write outranks), superseded-background (the same by the background cleaner's rounds) and
+ * key-order (the sorted engine's pass in key order over
+ * buffered writes). Two more are extension points for maintenance steps the engine is
  * gaining: {@link #COMPACTION_STEP} and {@link #INDEX_CHECKPOINT} (see {@link #maintenance}).
  *
  * @param spec        the name that rebuilds it
@@ -32,7 +35,7 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
     static final String INDEX_CHECKPOINT = "index-checkpoint";
     /** Single-operation scenarios; each runs in both durability modes. */
     static final List<String> SINGLE_OPERATIONS = List.of("insert", "overwrite", "delete", "batch", "conditional",
-            "rollover", "growth", "destage", "recovery", "superseded", "key-order");
+            "rollover", "growth", "destage", "recovery", "superseded", "superseded-background", "key-order");
 
     CrashScenario {
         setup = List.copyOf(setup);
@@ -146,6 +149,27 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
                 steps.add(CrashStep.custom("compact", KvStore::compact));
                 steps.add(CrashStep.put("after", "x", null));
             }
+            case "superseded-background" -> {
+                // "superseded" by the background cleaner's rounds (Cleaner.doWork, from the recording
+                // thread). x's first version, synced, and four rounds of fillers fill segments 0-3 and part
+                // of 4, where x's second version goes, buffered in buffered mode: five segments in use, a
+                // fifth live, 0-2 all dead. The first round cleans segment 0, whose free must come after
+                // x's second version is durable (C2p); the second cleans segment 1 behind another
+                // buffered write.
+                segments = 7;
+                setup.add(CrashStep.put("x", text('1', 50), null));
+                setup.add(CrashStep.sync());
+                for (int round = 0; round < 4; round++) {
+                    for (int i = 0; i < 16; i++) {
+                        setup.add(CrashStep.put(String.format(Locale.ROOT, "f%02d", i),
+                                text((char) ('0' + (16 * round + i) % 75), 4000), null));
+                    }
+                }
+                setup.add(CrashStep.put("x", text('2', 60), null));
+                steps.add(CrashStep.custom("cleanerRound", CrashScenario::cleanerRound));
+                steps.add(CrashStep.put("after", "x", null));
+                steps.add(CrashStep.custom("cleanerRound", CrashScenario::cleanerRound));
+            }
             case "key-order" -> {
                 // Written against key order after a sync: the pass in key order copies a, b, c before the
                 // lane's buffered originals are durable, so a copy must not outlive an earlier write.
@@ -239,6 +263,14 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
             steps.add(s);
         }
         return new CrashScenario("random/" + d.name().toLowerCase(Locale.ROOT) + "/" + seed, d, 2, setup, steps);
+    }
+
+    /**
+     * One round of the background cleaner's duty cycle, on the recording thread (the store runs no
+     * cleaner thread of its own here, so every recording is the same).
+     */
+    private static void cleanerRound(KvStore store) {
+        store.cleaner().doWork();
     }
 
     /** The sorted engine's pass in key order; on the hash engine, which has none, a cleaning. */

@@ -3,6 +3,8 @@ package dev.engram.kv;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -317,11 +320,18 @@ class IndexHashTest {
         long[] expectedRegions = {1 << 20, 2 << 20, 4 << 20, 16 << 20, 32 << 20};
         String[] heaps = {"64m", "3g", "6g", "20g", "80g"};
         for (int i = 0; i < heaps.length; i++) {
+            Path log = Files.createTempFile("engram-g1-region", ".txt");
             Process p = new ProcessBuilder(java, "-XX:+UseG1GC", "-Xmx" + heaps[i], "-cp",
                     System.getProperty("java.class.path"), G1RegionOfThisJvm.class.getName())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            assertEquals(0, p.waitFor(), out);
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean exited = p.waitFor(2, TimeUnit.MINUTES);   // a JVM that hangs fails the test, not the build
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            String out = Files.readString(log).strip();
+            Files.delete(log);
+            assertTrue(exited, "the JVM with -Xmx" + heaps[i] + " did not exit in 2 minutes: " + out);
+            assertEquals(0, p.exitValue(), out);
             String[] fields = out.split(" ");
             long maxMemory = Long.parseLong(fields[0]);
             long region = Long.parseLong(fields[1]);

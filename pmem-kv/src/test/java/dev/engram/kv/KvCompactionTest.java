@@ -204,6 +204,35 @@ class KvCompactionTest {
         }
     }
 
+    /**
+     * C2p in a round of the background cleaner (BUG-9; the crash campaign's superseded-background checks
+     * its crash images): the writer's buffered newer version of x is persisted before the segment with
+     * x's older version, which it outranks, is freed. x's first version (synced) and four rounds of
+     * sixteen 4,000-byte fillers fill segments 0-3 and part of 4, where x's second version goes: five
+     * segments in use, a fifth live, so the round cleans segment 0.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.engram.kv.KvStoreContractTest#enginesAndModes")
+    void shouldPersistBufferedWritesBeforeABackgroundRoundFreesWhatTheyOutrank(EngineKind engine, AccessMode mode) {
+        try (KvStore kv = KvStore.create(options(engine, mode).durability(Durability.BUFFERED))) {
+            kv.put(b("x"), b("first"));
+            kv.sync();
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < 16; i++) {
+                    kv.put(b("f" + i), b(round + "v".repeat(3999)));
+                }
+            }
+            kv.put(b("x"), b("second"));
+            Log.Lane lane = kv.log().laneForThread();
+            assertTrue(lane.persistedUpTo < lane.tail, "x's second version is buffered");
+            int free = kv.log().freeSegmentCount();
+            assertEquals(1, kv.cleaner().doWork(), "one segment cleaned");
+            assertEquals(free + 1, kv.log().freeSegmentCount(), "and freed");
+            assertEquals(lane.tail, lane.persistedUpTo, "after the writer's buffered records were persisted");
+            assertEquals("second", s(kv.get(b("x"))));
+        }
+    }
+
     /** Seeded operations, compactions and reopens against a TreeMap. */
     @ParameterizedTest
     @MethodSource("dev.engram.kv.KvStoreContractTest#enginesAndModes")
