@@ -18,9 +18,9 @@ import static dev.engram.kv.CrashStep.BatchOp;
  * that grows the pool), destage (RUN's write-back; a sync elsewhere), recovery (a reopen: the crash
  * lands inside recovery itself), superseded (an explicit compaction frees a segment whose dead record a
  * buffered write outranks), superseded-background (the same by the background cleaner's rounds) and
- * key-order (the sorted engine's pass in key order over
- * buffered writes). Two more are extension points for maintenance steps the engine is
- * gaining: {@link #COMPACTION_STEP} and {@link #INDEX_CHECKPOINT} (see {@link #maintenance}).
+ * key-order (the sorted engine's pass in key order over buffered writes). Two more are extension
+ * points for maintenance steps the engine is gaining: {@link #COMPACTION_STEP} and {@link
+ * #INDEX_CHECKPOINT} (see {@link #maintenance}).
  *
  * @param spec        the name that rebuilds it
  * @param durability  the store's default durability
