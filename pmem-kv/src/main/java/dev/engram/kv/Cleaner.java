@@ -488,7 +488,7 @@ final class Cleaner implements Agent {
 
     @Override
     public String roleName() {
-        return "engram-cleaner";
+        return "engram-cleaner " + store.path().getFileName();   // also its thread's name (AgentRunner sets it)
     }
 
     /**

@@ -387,7 +387,7 @@ public final class KvStore implements AutoCloseable {
         }
         cleanerRunner = new AgentRunner(new SleepingMillisIdleStrategy(100), cleaner::failed, null, cleaner);
         AgentRunner.startOnThread(cleanerRunner, r -> {
-            Thread t = new Thread(r, "engram-cleaner " + path.getFileName());
+            Thread t = new Thread(r);                    // named by AgentRunner: Cleaner.roleName
             t.setDaemon(true);
             return t;
         });

@@ -1,7 +1,7 @@
 package dev.engram.bench.dl;
 
-import dev.engram.bench.WorkFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engram.bench.WorkFiles;
 import dev.engram.bench.compare.ChildJvm;
 import dev.engram.bench.compare.Host;
 import dev.engram.bench.compare.Results;

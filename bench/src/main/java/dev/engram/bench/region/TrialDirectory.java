@@ -1,6 +1,7 @@
 package dev.engram.bench.region;
 
 import dev.engram.bench.WorkFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -75,8 +75,8 @@ final class PoolOptions {
     /**
      * Opens the existing pool (recovering it), in the given mode or walk, without the background
      * cleaner: a one-shot command does what it says and no more (a get or a stats copies no records
-     * beyond what recovery writes, and compact's report counts all the cleaning done). {@link #openWithBackgroundCleaning} for
-     * a command that writes much.
+     * beyond what recovery writes, and compact's report counts all the cleaning done; PoolOptionsTest).
+     * {@link #openWithBackgroundCleaning} for a command that writes much.
      */
     KvStore open() {
         return open(AccessMode.WALK);
