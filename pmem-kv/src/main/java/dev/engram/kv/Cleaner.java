@@ -20,7 +20,8 @@ import static dev.engram.kv.PoolFormat.*;
 /**
  * The log cleaner: reclaims segments whose records are mostly dead (overwritten or deleted) while the
  * store serves traffic. It runs on demand ({@link KvStore#compact()}) and as an Agrona agent in the
- * background once the log has sealed segments.
+ * background once the log has sealed segments (from the open with {@link LaneTails#BACKGROUND}: the
+ * agent's duty cycle also commits the lanes' tails, K2c, that durable writes left due).
  *
  * <h2>Cleaning one segment (C0–C2)</h2>
  * <ol>
@@ -373,10 +374,18 @@ final class Cleaner implements Agent {
         return order;
     }
 
-    /** Background duty cycle: frees what it may, then cleans one segment if the log is worth it. */
+    /**
+     * Background duty cycle: commits the lane tails that are due, frees what it may, then cleans one
+     * segment if the log is worth it. The tails are not counted as work: a writer that keeps writing
+     * leaves one due every round, and counted they would keep the agent from sleeping.
+     */
     @Override
     public int doWork() {
-        if (store.isClosed() || !lock.tryLock()) {
+        if (store.isClosed()) {
+            return 0;
+        }
+        log.commitDueTails(false);                                      // K2c, LaneTails.BACKGROUND
+        if (!lock.tryLock()) {
             return 0;
         }
         try {

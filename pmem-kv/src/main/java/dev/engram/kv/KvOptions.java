@@ -43,7 +43,7 @@ public final class KvOptions {
     private boolean indexCheckpoint = true;
     private double compactLiveRatio = 0.5;
     private boolean compressColdValues;
-    private boolean laneTails = true;
+    private LaneTails laneTails = LaneTails.EVERY_PERSIST;
 
     public KvOptions(Path path) {
         this.path = Objects.requireNonNull(path, "path");
@@ -210,20 +210,26 @@ public final class KvOptions {
     }
 
     /**
-     * Whether every persist of a lane also commits the lane's tail (step K2c of docs/durability.md, on
-     * byte-addressable media: WALK with libpmem, RUN; default true). It is what lets recovery tell a
-     * lane's last records damaged by the media after they were acknowledged from a crash-torn tail:
-     * with it such a record reads {@code MEDIA} after a crash; without it the record is dropped as torn
-     * and its key reads its previous value. It costs a second flush + drain per durable put (measured in
+     * When a lane commits its tail (step K2c of docs/durability.md, on byte-addressable media: WALK with
+     * libpmem, RUN; default {@link LaneTails#EVERY_PERSIST}). The tail is what lets recovery tell a lane's
+     * last records damaged by the media after they were acknowledged from a crash-torn tail: with it such
+     * a record reads {@code MEDIA} after a crash; without it the record is dropped as torn and its key
+     * reads its previous value. {@code EVERY_PERSIST} costs a second flush + drain per durable put;
+     * {@code BACKGROUND} leaves it to the background agent, within about 100 ms (measured in
      * docs/durability.md). Not recorded in the pool: each open chooses, and a tail written earlier stays
      * true. Ignored on block devices (CRAWL, WALK by msync), where it would be a second fdatasync.
      */
-    public KvOptions laneTails(boolean on) {
-        this.laneTails = on;
+    public KvOptions laneTails(LaneTails when) {
+        this.laneTails = Objects.requireNonNull(when, "laneTails");
         return this;
     }
 
-    public boolean laneTails() {
+    /** {@code true}: {@link LaneTails#EVERY_PERSIST}; {@code false}: {@link LaneTails#OFF}. */
+    public KvOptions laneTails(boolean on) {
+        return laneTails(on ? LaneTails.EVERY_PERSIST : LaneTails.OFF);
+    }
+
+    public LaneTails laneTails() {
         return laneTails;
     }
 

@@ -374,7 +374,9 @@ public final class KvStore implements AutoCloseable {
         this.cleaner = new Cleaner(this, log, index, options.compactLiveRatio(), options.autoKeyOrder());
         if (options.autoCompact()) {
             log.onSeal(this::startCleaner);
-            if (log.segmentsHandedOut() - log.freeSegmentCount() >= Cleaner.AUTO_MIN_SEGMENTS) {
+            // The agent also commits lane tails in the background (LaneTails.BACKGROUND): from the start.
+            if (log.segmentsHandedOut() - log.freeSegmentCount() >= Cleaner.AUTO_MIN_SEGMENTS
+                    || options.laneTails() == LaneTails.BACKGROUND) {
                 startCleaner();
             }
         }
@@ -442,6 +444,7 @@ public final class KvStore implements AutoCloseable {
             try {
                 for (Log.Lane lane : log.lanes) {
                     log.persistLane(lane);      // K2 for every buffered record
+                    log.commitTailIfDue(lane);  // K2c where LaneTails.BACKGROUND left it due
                 }
                 if (checkpointFile != null) {
                     writeCheckpoint();
@@ -733,10 +736,11 @@ public final class KvStore implements AutoCloseable {
         return writeOne(TYPE_PUT, key, checkValue(value), durability, Condition.EXPECT, expected);
     }
 
-    /** Makes every buffered write durable. */
+    /** Makes every buffered write durable (and commits every lane's tail: {@link LaneTails#BACKGROUND}). */
     public void sync() {
         checkOpen();
         log.syncAll();
+        log.commitDueTails(true);
     }
 
     ReentrantLock stripeOf(byte[] key) {

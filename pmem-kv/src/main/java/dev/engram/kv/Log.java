@@ -29,7 +29,8 @@ import static dev.engram.kv.PoolFormat.*;
  *       (its own record and any buffered records before it in the lane) with one flush + drain; a
  *       buffered write skips this, {@link #syncAll()} does it later.</li>
  *   <li>K2c commit tail (byte-addressable media): the lane's tail slot (format 1.4) then says how far
- *       the lane's segment is durable, persisted on its own: see {@link #commitTail}.</li>
+ *       the lane's segment is durable, persisted on its own: see {@link #commitTail}. After every
+ *       persist by default; with {@link LaneTails#BACKGROUND}, by {@link #commitDueTails} later.</li>
  *   <li>K1n/K2n media note: when the region reports that the media did not take the record, a note per
  *       key goes to the segment's notes area and is persisted: see {@link #noteLoss}.</li>
  *   <li>K3 publish: only after K2 returns does the index point at the record, so a reader never sees
@@ -65,6 +66,8 @@ final class Log {
         final byte[] tailSlot = new byte[LANE_TAIL_LENGTH];
         final ByteBuffer tailSlotView = ByteBuffer.wrap(tailSlot).order(ByteOrder.LITTLE_ENDIAN);
         final CRC32C tailSlotCrc = new CRC32C();
+        /** K2 persisted records that no committed tail covers yet ({@link LaneTails#BACKGROUND}). */
+        boolean tailDue;
         /** Where the lane's next media note goes in its segment's notes area (format 1.4). */
         long notesTail;
         /** A media note as K1n builds it. */
@@ -90,8 +93,8 @@ final class Log {
      * byte-addressable media, where a store changes only the bytes it writes.
      */
     final int tornUnit;
-    /** Whether each persist of a lane is followed by K2c (byte-addressable media, unless the store opted out). */
-    private final boolean commitTails;
+    /** When K2c runs: {@link LaneTails#OFF} on a block device, whatever the store asked for. */
+    private final LaneTails tails;
     /** The notes area at each segment's end (format 1.4; 0 in older pools): records end before it. */
     final int notesBytes;
     /** The writers' lanes, then the cleaner's own lane (last), so copies never wait behind user appends. */
@@ -118,15 +121,15 @@ final class Log {
     private final LongAdder lostHeaders = new LongAdder();
 
     /**
-     * @param commitTails whether K2c runs ({@link KvOptions#laneTails}); only ever on byte-addressable media
+     * @param tails when K2c runs ({@link KvOptions#laneTails}); only ever on byte-addressable media
      */
-    Log(Path path, Region region, int segmentBytes, int laneCount, int notesBytes, boolean commitTails) {
+    Log(Path path, Region region, int segmentBytes, int laneCount, int notesBytes, LaneTails tails) {
         this.path = path;
         this.region = region;
         this.segmentBytes = segmentBytes;
         this.notesBytes = notesBytes;
         this.tornUnit = region.granularity() == Granularity.PAGE ? TORN_WRITE_UNIT : 0;
-        this.commitTails = commitTails && tornUnit == 0;
+        this.tails = tornUnit == 0 ? tails : LaneTails.OFF;
         this.userLanes = laneCount;
         this.lanes = new Lane[laneCount + 1];
         for (int i = 0; i < lanes.length; i++) {
@@ -439,16 +442,71 @@ final class Log {
             region.persist(lane.persistedUpTo, lane.tail - lane.persistedUpTo);
             lane.persists++;
             lane.persistedUpTo = lane.tail;
-            if (commitTails) {
+            if (tails == LaneTails.EVERY_PERSIST) {
                 commitTail(lane);
+            } else if (tails == LaneTails.BACKGROUND) {
+                lane.tailDue = true;
             }
         }
     }
 
     /**
+     * K2c for every lane whose last persist no committed tail covers ({@link LaneTails#BACKGROUND}): by
+     * the store's background agent ({@code wait} false: a lane whose writer holds its lock is skipped;
+     * that writer's next record vouches for the ones before it, and the next round comes within about
+     * 100 ms), and by {@code sync()} ({@code wait} true). Returns how many tails it committed.
+     */
+    int commitDueTails(boolean wait) {
+        if (tails != LaneTails.BACKGROUND) {
+            return 0;
+        }
+        int committed = 0;
+        for (Lane lane : lanes) {
+            if (wait) {
+                lane.lock.lock();
+            } else if (!lane.lock.tryLock()) {
+                continue;
+            }
+            try {
+                committed += commitTailIfDue(lane);
+            } finally {
+                lane.lock.unlock();
+            }
+        }
+        return committed;
+    }
+
+    /**
+     * K2c for the lane when its tail is due ({@link LaneTails#BACKGROUND}); returns 1 if it committed.
+     * Caller holds the lane lock.
+     */
+    int commitTailIfDue(Lane lane) {
+        if (!lane.tailDue) {
+            return 0;
+        }
+        commitTail(lane);
+        return 1;
+    }
+
+    /** How many lanes have records persisted that no committed tail covers yet (each read under its lock). */
+    int tailsDue() {
+        int due = 0;
+        for (Lane lane : lanes) {
+            lane.lock.lock();
+            try {
+                due += lane.tailDue ? 1 : 0;
+            } finally {
+                lane.lock.unlock();
+            }
+        }
+        return due;
+    }
+
+    /**
      * K2c commit tail (format 1.4): stores in the lane's slot the segment and the offset below which K2
-     * just persisted it, and persists the slot, after K2 and before the write is acknowledged (K3). So
-     * every acknowledged record lies below a durable lane tail, and recovery can tell media damage in a
+     * just persisted it, and persists the slot: after K2 and before the write is acknowledged (K3) with
+     * {@link LaneTails#EVERY_PERSIST}, the default; later with {@link LaneTails#BACKGROUND}. So every
+     * acknowledged record lies below a durable lane tail, and recovery can tell media damage in a
      * lane's last records (no later record or seal vouches for them) from a crash-torn tail: a torn
      * record was never persisted, so no slot covers it. A crash while the slot is written leaves its
      * checksum failing (two 8-byte stores; on a block device, a garbled sector): no tail is known, as
@@ -474,6 +532,7 @@ final class Log {
         region.write(at, slot, 0, LANE_TAIL_LENGTH);
         region.persist(at, LANE_TAIL_LENGTH);                           // K2c commit tail
         lane.persists++;
+        lane.tailDue = false;
     }
 
     /**

@@ -17,8 +17,10 @@ import static dev.engram.kv.CrashStep.BatchOp;
  * replace, each hit and miss), rollover (the write that opens a new segment, K0), growth (the write
  * that grows the pool), destage (RUN's write-back; a sync elsewhere), recovery (a reopen: the crash
  * lands inside recovery itself), superseded (an explicit compaction frees a segment whose dead record a
- * buffered write outranks), superseded-background (the same by the background cleaner's rounds) and
- * key-order (the sorted engine's pass in key order over buffered writes). Two more are extension
+ * buffered write outranks), superseded-background (the same by the background cleaner's rounds),
+ * key-order (the sorted engine's pass in key order over buffered writes) and tails-background (writes
+ * whose lane tails a background round and a sync commit later: {@link LaneTails#BACKGROUND}, the only
+ * scenario that opens with it). Two more are extension
  * points for maintenance steps the engine is gaining: {@link #COMPACTION_STEP} and {@link
  * #INDEX_CHECKPOINT} (see {@link #maintenance}).
  *
@@ -35,7 +37,8 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
     static final String INDEX_CHECKPOINT = "index-checkpoint";
     /** Single-operation scenarios; each runs in both durability modes. */
     static final List<String> SINGLE_OPERATIONS = List.of("insert", "overwrite", "delete", "batch", "conditional",
-            "rollover", "growth", "destage", "recovery", "superseded", "superseded-background", "key-order");
+            "rollover", "growth", "destage", "recovery", "superseded", "superseded-background", "key-order",
+            "tails-background");
 
     CrashScenario {
         setup = List.copyOf(setup);
@@ -49,7 +52,8 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
     KvOptions options(EngineKind engine) {
         // No background cleaner: a recording must be one thread's, so that it is the same every time.
         return new KvOptions(SimulatedPool.path()).engine(engine).segmentBytes(SEGMENT_BYTES).size(poolBytes())
-                .durability(durability).lanes(2).autoCompact(false);
+                .durability(durability).lanes(2).autoCompact(false)
+                .laneTails(spec.startsWith("tails-background/") ? LaneTails.BACKGROUND : LaneTails.EVERY_PERSIST);
     }
 
     /** Rebuilds a scenario from its spec: {@code name/durability} or {@code random/durability/seed}. */
@@ -180,6 +184,19 @@ record CrashScenario(String spec, Durability durability, int segments, List<Cras
                 setup.add(CrashStep.put("a", text('a', 100), null));
                 steps.add(CrashStep.custom("compactInKeyOrder", CrashScenario::compactInKeyOrder));
                 steps.add(CrashStep.put("d", "4", null));
+            }
+            case "tails-background" -> {
+                // LaneTails.BACKGROUND: a durable put leaves its lane's tail (K2c) due; the background
+                // agent's round (Cleaner.doWork, from the recording thread) commits it behind a buffered
+                // write the tail must not cover (it was never persisted), and sync() commits the rest. A
+                // crash anywhere, in a K2c too, keeps what was acknowledged and tears nothing into MEDIA.
+                setup.add(CrashStep.put("a", text('a', 40), null));
+                steps.add(CrashStep.put("b", text('b', 200), null));
+                steps.add(CrashStep.put("c", text('c', 90), Durability.DURABLE));
+                steps.add(CrashStep.put("d", text('d', 300), Durability.BUFFERED));
+                steps.add(CrashStep.custom("cleanerRound", CrashScenario::cleanerRound));
+                steps.add(CrashStep.sync());
+                steps.add(CrashStep.put("a", "", null));
             }
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "': expected one of "
                     + SINGLE_OPERATIONS + " or random");

@@ -2,6 +2,7 @@ package dev.engram.bench.kv;
 
 import dev.engram.kv.Durability;
 import dev.engram.kv.EngineKind;
+import dev.engram.kv.LaneTails;
 import dev.engram.region.AccessMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,11 +50,11 @@ public class KvPointOps {
     public int valueBytes;
 
     /**
-     * Whether each persist also commits the lane's tail (K2c, {@code KvOptions.laneTails}: the default);
-     * {@code -p laneTails=true,false} measures its cost in one run.
+     * When the lanes' tails are committed (K2c, {@code KvOptions.laneTails}; EVERY_PERSIST is the default);
+     * {@code -p laneTails=EVERY_PERSIST,BACKGROUND,OFF} measures its cost in one run.
      */
-    @Param("true")
-    public boolean laneTails;
+    @Param("EVERY_PERSIST")
+    public LaneTails laneTails;
 
     /** Keys pre-filled before measuring. */
     @Param("100000")

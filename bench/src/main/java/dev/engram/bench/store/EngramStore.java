@@ -6,6 +6,7 @@ import dev.engram.kv.KvCursor;
 import dev.engram.kv.KvOptions;
 import dev.engram.kv.KvStats;
 import dev.engram.kv.KvStore;
+import dev.engram.kv.LaneTails;
 import dev.engram.kv.ValueReader;
 import dev.engram.region.AccessMode;
 
@@ -55,15 +56,17 @@ public final class EngramStore implements BenchStore {
     /**
      * Creates a new pool at {@code file}, {@code sizeBytes} large to begin with (it grows if needed;
      * 0 for the default size), its index sized for {@code expectedKeys} ({@link KvOptions#expectedKeys});
-     * {@code asWritten} turns the background passes in key order off ({@link KvOptions#autoKeyOrder}).
+     * {@code asWritten} turns the background passes in key order off ({@link KvOptions#autoKeyOrder});
+     * {@code laneTails} says when the lanes' tails are committed ({@link KvOptions#laneTails}).
      */
     static EngramStore create(Path file, EngineKind engine, AccessMode mode, boolean durable, long sizeBytes,
-                              long expectedKeys, boolean asWritten) {
+                              long expectedKeys, boolean asWritten, LaneTails laneTails) {
         KvOptions options = new KvOptions(file)
                 .engine(engine)
                 .mode(mode)
                 .expectedKeys(expectedKeys)
                 .autoKeyOrder(!asWritten)
+                .laneTails(laneTails)
                 .durability(durable ? Durability.DURABLE : Durability.BUFFERED);
         if (sizeBytes > 0) {
             options.size(sizeBytes);

@@ -1,10 +1,12 @@
 package dev.engram.bench.store;
 
 import dev.engram.kv.EngineKind;
+import dev.engram.kv.LaneTails;
 import dev.engram.region.AccessMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * How to open one store for one trial: which store, with which engine, mode and durability, in which
@@ -28,23 +30,25 @@ import java.nio.file.Path;
  * @param asWritten  keep the layout writes give the store: Engram's sorted engine then makes no background
  *                   pass in key order ({@code KvOptions#autoKeyOrder}), which would otherwise start once
  *                   a pre-fill stops writing, during the measured phases of a {@code --as-written} run
+ * @param laneTails  when Engram commits its lanes' tails ({@code KvOptions#laneTails}); ignored by peers
  */
 public record StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, boolean durable, Path directory,
                         int keyBytes, int valueBytes, long maxKeys, long poolBytes, int largeValueBytes,
-                        long largeValues, boolean asWritten) {
+                        long largeValues, boolean asWritten, LaneTails laneTails) {
 
     /** A store of small values only. */
     public StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, boolean durable, Path directory,
                      int keyBytes, int valueBytes, long maxKeys, long poolBytes) {
-        this(kind, engine, mode, durable, directory, keyBytes, valueBytes, maxKeys, poolBytes, 0, 0, false);
+        this(kind, engine, mode, durable, directory, keyBytes, valueBytes, maxKeys, poolBytes, 0, 0, false,
+                LaneTails.EVERY_PERSIST);
     }
 
-    /** A store that settles as it would by itself (not {@link #asWritten}). */
+    /** A store that settles as it would by itself (not {@link #asWritten}), with Engram's default lane tails. */
     public StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, boolean durable, Path directory,
                      int keyBytes, int valueBytes, long maxKeys, long poolBytes, int largeValueBytes,
                      long largeValues) {
         this(kind, engine, mode, durable, directory, keyBytes, valueBytes, maxKeys, poolBytes, largeValueBytes,
-                largeValues, false);
+                largeValues, false, LaneTails.EVERY_PERSIST);
     }
 
     /** Checks the combination; throws {@link IllegalArgumentException} naming what is wrong and what would do. */
@@ -58,6 +62,7 @@ public record StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, bool
         if (durable && !kind.hasPowerSafeSetting()) {
             throw new IllegalArgumentException("--store " + kind.id() + " --durable: " + kind.noDurableReason());
         }
+        Objects.requireNonNull(laneTails, "laneTails");
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys " + maxKeys + " must be at least 1");
         }
@@ -74,7 +79,7 @@ public record StoreSpec(StoreKind kind, EngineKind engine, AccessMode mode, bool
         }
         return switch (kind) {
             case ENGRAM -> EngramStore.create(directory.resolve("pool"), engine, mode, durable, poolBytes, maxKeys,
-                    asWritten);
+                    asWritten, laneTails);
             case LMDB -> LmdbStore.create(this);
             case ROCKSDB -> RocksDbStore.create(this);
             case CHRONICLE -> ChronicleStore.create(this);

@@ -2,6 +2,7 @@ package dev.engram.bench.workload;
 
 import dev.engram.bench.store.StoreKind;
 import dev.engram.kv.EngineKind;
+import dev.engram.kv.LaneTails;
 import dev.engram.region.AccessMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -128,6 +129,12 @@ public final class BenchCli implements Callable<Integer> {
                     + "result says which in 'settled'.")
     boolean asWritten;
 
+    @Option(names = "--lane-tails", paramLabel = "every-persist|background|off", converter = LaneTailsConverter.class,
+            description = "Engram only: when each log lane commits its tail, the proof that tells media damage in its "
+                    + "last records from a crash-torn tail (KvOptions.laneTails; docs/durability.md, K2c). Every "
+                    + "result says which in 'lane_tails'. Default: every-persist, the store's own.")
+    LaneTails laneTails;
+
     @Option(names = "--label", paramLabel = "TEXT",
             description = "Free text copied into the 'label' field of every result, e.g. the round of a sweep.")
     String label;
@@ -216,7 +223,7 @@ public final class BenchCli implements Callable<Integer> {
         AccessMode resolvedMode = mode != null ? mode : AccessMode.WALK;
         return new RunConfig(workload, store, resolvedEngine, resolvedMode, dir, keys, keyBytes, keyFormat, valueBytes,
                 threads, durable, json, operations, seed, sampleEvery, warmup, repeat, durationSeconds, !noProgress,
-                sizeBytes, keep, label, oneStore, asWritten);
+                sizeBytes, keep, label, oneStore, asWritten, laneTails);
     }
 
     @Override
@@ -303,6 +310,9 @@ public final class BenchCli implements Callable<Integer> {
         if (w != null && w.prefilled()) {
             r.put("settled", !config.asWritten());       // only a pre-filled store is settled (or not)
         }
+        if (config.storeKind() == StoreKind.ENGRAM) {
+            r.put("lane_tails", laneTailsLabel(config.engramLaneTails()));
+        }
         results.add(r);
         if (config.json() != null) {
             try {
@@ -332,6 +342,24 @@ public final class BenchCli implements Callable<Integer> {
         public EngineKind convert(String value) {
             return EngineKind.parse(value);
         }
+    }
+
+    /** "every-persist", "background" or "off", case-insensitively. */
+    static final class LaneTailsConverter implements CommandLine.ITypeConverter<LaneTails> {
+        @Override
+        public LaneTails convert(String value) {
+            for (LaneTails t : LaneTails.values()) {
+                if (laneTailsLabel(t).equalsIgnoreCase(value)) {
+                    return t;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "': expected every-persist, background or off");
+        }
+    }
+
+    /** The option's and the results' spelling: "every-persist", "background", "off". */
+    static String laneTailsLabel(LaneTails t) {
+        return t.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** "crawl", "walk" or "run", case-insensitively. */

@@ -2,6 +2,7 @@ package dev.engram.bench.workload;
 
 import dev.engram.bench.store.StoreKind;
 import dev.engram.kv.EngineKind;
+import dev.engram.kv.LaneTails;
 import dev.engram.region.AccessMode;
 
 import java.nio.file.Files;
@@ -41,12 +42,14 @@ import java.util.Locale;
  *                        once (fills still get their own fresh store each)
  * @param asWritten       after a pre-fill only sync, skipping the store's settling ({@code BenchStore#settle}):
  *                        reads meet the store as the fill left it
+ * @param laneTails       when Engram commits its lanes' tails ({@code KvOptions#laneTails}); null: the
+ *                        store's default (every persist). Engram's only
  */
 record RunConfig(String workload, String store, EngineKind engine, AccessMode mode, Path dir, long keys,
                  int keyBytes, KeySpace.Format keyFormat, int valueBytes, int threads, boolean durable, Path json,
                  long operations, long seed, int sampleEvery, long warmupKeys, int repeat, double durationSeconds,
                  boolean progress, long sizeBytes, boolean keep, String label, boolean oneStore,
-                 boolean asWritten) {
+                 boolean asWritten, LaneTails laneTails) {
 
     /** The name of the floor measurements, which are not a store workload. */
     static final String FLOORS = "floors";
@@ -56,6 +59,11 @@ record RunConfig(String workload, String store, EngineKind engine, AccessMode mo
     static final long DEFAULT_SEED = 0x2026_1122L;
     /** Warm-up keys when none are given: at most this many (fewer if the run has fewer keys). */
     static final long DEFAULT_WARMUP_KEYS = 200_000;
+
+    /** When Engram commits its lanes' tails: {@link #laneTails}, or the store's default. */
+    LaneTails engramLaneTails() {
+        return laneTails != null ? laneTails : LaneTails.EVERY_PERSIST;
+    }
 
     /** Checks every parameter; throws {@link IllegalArgumentException} naming the option, the value and the range. */
     RunConfig conclude() {
@@ -75,6 +83,10 @@ record RunConfig(String workload, String store, EngineKind engine, AccessMode mo
         }
         if (durable && !kind.hasPowerSafeSetting()) {
             throw new IllegalArgumentException("--store " + store + " --durable: " + kind.noDurableReason());
+        }
+        if (laneTails != null && kind != StoreKind.ENGRAM) {
+            throw new IllegalArgumentException("--lane-tails is Engram's (when it commits its log lanes' tails); "
+                    + "--store " + store + " has none");
         }
         for (String name : workloads()) {
             Workload w = Workload.byName(name);

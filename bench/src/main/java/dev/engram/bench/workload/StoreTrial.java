@@ -165,7 +165,8 @@ final class StoreTrial {
         Path directory = createDirectory(config.dir());
         try {
             BenchStore store = new StoreSpec(config.storeKind(), config.engine(), config.mode(), config.durable(),
-                    directory, config.keyBytes(), config.valueBytes(), maxLiveKeys, size, 0, 0, config.asWritten()).open();
+                    directory, config.keyBytes(), config.valueBytes(), maxLiveKeys, size, 0, 0, config.asWritten(),
+                    config.engramLaneTails()).open();
             try {
                 StoreTrial trial = new StoreTrial(config, store, keys);
                 if (run == 1) {

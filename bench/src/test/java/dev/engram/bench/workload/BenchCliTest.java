@@ -2,6 +2,7 @@ package dev.engram.bench.workload;
 
 import dev.engram.bench.WorkFiles;
 import dev.engram.kv.EngineKind;
+import dev.engram.kv.LaneTails;
 import dev.engram.pmem.Pmem;
 import dev.engram.region.AccessMode;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +69,8 @@ class BenchCliTest {
         RunConfig c = BenchCli.parse("readrandom", "--store", "engram", "--engine", "SORTED", "--mode", "crawl",
                 "--dir", dir.toString(), "--keys", "2k", "--key-size", "24", "--value-size", "200", "--threads", "2",
                 "--durable", "--json", json.toString(), "--ops", "5_000", "--seed", "0x2a", "--sample-every", "1",
-                "--warmup-keys", "0", "--repeat", "3", "--duration", "1.5", "--size", "16M", "--no-progress", "--keep");
+                "--warmup-keys", "0", "--repeat", "3", "--duration", "1.5", "--size", "16M", "--no-progress", "--keep",
+                "--lane-tails", "Background");
         assertEquals("readrandom", c.workload());
         assertEquals("engram", c.store());
         assertEquals(EngineKind.SORTED, c.engine());
@@ -90,6 +92,7 @@ class BenchCliTest {
         assertEquals(16_000_000, c.sizeBytes());
         assertFalse(c.progress());
         assertTrue(c.keep());
+        assertEquals(LaneTails.BACKGROUND, c.laneTails());
         c.conclude();
     }
 
@@ -109,6 +112,7 @@ class BenchCliTest {
         assertEquals(200_000, c.warmupKeys());
         assertEquals(1_000_000, c.operationsFor(DbBenchWorkload.FILLRANDOM, c.keys()));
         assertEquals(2_000, BenchCli.parse("fillrandom", "--dir", dir.toString(), "--keys", "2000").warmupKeys());
+        assertEquals(LaneTails.EVERY_PERSIST, c.engramLaneTails(), "the store's own default");
     }
 
     @Test
@@ -125,6 +129,13 @@ class BenchCliTest {
         RunnerTesting.Run tooMany = run("fillseq", "--dir", dir.toString(), "--keys", "2000", "--ops", "3000");
         assertEquals(2, tooMany.exit());
         assertTrue(tooMany.err().contains("at most 2000"), tooMany.err());
+
+        RunnerTesting.Run tails = run("fillseq", "--dir", dir.toString(), "--lane-tails", "sometimes");
+        assertEquals(2, tails.exit());
+        assertTrue(tails.err().contains("expected every-persist, background or off"), tails.err());
+        RunnerTesting.Run peerTails = run("fillseq", "--dir", dir.toString(), "--store", "mapdb", "--lane-tails", "off");
+        assertEquals(2, peerTails.exit());
+        assertTrue(peerTails.err().contains("--lane-tails is Engram's"), peerTails.err());
 
         assertEquals(2, run("fillseq").exit(), "--dir is required");
         assertFalse(Files.exists(json), "nothing is written on a usage error");
@@ -178,6 +189,19 @@ class BenchCliTest {
         assertEquals(0, written.exit(), written.err());
         Map<String, Object> w = readJsonLines(json).getLast();
         assertEquals(List.of("readseq", false, 2_000.0), List.of(w.get("workload"), w.get("settled"), number(w, "found")));
+
+        assertEquals("every-persist", results.get(0).get("lane_tails"), "the store's default, named in each result");
+        if (!"none".equals(results.get(0).get("dax"))) {
+            // Byte-addressable media (libpmem's flush + drain, not msync): a durable put persists its
+            // record and then its lane's tail (K2c); with the tails left to the background, the record only.
+            assertTrue(number(results.get(0), "persists_per_op") >= 2, results.get(0).toString());
+            RunnerTesting.Run background = run("fillrandom", "--dir", dir.toString(), "--keys", "2000", "--durable",
+                    "--lane-tails", "background", "--warmup-keys", "0", "--json", json.toString(), "--no-progress");
+            assertEquals(0, background.exit(), background.err());
+            Map<String, Object> b = readJsonLines(json).getLast();
+            assertEquals("background", b.get("lane_tails"));
+            assertTrue(number(b, "persists_per_op") < 1.5, "K2c left to the background: " + b);
+        }
 
         assertTrue(fill.out().contains("seed 0x20261122"), "the seed is printed: " + fill.out());
         assertTrue(fill.out().contains("fillrandom") && fill.out().contains("ops/s"), "a summary table: " + fill.out());

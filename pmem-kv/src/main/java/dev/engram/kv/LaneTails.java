@@ -1,0 +1,29 @@
+package dev.engram.kv;
+
+/**
+ * When a lane commits its tail (step K2c of docs/durability.md; byte-addressable media only: WALK with
+ * libpmem, RUN). The lane tail is not what makes a write durable (K2 does that, in every choice here);
+ * it is what lets recovery tell a lane's last records, damaged by the media after they were
+ * acknowledged, from a crash-torn tail. A record with a committed tail, or a later record of its lane,
+ * over it reads {@code MEDIA} after such damage; one without reads as torn, and its key reads its
+ * previous value. Chosen per open ({@link KvOptions#laneTails(LaneTails)}), not recorded in the pool.
+ */
+public enum LaneTails {
+    /**
+     * The default: every persist of a lane (each durable write, each {@code sync()}) is followed by the
+     * tail's own flush + drain before the write returns, so no acknowledged record is ever without a
+     * proof. Costs that second flush + drain per durable write (measured in docs/durability.md).
+     */
+    EVERY_PERSIST,
+    /**
+     * Durable writes skip K2c; the store's background agent commits each lane's tail within about 100 ms
+     * of its last persist (when the store runs it: {@link KvOptions#autoCompact}), and {@code sync()} and
+     * {@code close()} commit every lane's. A write is as durable as with {@link #EVERY_PERSIST}; only a
+     * lane's last records persisted in the ~100 ms before a crash, then damaged by the media, read as
+     * torn rather than {@code MEDIA}. Without the background agent, the window lasts until the next
+     * {@code sync()}, {@code close()} or durable write of the lane.
+     */
+    BACKGROUND,
+    /** Never: a lane's last records damaged by the media always read as torn after a crash. */
+    OFF
+}
