@@ -97,6 +97,9 @@ record ComparePlan(boolean quick, Path dir, Path ext4Dir, long keys, double seco
             steps.add(new Step("engram-sorted-as-written", "engram: ordered scan of the store as the random fill left it",
                     storeArgs("readseq", StoreKind.ENGRAM, dir, keys, json, "engram-sorted-as-written", "--engine",
                             "sorted", "--one-store", "--as-written")));
+            steps.add(new Step("engram-durable-background-tails", "engram: power-safe put, lane tails in the background",
+                    storeArgs("fillrandom", StoreKind.ENGRAM, dir, keys, json, "engram-durable-background-tails",
+                            "--durable", "--lane-tails", "background")));
             steps.add(new Step("engram-sorted-durable", "engram: power-safe put, ordered engine",
                     storeArgs("fillrandom", StoreKind.ENGRAM, dir, keys, json, "engram-sorted-durable",
                             "--engine", "sorted", "--durable")));

@@ -87,7 +87,8 @@ final class ComparePlots {
     private static String name(Map<String, Object> r) {
         String mode = text(r, "mode");
         return text(r, "store") + " " + text(r, "engine") + ("none".equals(mode) ? "" : " " + mode) + " ("
-                + text(r, "durability") + (CompareReport.asWritten(r) ? ", as written" : "") + ")";
+                + text(r, "durability") + (CompareReport.asWritten(r) ? ", as written" : "")
+                + (CompareReport.backgroundTails(r) ? ", tails in background" : "") + ")";
     }
 
     private static CategoryChart chart(String title) {

@@ -70,6 +70,10 @@ class CompareReportTest {
         results.add(result("floors", "floors", "floor-mapped-read", "none", "none", "none", 2_000_000));
         results.add(result("floors", "floors", "floor-mapped-scan", "none", "none", "none", 40_000_000));
         results.add(result("engram-durable", "fillrandom", "engram", "hash", "walk", "power", 1_000_000));
+        Map<String, Object> background = result("engram-durable-background-tails", "fillrandom", "engram", "hash",
+                "walk", "power", 1_200_000);
+        background.put("lane_tails", "background");     // faster, so that judging the first Engram row would fail
+        results.addFirst(background);
         results.add(result("lmdb-durable", "fillrandom", "lmdb", "btree", "none", "power", 100_000));
         results.add(result("chronicle-fast", "fillrandom", "chronicle", "hash", "none", "process", 5_000_000));
         results.add(result("engram-fast", "readrandom", "engram", "hash", "walk", "process", 900_000));
@@ -95,6 +99,7 @@ class CompareReportTest {
 
         String powerSafe = section(md, "### Power-safe put");
         assertTrue(powerSafe.contains("| engram | hash | walk | power |"), powerSafe);
+        assertTrue(powerSafe.contains("| engram | hash (tails in background) | walk | power |"), powerSafe);
         assertTrue(powerSafe.contains("| lmdb | btree | none | power |"), powerSafe);
         assertFalse(powerSafe.contains("chronicle |"), "a process-durable put is never beside power-safe ones");
         assertTrue(powerSafe.contains("| 10.00 |"), "engram 1 M vs lmdb 100 k: 10x the best power-safe peer");
@@ -108,12 +113,15 @@ class CompareReportTest {
         assertTrue(get.contains("| 1.50 |"), "900 k vs 600 k");
 
         String targets = section(md, "### The issue's targets");
-        assertTrue(targets.contains("**10.00x**") && targets.contains("| met |"), targets);
+        assertTrue(targets.contains("**10.00x**") && targets.contains("| met |"), "the default's row: " + targets);
+        assertTrue(targets.contains("in the background (`LaneTails.BACKGROUND`, as power-safe) | 1.20 M vs 100 k: **12.00x**"),
+                targets);
         assertTrue(targets.contains("**1.50x**"), targets);
         assertTrue(targets.contains("**0.50x**") && targets.contains("**missed**"), "scan 800 k vs 1.6 M: " + targets);
         assertTrue(targets.contains("as written (no compaction in key order) 1.20 M: 0.75x"), targets);
         assertTrue(section(md, "### Ordered scan").contains("| engram | sorted (as written) | walk |"), md);
-        assertTrue(targets.contains("2 of 4 rows"), "put 0.25, get 0.45 within 5x; the scans 0.02 and 0.03 not: " + targets);
+        assertTrue(targets.contains("3 of 5 rows"), "puts 0.25 and 0.30, get 0.45 within 5x; the scans 0.02 and 0.03 not: "
+                + targets);
 
         assertTrue(plots.containsAll(List.of("power-safe-put.png", "random-get.png", "ordered-scan.png")), plots.toString());
         for (String p : plots) {
@@ -137,8 +145,11 @@ class CompareReportTest {
             assertTrue(ids.contains(k.id() + "-fast"), ids.toString());
             assertEquals(k.hasPowerSafeSetting(), ids.contains(k.id() + "-durable"), k + ": " + ids);
         }
-        assertTrue(ids.containsAll(List.of("floors", "floors-ext4", "engram-sorted", "mapdb-sorted", "engram-sorted-as-written")),
-                ids.toString());
+        assertTrue(ids.containsAll(List.of("floors", "floors-ext4", "engram-sorted", "mapdb-sorted", "engram-sorted-as-written",
+                "engram-durable-background-tails")), ids.toString());
+        ComparePlan.Step tails = steps.stream().filter(s -> s.id().equals("engram-durable-background-tails")).findFirst()
+                .orElseThrow();
+        assertTrue(tails.args().containsAll(List.of("--durable", "--lane-tails", "background")), tails.toString());
         for (ComparePlan.Step s : steps) {
             assertTrue(s.args().contains("--label") && s.args().get(s.args().indexOf("--label") + 1).equals(s.id()), s.toString());
             if (s.id().endsWith("-durable")) {
