@@ -1,0 +1,13 @@
+#!/bin/sh
+out=/tmp/ab/touch.json
+for r in 1 2 3 4 5 6; do
+  if [ $((r % 2)) = 1 ]; then order="base new"; else order="new base"; fi
+  for tails in every-persist background; do
+    for t in $order; do
+      if [ $t = base ]; then dir=/tmp/wt-base; else dir=/work/main; fi
+      (cd $dir && ./engram bench fillrandom --store engram --engine hash --mode walk --dir /dev/shm --keys 1000000 \
+        --durable --lane-tails $tails --json $out --label "$t $r" --no-progress > /dev/null 2>&1)
+    done
+  done
+done
+echo done
