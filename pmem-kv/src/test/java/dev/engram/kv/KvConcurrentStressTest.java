@@ -3,7 +3,8 @@ package dev.engram.kv;
 import dev.engram.region.AccessMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>On the sorted engine the background cleaner's passes in key order ({@link KvOptions#autoKeyOrder})
  *       run among all of this: the key-count threshold is lowered to the test's few hundred keys, and
  *       the writers' volume starts a pass each time they have written four times the live log.</li>
+ *   <li>Each engine runs with the lane tails committed by every persist (the default) and in the
+ *       background ({@link LaneTails#BACKGROUND}: the agent commits them beside the cleaning and the
+ *       passes, taking the lanes' locks the writers use; at the end none may be left due).</li>
  * </ul>
  * At the end the store must equal the model, also after a reopen, with a clean {@code check()}.
  * {@code -Dengram.stress.seconds} sets the duration (3 s in CI, 60 s in the stress profile).
@@ -49,9 +54,15 @@ class KvConcurrentStressTest {
     @TempDir(factory = ShmTempDir.class)
     Path dir;
 
-    private KvOptions options(EngineKind engine) {
+    private KvOptions options(EngineKind engine, LaneTails tails) {
         return new KvOptions(dir.resolve("pool")).engine(engine).mode(AccessMode.WALK).segmentBytes(64 * 1024)
-                .size(PoolFormat.FIRST_SEGMENT_OFFSET + 64 * 1024);
+                .size(PoolFormat.FIRST_SEGMENT_OFFSET + 64 * 1024).laneTails(tails);
+    }
+
+    /** Each engine with the lane tails committed by every persist (the default) and in the background. */
+    static Stream<Arguments> enginesAndTails() {
+        return Stream.of(EngineKind.values()).flatMap(e -> Stream.of(LaneTails.EVERY_PERSIST, LaneTails.BACKGROUND)
+                .map(t -> Arguments.of(e, t)));
     }
 
     private static byte[] bytes(String s) {
@@ -78,10 +89,11 @@ class KvConcurrentStressTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EngineKind.class)
-    void shouldMatchTheModelAfterWritersReadersScansAndGrowthAtOnce(EngineKind engine) throws InterruptedException {
-        System.out.println("concurrent stress: " + engine + " for " + SECONDS + " s, seed=" + SEED
-                + " (rerun with -Dengram.seed=" + SEED + ")");
+    @MethodSource("enginesAndTails")
+    void shouldMatchTheModelAfterWritersReadersScansAndGrowthAtOnce(EngineKind engine, LaneTails tails)
+            throws InterruptedException {
+        System.out.println("concurrent stress: " + engine + ", lane tails " + tails + ", for " + SECONDS + " s, seed="
+                + SEED + " (rerun with -Dengram.seed=" + SEED + ")");
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLongArray increments = new AtomicLongArray(COUNTERS);
@@ -90,7 +102,7 @@ class KvConcurrentStressTest {
         List<Map<String, String>> models = new ArrayList<>();
         long[] writes = new long[WRITERS];
         long initialSize;
-        try (KvStore kv = KvStore.create(options(engine))) {
+        try (KvStore kv = KvStore.create(options(engine, tails))) {
             initialSize = kv.region().size();
             kv.cleaner().keyOrderMinKeys = 100;             // the writers hold ~900 keys; the default is 65,536
             for (int c = 0; c < COUNTERS; c++) {
@@ -137,8 +149,17 @@ class KvConcurrentStressTest {
             assertTrue(grown > 4 * initialSize, "the pool did not grow: " + grown + " bytes");
             assertTrue(engine == EngineKind.HASH ? passes == 0 : passes > 0, "passes in key order: " + passes);
             assertTrue(scans.get() > 0 && reads.get() > 0, "readers and scanners ran");
+            if (tails == LaneTails.BACKGROUND) {
+                // The writers' durable puts left their lanes' tails due; the agent, running beside the
+                // cleaning and the passes in key order all along, commits them within a round or two.
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (kv.log().tailsDue() > 0 && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                }
+                assertEquals(0, kv.log().tailsDue(), "the background agent committed every due tail");
+            }
         }
-        try (KvStore reopened = KvStore.open(options(engine))) {
+        try (KvStore reopened = KvStore.open(options(engine, tails))) {
             assertEquals(expected(models, increments), contents(reopened), "seed=" + SEED + ": after reopening");
             assertTrue(reopened.check().clean(), "seed=" + SEED + ": " + reopened.check());
         }
