@@ -96,6 +96,15 @@ final class Recovery {
                                  long sealedEnd) {
     }
 
+    private static boolean allZeros(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private SegmentHeader header(int segment) {
         byte[] h = new byte[SEG_HEADER_LENGTH];
         region.read(log.segmentOffset(segment), h, 0, h.length);
@@ -103,7 +112,10 @@ final class Recovery {
         CRC32C c = new CRC32C();
         c.update(h, 0, SEG_CHECKED_LENGTH);
         boolean valid = b.getInt(SEG_CRC_OFFSET) == (int) c.getValue();
-        if (!valid && repairOneBit(h, 0, SEG_CHECKED_LENGTH, b.getInt(SEG_CRC_OFFSET))) {
+        // A never-used segment's header is all zeros, one flipped bit away from no valid header: no repair
+        // to try, so the syndrome table (2 MiB, built on first use: about 45 ms of a fresh JVM's open of a
+        // pool with unused segments) is not built for it.
+        if (!valid && !allZeros(h) && repairOneBit(h, 0, SEG_CHECKED_LENGTH, b.getInt(SEG_CRC_OFFSET))) {
             valid = true;     // one flipped bit: the media's, since a torn header differs in whole 8-byte words
         }
         valid &= b.getInt(SEG_MAGIC_OFFSET) == SEG_MAGIC;
