@@ -1096,6 +1096,14 @@ public final class KvStore implements AutoCloseable {
         return region.mode();
     }
 
+    /**
+     * When this store commits its lanes' tails: as {@link KvOptions#laneTails} asked, or {@link LaneTails#OFF}
+     * on a block device (CRAWL, WALK by msync), where no tail is written.
+     */
+    public LaneTails laneTails() {
+        return log.laneTails();
+    }
+
     public PersistencePath persistencePath() {
         return region.persistencePath();
     }

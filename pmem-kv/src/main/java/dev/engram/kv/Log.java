@@ -488,6 +488,11 @@ final class Log {
         return 1;
     }
 
+    /** When K2c runs here: as the store asked, or {@link LaneTails#OFF} on a block device. */
+    LaneTails laneTails() {
+        return tails;
+    }
+
     /** How many lanes have records persisted that no committed tail covers yet (each read under its lock). */
     int tailsDue() {
         int due = 0;

@@ -397,6 +397,23 @@ class KvMediaFaultTest {
         }
     }
 
+    /**
+     * A store reports the lane tails it runs: what it was asked for on byte-addressable media, and OFF on
+     * a block device (CRAWL here), where no tail is written whatever was asked.
+     */
+    @Test
+    void shouldReportTheLaneTailsItRunsAndOffOnABlockDevice() {
+        try (KvStore walk = KvStore.create(options(EngineKind.HASH).laneTails(LaneTails.BACKGROUND), region("walk"))) {
+            assertEquals(LaneTails.BACKGROUND, walk.laneTails());
+        }
+        Region crawl = Regions.create(new RegionOptions(dir.resolve("crawl")).mode(AccessMode.CRAWL).size(POOL_BYTES));
+        try (KvStore kv = KvStore.create(options(EngineKind.HASH).laneTails(LaneTails.EVERY_PERSIST), crawl)) {
+            assertEquals(LaneTails.OFF, kv.laneTails());
+            kv.put(bytes("k"), bytes("v"));
+            assertEquals(0, kv.log().tailsDue());
+        }
+    }
+
     /** Flips one bit of k's newest value, as the media might after the put returned. */
     private static void flipABitOfTheValue(KvStore kv, Region region) {
         Entry e = kv.index().get(bytes("k"));

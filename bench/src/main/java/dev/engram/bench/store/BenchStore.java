@@ -46,6 +46,14 @@ public interface BenchStore extends AutoCloseable {
     /** One human-readable line: how writes become durable here, and why. */
     String persistence();
 
+    /**
+     * Engram's lane tails as the store runs them ({@code every-persist}, {@code background}, or {@code off},
+     * which a block device forces whatever was asked); null for peers, which have none.
+     */
+    default String laneTails() {
+        return null;
+    }
+
     /** Whether {@link #scan} honours its bounds (keys in order); otherwise it walks every key unordered. */
     boolean ordered();
 

@@ -95,6 +95,11 @@ public final class EngramStore implements BenchStore {
     }
 
     @Override
+    public String laneTails() {
+        return kv.laneTails().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    @Override
     public String dax() {
         return kv.persistencePath().dax().name().toLowerCase(Locale.ROOT);
     }

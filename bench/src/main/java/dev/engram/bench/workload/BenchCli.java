@@ -310,9 +310,6 @@ public final class BenchCli implements Callable<Integer> {
         if (w != null && w.prefilled()) {
             r.put("settled", !config.asWritten());       // only a pre-filled store is settled (or not)
         }
-        if (config.storeKind() == StoreKind.ENGRAM) {
-            r.put("lane_tails", laneTailsLabel(config.engramLaneTails()));
-        }
         results.add(r);
         if (config.json() != null) {
             try {

@@ -248,6 +248,9 @@ final class StoreTrial {
                 .put("found", o.found() >= 0 ? o.found() : null)
                 .put("writer_ops_per_sec", background == null ? null : o.backgroundOps() / o.backgroundSeconds());
         workload.annotate(r, List.of(drivers));
+        if (store.laneTails() != null) {
+            r.put("lane_tails", store.laneTails());      // as the store runs them: off on a block device
+        }
         for (Map.Entry<String, Long> c : countersAfter.entrySet()) {
             long delta = c.getValue() - countersBefore.getOrDefault(c.getKey(), 0L);
             r.put(c.getKey() + "_per_op", done == 0 ? null : (double) delta / done);

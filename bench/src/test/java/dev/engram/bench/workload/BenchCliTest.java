@@ -202,6 +202,12 @@ class BenchCliTest {
             assertEquals("background", b.get("lane_tails"));
             assertTrue(number(b, "persists_per_op") < 1.5, "K2c left to the background: " + b);
         }
+        RunnerTesting.Run crawl = run("fillrandom", "--dir", dir.toString(), "--keys", "200", "--durable",
+                "--mode", "crawl", "--lane-tails", "every-persist", "--warmup-keys", "0", "--json", json.toString(),
+                "--no-progress");
+        assertEquals(0, crawl.exit(), crawl.err());
+        assertEquals("off", readJsonLines(json).getLast().get("lane_tails"),
+                "a block device writes no tail, and the result says so");
 
         assertTrue(fill.out().contains("seed 0x20261122"), "the seed is printed: " + fill.out());
         assertTrue(fill.out().contains("fillrandom") && fill.out().contains("ops/s"), "a summary table: " + fill.out());
