@@ -452,9 +452,10 @@ final class Log {
 
     /**
      * K2c for every lane whose last persist no committed tail covers ({@link LaneTails#BACKGROUND}): by
-     * the store's background agent ({@code wait} false: a lane whose writer holds its lock is skipped;
-     * that writer's next record vouches for the ones before it, and the next round comes within about
-     * 100 ms), and by {@code sync()} ({@code wait} true). Returns how many tails it committed.
+     * the store's background agent ({@code wait} false: a lane whose writer holds its lock is skipped and
+     * tried again the next round, about 100 ms later; a durable record the writer persists meanwhile
+     * vouches for the ones before it), and by {@code sync()} ({@code wait} true). Returns how many tails
+     * it committed.
      */
     int commitDueTails(boolean wait) {
         if (tails != LaneTails.BACKGROUND) {
