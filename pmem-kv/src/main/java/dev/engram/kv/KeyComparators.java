@@ -35,8 +35,8 @@ public final class KeyComparators {
     /**
      * {@link #BYTEWISE}: the sign of {@code Arrays.compareUnsigned(a, b)}, eight bytes at a time. Keys that
      * share a long prefix (numbered keys: "user000000001234") are common, and {@code Arrays.compareUnsigned}
-     * leaves its first-byte shortcut for a call to the vectorized mismatch there; a skip-list insert
-     * compares some forty times.
+     * leaves its first-byte shortcut for a call to the vectorized mismatch there, at every step of a
+     * skip-list search (measured in docs/benchmarks.md).
      */
     static int bytewise(byte[] a, byte[] b) {
         int n = Math.min(a.length, b.length);
