@@ -85,6 +85,8 @@ final class Cleaner implements Agent {
     static final long KEY_ORDER_MIN_KEYS = 1 << 16;
     /** ... or until no write came for this long, */
     static final long KEY_ORDER_QUIET_NANOS = 1_000_000_000L;
+    /** The lane tails' pace inside a long round: the agent's sleep between rounds (KvStore's idle strategy). */
+    static final long TAIL_ROUND_NANOS = 100_000_000L;
     /** ... or users wrote this many times the live log since the last pass. */
     static final int KEY_ORDER_BUSY_FACTOR = 4;
     /** The sample: this many start keys, */
@@ -120,6 +122,8 @@ final class Cleaner implements Agent {
     private long userBytesInOrder = -1;
     private volatile boolean stopping;
     private volatile long keyOrderPasses;
+    /** When the duty cycle last committed the due lane tails ({@link #tailsRound}). */
+    private long tailsCommittedNanos = System.nanoTime() - TAIL_ROUND_NANOS;
 
     // Totals since open, guarded by lock.
     private long segmentsCleaned;
@@ -241,12 +245,18 @@ final class Cleaner implements Agent {
                     stopped = true;
                     break;
                 }
+                if (background) {
+                    tailsRound(false);           // a pass over a large store lasts seconds: keep the tails' pace
+                }
                 moveInOrder(inKeyOrder.next().getKey(), source, durableEnd, buffer);
             }
             persistCopies();                                            // C1 persist
             for (int s = 0; s < handedOut && !stopped; s++) {
                 if (source[s]) {
                     store.checkOpen();
+                    if (background) {
+                        tailsRound(false);
+                    }
                     clean(s);                                           // only SEALED ones: clean() checks
                 }
             }
@@ -384,7 +394,7 @@ final class Cleaner implements Agent {
         if (store.isClosed()) {
             return 0;
         }
-        log.commitDueTails(false);                                      // K2c, LaneTails.BACKGROUND
+        tailsRound(true);
         if (!lock.tryLock()) {
             return 0;
         }
@@ -415,6 +425,24 @@ final class Cleaner implements Agent {
             return work;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * K2c for the lanes whose tails {@link LaneTails#BACKGROUND} left due ({@link Log#commitDueTails}):
+     * at the start of every round ({@code now}), and within a long background pass in key order once
+     * {@link #TAIL_ROUND_NANOS} have passed since the last time, so that a tail is committed about that
+     * long after its persist even while a pass over a large store runs for seconds. The duty cycle's
+     * thread only; nothing to do (and no clock read) unless the store runs its tails in the background.
+     */
+    private void tailsRound(boolean now) {
+        if (log.laneTails() != LaneTails.BACKGROUND) {
+            return;
+        }
+        long t = System.nanoTime();
+        if (now || t - tailsCommittedNanos >= TAIL_ROUND_NANOS) {
+            tailsCommittedNanos = t;
+            log.commitDueTails(false);
         }
     }
 

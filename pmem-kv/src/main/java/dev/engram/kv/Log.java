@@ -454,14 +454,12 @@ final class Log {
      * K2c for every lane whose last persist no committed tail covers ({@link LaneTails#BACKGROUND}): by
      * the store's background agent ({@code wait} false: a lane whose writer holds its lock is skipped and
      * tried again the next round, about 100 ms later; a durable record the writer persists meanwhile
-     * vouches for the ones before it), and by {@code sync()} ({@code wait} true). Returns how many tails
-     * it committed.
+     * vouches for the ones before it), and by {@code sync()} ({@code wait} true).
      */
-    int commitDueTails(boolean wait) {
+    void commitDueTails(boolean wait) {
         if (tails != LaneTails.BACKGROUND) {
-            return 0;
+            return;
         }
-        int committed = 0;
         for (Lane lane : lanes) {
             if (wait) {
                 lane.lock.lock();
@@ -469,24 +467,18 @@ final class Log {
                 continue;
             }
             try {
-                committed += commitTailIfDue(lane);
+                commitTailIfDue(lane);
             } finally {
                 lane.lock.unlock();
             }
         }
-        return committed;
     }
 
-    /**
-     * K2c for the lane when its tail is due ({@link LaneTails#BACKGROUND}); returns 1 if it committed.
-     * Caller holds the lane lock.
-     */
-    int commitTailIfDue(Lane lane) {
-        if (!lane.tailDue) {
-            return 0;
+    /** K2c for the lane when its tail is due ({@link LaneTails#BACKGROUND}). Caller holds the lane lock. */
+    void commitTailIfDue(Lane lane) {
+        if (lane.tailDue) {
+            commitTail(lane);
         }
-        commitTail(lane);
-        return 1;
     }
 
     /** When K2c runs here: as the store asked, or {@link LaneTails#OFF} on a block device. */

@@ -398,6 +398,26 @@ class KvMediaFaultTest {
     }
 
     /**
+     * A background pass in key order over a large sorted store runs for seconds inside one round of the
+     * agent; it commits the due tails on the way (between keys and between the segments it then cleans,
+     * {@link Cleaner#TAIL_ROUND_NANOS} apart), so that the
+     * window {@link LaneTails#BACKGROUND} documents holds during it too. Here the pass runs on the test's
+     * thread, with no round before it: the writer's lane, left due by its durable put, is committed.
+     */
+    @Test
+    void shouldCommitDueTailsDuringABackgroundPassInKeyOrder() {
+        KvStore kv = KvStore.create(options(EngineKind.SORTED).laneTails(LaneTails.BACKGROUND), region("tail-pass"));
+        for (int i = 0; i < 20; i++) {
+            kv.put(bytes("k" + i), bytes("v" + i));
+        }
+        Log.Lane writer = kv.log().laneForThread();
+        assertTrue(writer.tailDue, "the durable puts left the writer's tail due");
+        kv.cleaner().compactInKeyOrder(((Index.Sorted) kv.index()).view().entrySet().iterator(), true);
+        assertTrue(!writer.tailDue, "the pass committed it");
+        kv.close();
+    }
+
+    /**
      * A store reports the lane tails it runs: what it was asked for on byte-addressable media, and OFF on
      * a block device (CRAWL here), where no tail is written whatever was asked.
      */

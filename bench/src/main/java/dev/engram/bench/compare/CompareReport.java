@@ -470,27 +470,10 @@ final class CompareReport {
         line("| target | measured | |");
         line("|---|---|---|");
         List<Map<String, Object>> put = rows("fillrandom", "power", true);
-        Map<String, Object> walkPut = put.stream().filter(r -> isEngram(r) && "walk".equals(text(r, "mode"))
-                && "hash".equals(text(r, "engine")) && !backgroundTails(r)).findFirst().orElse(null);
-        Map<String, Object> backgroundPut = put.stream().filter(r -> isEngram(r) && "walk".equals(text(r, "mode"))
-                && "hash".equals(text(r, "engine")) && backgroundTails(r)).findFirst().orElse(null);
-        double bestPut = best(put);
-        if (walkPut != null) {
-            double ratio = number(walkPut, "ops_per_sec") / bestPut;
-            line(String.format(Locale.ROOT, "| Engram WALK power-safe put >= %.0fx the best power-safe peer (KV issue "
-                            + "floor: %.0fx) | %s vs %s (%s): **%.2fx** (per CPU-s: %.2fx) | %s |", PUT_TARGET,
-                    PUT_FLOOR_ISSUE_TARGET, si(number(walkPut, "ops_per_sec")), si(bestPut), bestName(put), ratio,
-                    perCpuSecond(walkPut) / bestPerCpu(put),
-                    verdict(ratio >= PUT_TARGET, ratio >= PUT_FLOOR_ISSUE_TARGET ? "met the KV floor of 5x only" : null)));
-        }
-        if (backgroundPut != null) {
-            double ratio = number(backgroundPut, "ops_per_sec") / bestPut;
-            line(String.format(Locale.ROOT, "| the same with the lane tails committed in the background "
-                            + "(`LaneTails.BACKGROUND`, as power-safe) | %s vs %s: **%.2fx** (per CPU-s: %.2fx) | %s |",
-                    si(number(backgroundPut, "ops_per_sec")), si(bestPut), ratio,
-                    perCpuSecond(backgroundPut) / bestPerCpu(put),
-                    verdict(ratio >= PUT_TARGET, ratio >= PUT_FLOOR_ISSUE_TARGET ? "met the KV floor of 5x only" : null)));
-        }
+        putTarget(put, false, String.format(Locale.ROOT, "Engram WALK power-safe put >= %.0fx the best power-safe "
+                + "peer (KV issue floor: %.0fx)", PUT_TARGET, PUT_FLOOR_ISSUE_TARGET), "%s vs %s (%s)");
+        putTarget(put, true, "the same with the lane tails committed in the background (`LaneTails.BACKGROUND`, as "
+                + "power-safe)", "%s vs %s");
         List<Map<String, Object>> get = rows("readrandom", null, true);
         Map<String, Object> engramGet = get.stream().filter(CompareReport::isEngram).findFirst().orElse(null);
         if (engramGet != null) {
@@ -529,6 +512,25 @@ final class CompareReport {
             line("- " + s);
         }
         line("");
+    }
+
+    /**
+     * The power-safe put target's line for Engram's WALK hash row, the default's or ({@code background})
+     * the one with its lane tails in the background; none when the run has no such row. {@code versus}
+     * formats the row's and the best peer's rates (and the peer's name, if it has a third field).
+     */
+    private void putTarget(List<Map<String, Object>> put, boolean background, String target, String versus) {
+        Map<String, Object> row = put.stream().filter(r -> isEngram(r) && "walk".equals(text(r, "mode"))
+                && "hash".equals(text(r, "engine")) && backgroundTails(r) == background).findFirst().orElse(null);
+        if (row == null) {
+            return;
+        }
+        double bestPut = best(put);
+        double ratio = number(row, "ops_per_sec") / bestPut;
+        line(String.format(Locale.ROOT, "| %s | %s: **%.2fx** (per CPU-s: %.2fx) | %s |", target,
+                String.format(Locale.ROOT, versus, si(number(row, "ops_per_sec")), si(bestPut), bestName(put)), ratio,
+                perCpuSecond(row) / bestPerCpu(put),
+                verdict(ratio >= PUT_TARGET, ratio >= PUT_FLOOR_ISSUE_TARGET ? "met the KV floor of 5x only" : null)));
     }
 
     private static String verdict(boolean met, String partial) {

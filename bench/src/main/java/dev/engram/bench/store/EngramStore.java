@@ -96,7 +96,7 @@ public final class EngramStore implements BenchStore {
 
     @Override
     public String laneTails() {
-        return kv.laneTails().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return kv.laneTails().label();
     }
 
     @Override

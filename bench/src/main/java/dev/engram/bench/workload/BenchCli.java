@@ -345,18 +345,12 @@ public final class BenchCli implements Callable<Integer> {
     static final class LaneTailsConverter implements CommandLine.ITypeConverter<LaneTails> {
         @Override
         public LaneTails convert(String value) {
-            for (LaneTails t : LaneTails.values()) {
-                if (laneTailsLabel(t).equalsIgnoreCase(value)) {
-                    return t;
-                }
+            try {
+                return LaneTails.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            throw new CommandLine.TypeConversionException("'" + value + "': expected every-persist, background or off");
         }
-    }
-
-    /** The option's and the results' spelling: "every-persist", "background", "off". */
-    static String laneTailsLabel(LaneTails t) {
-        return t.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** "crawl", "walk" or "run", case-insensitively. */
