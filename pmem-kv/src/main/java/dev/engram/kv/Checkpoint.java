@@ -34,22 +34,43 @@ import static dev.engram.kv.PoolFormat.align8;
  * current, the cleaner copied them into a changed segment before freeing theirs. A checkpoint of another
  * pool (UUID), a damaged one (checksums) or an unreadable one is ignored, with the reason reported.
  *
+ * <h2>Two bodies</h2>
+ * The sorted engine's checkpoint lists its keys with their versions (KEY_ENTRIES), and loading inserts
+ * them one by one. The hash engine's is its table as it is in memory (HASH_TABLE, format version 2): the
+ * slots' words in slot order, which loading copies into a table of the same size with no hashing and no
+ * per-key insert, on two threads, each slot then settled in the cache (Index.Hash#loadImagePart). The
+ * file is larger (64 bytes a slot: 107-213 bytes a key at the table's 30-60 % fill, against about 48 for
+ * an entry), and a fresh JVM's open of 10 M keys no longer parses 10 M entries before its code is
+ * compiled (docs/benchmarks.md, "A fresh JVM's reopen: the hash table as its own checkpoint"). Each 1 MiB
+ * block of the table has its own CRC32C, so two threads verify it; the body's CRC covers the rest. A
+ * version-1 checkpoint (entries for both engines, before the table image) is ignored with the reason
+ * given, so the first open after the upgrade scans the log, and its close writes version 2.
+ *
  * <pre>
  *  header (128 B): +0 MAGIC u64 | +8 VERSION u32 | +12 HEADER_LENGTH u32 | +16 POOL_UUID 2 x u64 |
  *    +32 MAX_GENERATION u64 | +40 MAX_SEQ u64 | +48 SEGMENT_COUNT u32 | +52 ENGINE u32 | +56 KEY_COUNT u64 |
- *    +64 BODY_LENGTH u64 | +72 BODY_CRC u32 (CRC32C of the body) | +80 SPLIT_INDEX u64 | +88 SPLIT_OFFSET u64 |
- *    +124 HEADER_CRC u32 (of [0, 124))
+ *    +64 BODY_LENGTH u64 | +72 BODY_CRC u32 (CRC32C of the body but the table) | +80 reserved (zero) 16 B |
+ *    +96 BODY_KIND u32 (0 KEY_ENTRIES, 1 HASH_TABLE) | +100 reserved u32 | +104 TABLE_SLOTS u64 |
+ *    +112 LONG_KEY_COUNT u64 | +124 HEADER_CRC u32 (of [0, 124))
  *  body: SEGMENT_COUNT x 40 B: GENERATION u64 | MIN_SEQ u64 | LAST_RECORD_OFFSET u64 | LAST_RECORD_SEQ u64 |
  *          STATE u32 (0 free, 1 live) | DAMAGED u32
- *        KEY_COUNT entries: KEY_LENGTH u32 | VALUE_LENGTH u32 | RECORD_OFFSET u64 | RECORD_LENGTH u32 |
+ *    KEY_ENTRIES: KEY_COUNT entries: KEY_LENGTH u32 | VALUE_LENGTH u32 | RECORD_OFFSET u64 | RECORD_LENGTH u32 |
  *          VALUE_DELTA u32 (value offset - record offset) | SEQ u64 | key, zero-padded to 8 bytes
+ *    HASH_TABLE: ceil(TABLE_SLOTS / 16384) x BLOCK_CRC u32 (CRC32C of each 16384 slots of the table),
+ *          zero-padded to 8 bytes |
+ *        TABLE_SLOTS x 64 B, the table's slots (Index.Hash: TAG | KEY0 | KEY1 | STAMP | RECORD_OFFSET |
+ *          LENGTHS | SEQ | RECORD_SEQ, u64 each) |
+ *        LONG_KEY_COUNT long keys (longer than 16 bytes; their slots hold the first 16):
+ *          SLOT u32 | KEY_LENGTH u32 | key, zero-padded to 8 bytes
+ *    KEY_COUNT: the keys with a version that is not a tombstone.
  * </pre>
  */
 final class Checkpoint {
 
     /** "EKVINDX1" as bytes, read little-endian. */
     static final long MAGIC = 0x3158444E49564B45L;
-    static final int VERSION = 1;
+    /** 2: the hash engine's table image (1 listed every engine's keys, with a split for two loaders). */
+    static final int VERSION = 2;
     static final int HEADER_LENGTH = 128;
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 8;
@@ -63,19 +84,20 @@ final class Checkpoint {
     static final int KEY_COUNT_OFFSET = 56;
     static final int BODY_LENGTH_OFFSET = 64;
     static final int BODY_CRC_OFFSET = 72;
-    /**
-     * Where a second loading thread starts: key entry SPLIT_INDEX (near KEY_COUNT / 2) is at file offset
-     * SPLIT_OFFSET. Both 0 in checkpoints written before they were added (the bytes were zero): the
-     * loader then walks the first half's entries to find it, which in a fresh JVM cost 130-220 ms of a
-     * 10 M-key open (bench/results/2026-11-23-reopen-5).
-     */
-    static final int SPLIT_INDEX_OFFSET = 80;
-    static final int SPLIT_OFFSET_OFFSET = 88;
-    /** The writer notes every this many entries' offsets, one of which becomes the split. */
-    static final int SPLIT_GRAIN = 4096;
+    static final int BODY_KIND_OFFSET = 96;
+    static final int TABLE_SLOTS_OFFSET = 104;
+    static final int LONG_KEY_COUNT_OFFSET = 112;
     static final int HEADER_CRC_OFFSET = 124;
     static final int SEGMENT_ENTRY_LENGTH = 40;
     static final int KEY_ENTRY_HEADER_LENGTH = 32;
+    static final int LONG_KEY_HEADER_LENGTH = 8;
+    static final int BODY_KEY_ENTRIES = 0;
+    static final int BODY_HASH_TABLE = 1;
+    /** Slots of the table under one BLOCK_CRC: 1 MiB. */
+    static final int TABLE_BLOCK_SLOTS = 16384;
+    static final long TABLE_BLOCK_BYTES = (long) TABLE_BLOCK_SLOTS * Index.Hash.IMAGE_SLOT_BYTES;
+    /** A table of fewer slots is verified and loaded on one thread: a second would cost more than it saves. */
+    static final int PARALLEL_MIN_SLOTS = 1 << 17;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -95,51 +117,11 @@ final class Checkpoint {
      */
     static long write(Path file, UUID uuid, EngineKind engine, Log log, Index index) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        int segments = log.segmentCount();
-        long keys = 0;
-        CRC32C crc = new CRC32C();
-        long bodyLength = 0;
-        long[] grainOffsets = new long[64];         // entry i * SPLIT_GRAIN starts at grainOffsets[i]
+        long keys;
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            ch.position(HEADER_LENGTH);
-            SegmentTable t = log.table;
-            for (int s = 0; s < segments; s++) {
-                bodyLength += flushIfFull(ch, buf, crc, SEGMENT_ENTRY_LENGTH);
-                boolean live = t.state(s) != SegmentTable.FREE;
-                buf.putLong(t.generation(s)).putLong(t.minSeq(s)).putLong(live ? t.lastRecordOffset(s) : 0)
-                        .putLong(live ? t.lastRecordSeq(s) : 0).putInt(live ? 1 : 0).putInt(t.damaged(s) ? 1 : 0);
-            }
-            for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
-                Map.Entry<byte[], Entry> me = it.next();
-                Entry e = me.getValue();
-                if (e.tombstone) {
-                    continue;
-                }
-                byte[] key = me.getKey();
-                int length = KEY_ENTRY_HEADER_LENGTH + align8(key.length);
-                if (length > buf.capacity()) {
-                    bodyLength += drain(ch, buf, crc);
-                    buf = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
-                }
-                bodyLength += flushIfFull(ch, buf, crc, length);
-                if (keys % SPLIT_GRAIN == 0) {
-                    int g = (int) (keys / SPLIT_GRAIN);
-                    if (g == grainOffsets.length) {
-                        grainOffsets = Arrays.copyOf(grainOffsets, g * 2);
-                    }
-                    grainOffsets[g] = HEADER_LENGTH + bodyLength + buf.position();
-                }
-                buf.putInt(key.length).putInt(e.valueLength).putLong(e.recordOffset).putInt(e.recordLength)
-                        .putInt((int) (e.valueOffset - e.recordOffset)).putLong(e.recordSeq).put(key);
-                for (int pad = align8(key.length) - key.length; pad > 0; pad--) {
-                    buf.put((byte) 0);
-                }
-                keys++;
-            }
-            bodyLength += drain(ch, buf, crc);
             ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            keys = index instanceof Index.Hash hash ? writeTable(ch, log, hash, h) : writeEntries(ch, log, index, h);
             h.putLong(MAGIC_OFFSET, MAGIC);
             h.putInt(VERSION_OFFSET, VERSION);
             h.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
@@ -147,16 +129,9 @@ final class Checkpoint {
             h.putLong(UUID_LO_OFFSET, uuid.getLeastSignificantBits());
             h.putLong(MAX_GENERATION_OFFSET, log.maxGeneration());
             h.putLong(MAX_SEQ_OFFSET, log.sequence.get());
-            h.putInt(SEGMENT_COUNT_OFFSET, segments);
+            h.putInt(SEGMENT_COUNT_OFFSET, log.segmentCount());
             h.putInt(ENGINE_OFFSET, engine.id);
             h.putLong(KEY_COUNT_OFFSET, keys);
-            h.putLong(BODY_LENGTH_OFFSET, bodyLength);
-            h.putInt(BODY_CRC_OFFSET, (int) crc.getValue());
-            long g = keys / 2 / SPLIT_GRAIN;               // 0 below 8,192 keys: none recorded (one loader)
-            if (g > 0) {
-                h.putLong(SPLIT_INDEX_OFFSET, g * SPLIT_GRAIN);
-                h.putLong(SPLIT_OFFSET_OFFSET, grainOffsets[(int) g]);
-            }
             CRC32C hc = new CRC32C();
             hc.update(h.array(), 0, HEADER_CRC_OFFSET);
             h.putInt(HEADER_CRC_OFFSET, (int) hc.getValue());
@@ -171,6 +146,135 @@ final class Checkpoint {
             // Some file systems cannot fsync a directory; the rename is then as durable as they make it.
         }
         return keys;
+    }
+
+    /** A KEY_ENTRIES body after the header (the sorted engine's); its fields go into {@code h}. Returns the keys. */
+    private static long writeEntries(FileChannel ch, Log log, Index index, ByteBuffer h) throws IOException {
+        CRC32C crc = new CRC32C();
+        long keys = 0;
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        ch.position(HEADER_LENGTH);
+        long bodyLength = 0;
+        for (int s = 0; s < log.segmentCount(); s++) {
+            bodyLength += flushIfFull(ch, buf, crc, SEGMENT_ENTRY_LENGTH);
+            putSegmentEntry(buf, log.table, s);
+        }
+        for (Iterator<Map.Entry<byte[], Entry>> it = index.entries(); it.hasNext(); ) {
+            Map.Entry<byte[], Entry> me = it.next();
+            Entry e = me.getValue();
+            if (e.tombstone) {
+                continue;
+            }
+            byte[] key = me.getKey();
+            int length = KEY_ENTRY_HEADER_LENGTH + align8(key.length);
+            if (length > buf.capacity()) {
+                bodyLength += drain(ch, buf, crc);
+                buf = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            bodyLength += flushIfFull(ch, buf, crc, length);
+            buf.putInt(key.length).putInt(e.valueLength).putLong(e.recordOffset).putInt(e.recordLength)
+                    .putInt((int) (e.valueOffset - e.recordOffset)).putLong(e.recordSeq).put(key);
+            for (int pad = align8(key.length) - key.length; pad > 0; pad--) {
+                buf.put((byte) 0);
+            }
+            keys++;
+        }
+        bodyLength += drain(ch, buf, crc);
+        h.putLong(BODY_LENGTH_OFFSET, bodyLength);
+        h.putInt(BODY_CRC_OFFSET, (int) crc.getValue());
+        h.putInt(BODY_KIND_OFFSET, BODY_KEY_ENTRIES);
+        return keys;
+    }
+
+    private static void putSegmentEntry(ByteBuffer buf, SegmentTable t, int s) {
+        boolean live = t.state(s) != SegmentTable.FREE;
+        buf.putLong(t.generation(s)).putLong(t.minSeq(s)).putLong(live ? t.lastRecordOffset(s) : 0)
+                .putLong(live ? t.lastRecordSeq(s) : 0).putInt(live ? 1 : 0).putInt(t.damaged(s) ? 1 : 0);
+    }
+
+    /**
+     * A HASH_TABLE body after the header (the hash engine's): the table's slots block by block through
+     * one direct buffer, each block's CRC32C noted; then the segments and those CRCs in front of the
+     * table, and the long keys after it, under the body's CRC. Its fields go into {@code h}. Returns the
+     * keys with a live version.
+     */
+    private static long writeTable(FileChannel ch, Log log, Index.Hash hash, ByteBuffer h) throws IOException {
+        int slots = hash.slots();
+        int blocks = blocks(slots);
+        long front = (long) log.segmentCount() * SEGMENT_ENTRY_LENGTH + align8(4L * blocks);
+        long tableOffset = HEADER_LENGTH + front;
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) TABLE_BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        MemorySegment block = MemorySegment.ofBuffer(buf);
+        int[] blockCrcs = new int[blocks];
+        CRC32C crc = new CRC32C();
+        long pos = tableOffset;
+        for (int b = 0; b < blocks; b++) {
+            int from = b * TABLE_BLOCK_SLOTS;
+            int n = Math.min(TABLE_BLOCK_SLOTS, slots - from);
+            hash.copySlotsTo(from, n, block, 0);
+            buf.clear().limit(n * Index.Hash.IMAGE_SLOT_BYTES);
+            crc.reset();
+            crc.update(buf.duplicate());
+            blockCrcs[b] = (int) crc.getValue();
+            pos += writeFully(ch, buf, pos);
+        }
+        CRC32C body = new CRC32C();
+        ByteBuffer frontBytes = ByteBuffer.allocate(Math.toIntExact(front)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int s = 0; s < log.segmentCount(); s++) {
+            putSegmentEntry(frontBytes, log.table, s);
+        }
+        for (int c : blockCrcs) {
+            frontBytes.putInt(c);
+        }
+        frontBytes.position(frontBytes.limit()).flip();       // the padding stays zero
+        body.update(frontBytes.duplicate());
+        writeFully(ch, frontBytes, HEADER_LENGTH);
+        long longKeys = 0;
+        buf.clear();
+        for (int s = 0; s < slots; s++) {
+            byte[] key = hash.longKeyAt(s);
+            if (key == null) {
+                continue;
+            }
+            int length = LONG_KEY_HEADER_LENGTH + align8(key.length);
+            if (buf.remaining() < length) {
+                buf.flip();
+                body.update(buf.duplicate());
+                pos += writeFully(ch, buf, pos);
+                buf.clear();
+                if (length > buf.capacity()) {
+                    buf = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
+                }
+            }
+            buf.putInt(s).putInt(key.length).put(key);
+            for (int pad = align8(key.length) - key.length; pad > 0; pad--) {
+                buf.put((byte) 0);
+            }
+            longKeys++;
+        }
+        buf.flip();
+        body.update(buf.duplicate());
+        pos += writeFully(ch, buf, pos);
+        h.putLong(BODY_LENGTH_OFFSET, pos - HEADER_LENGTH);
+        h.putInt(BODY_CRC_OFFSET, (int) body.getValue());
+        h.putInt(BODY_KIND_OFFSET, BODY_HASH_TABLE);
+        h.putLong(TABLE_SLOTS_OFFSET, slots);
+        h.putLong(LONG_KEY_COUNT_OFFSET, longKeys);
+        return hash.liveKeys();
+    }
+
+    /** The table's 1 MiB blocks, each under a BLOCK_CRC. */
+    static int blocks(long slots) {
+        return (int) ((slots + TABLE_BLOCK_SLOTS - 1) / TABLE_BLOCK_SLOTS);
+    }
+
+    /** Writes all of {@code buf} at {@code pos}; returns its length. */
+    private static long writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        long n = 0;
+        while (buf.hasRemaining()) {
+            n += ch.write(buf, pos + n);
+        }
+        return n;
     }
 
     private static long flushIfFull(FileChannel ch, ByteBuffer buf, CRC32C crc, int need) throws IOException {
@@ -198,6 +302,11 @@ final class Checkpoint {
         final long keyCount;
         final long maxGeneration;
         final long maxSeq;
+        /** {@link #BODY_KEY_ENTRIES} or {@link #BODY_HASH_TABLE}. */
+        final int bodyKind;
+        /** HASH_TABLE: the table's slots; 0 for KEY_ENTRIES. */
+        final int tableSlots;
+        final long longKeyCount;
 
         private Loaded(Arena arena, MemorySegment file) {
             this.arena = arena;
@@ -206,6 +315,33 @@ final class Checkpoint {
             this.keyCount = file.get(LONG, KEY_COUNT_OFFSET);
             this.maxGeneration = file.get(LONG, MAX_GENERATION_OFFSET);
             this.maxSeq = file.get(LONG, MAX_SEQ_OFFSET);
+            this.bodyKind = file.get(INT, BODY_KIND_OFFSET);
+            this.tableSlots = bodyKind == BODY_HASH_TABLE ? (int) file.get(LONG, TABLE_SLOTS_OFFSET) : 0;
+            this.longKeyCount = bodyKind == BODY_HASH_TABLE ? file.get(LONG, LONG_KEY_COUNT_OFFSET) : 0;
+        }
+
+        /** The mapped file, for a table image's load. */
+        MemorySegment file() {
+            return file;
+        }
+
+        /** HASH_TABLE: where slot 0's first word is. */
+        long tableOffset() {
+            return Checkpoint.tableOffset(segmentCount, tableSlots);
+        }
+
+        /**
+         * HASH_TABLE: visits each long key with its slot, in file order. The section's bounds were checked
+         * when the file was verified.
+         */
+        void forEachLongKey(java.util.function.ObjIntConsumer<byte[]> visitor) {
+            long pos = tableOffset() + (long) tableSlots * Index.Hash.IMAGE_SLOT_BYTES;
+            for (long i = 0; i < longKeyCount; i++) {
+                int slot = file.get(INT, pos);
+                int length = file.get(INT, pos + 4);
+                visitor.accept(file.asSlice(pos + LONG_KEY_HEADER_LENGTH, length).toArray(ValueLayout.JAVA_BYTE), slot);
+                pos += LONG_KEY_HEADER_LENGTH + align8(length);
+            }
         }
 
         private long segmentAt(int s) {
@@ -239,28 +375,6 @@ final class Checkpoint {
         /** Where the first key entry starts. */
         long firstEntry() {
             return HEADER_LENGTH + (long) segmentCount * SEGMENT_ENTRY_LENGTH;
-        }
-
-        /**
-         * Where a second thread starts loading: {@code {index, offset}} of a key entry near the middle, from
-         * the header when it records one, else found by walking to entry {@code keyCount / 2}.
-         */
-        long[] split() {
-            long index = file.get(LONG, SPLIT_INDEX_OFFSET);
-            long offset = file.get(LONG, SPLIT_OFFSET_OFFSET);
-            if (index > 0 && index < keyCount && offset > firstEntry() && offset < file.byteSize()) {
-                return new long[] {index, offset};
-            }
-            long half = keyCount / 2;
-            return new long[] {half, skip(firstEntry(), half)};
-        }
-
-        /** Where the key entry {@code entries} entries after the one at {@code pos} starts. */
-        long skip(long pos, long entries) {
-            for (long i = 0; i < entries; i++) {
-                pos += KEY_ENTRY_HEADER_LENGTH + align8(file.get(INT, pos));
-            }
-            return pos;
         }
 
         /**
@@ -408,7 +522,8 @@ final class Checkpoint {
             return "its header checksum does not match";
         }
         if (m.get(INT, VERSION_OFFSET) != VERSION) {
-            return "its version is " + m.get(INT, VERSION_OFFSET) + ", this library writes " + VERSION;
+            return "its version is " + m.get(INT, VERSION_OFFSET) + ", this library reads " + VERSION
+                    + " (the next clean close writes one)";
         }
         if (m.get(LONG, UUID_HI_OFFSET) != uuid.getMostSignificantBits()
                 || m.get(LONG, UUID_LO_OFFSET) != uuid.getLeastSignificantBits()) {
@@ -422,17 +537,111 @@ final class Checkpoint {
         if (body != size - HEADER_LENGTH) {
             return "its body is " + (size - HEADER_LENGTH) + " bytes, its header says " + body;
         }
-        CRC32C bc = new CRC32C();
-        for (long at = HEADER_LENGTH; at < size; at += 1 << 30) {
-            bc.update(m.asSlice(at, Math.min(1 << 30, size - at)).asByteBuffer());
-        }
-        if (m.get(INT, BODY_CRC_OFFSET) != (int) bc.getValue()) {
-            return "its body checksum does not match";
-        }
         int segments = m.get(INT, SEGMENT_COUNT_OFFSET);
         if (segments < 0 || (long) segments * SEGMENT_ENTRY_LENGTH > body) {
             return "its segment count " + segments + " does not fit its body";
         }
-        return null;
+        int kind = m.get(INT, BODY_KIND_OFFSET);
+        int expected = engine == EngineKind.HASH ? BODY_HASH_TABLE : BODY_KEY_ENTRIES;
+        if (kind != expected) {
+            return "its body kind is " + kind + ", the " + engine.name().toLowerCase(java.util.Locale.ROOT) + " engine's is " + expected;
+        }
+        if (kind == BODY_KEY_ENTRIES) {
+            return crc32c(m, HEADER_LENGTH, size) != m.get(INT, BODY_CRC_OFFSET) ? "its body checksum does not match" : null;
+        }
+        long slots = m.get(LONG, TABLE_SLOTS_OFFSET);
+        if (!Index.Hash.validSlots(slots)) {
+            return "its table has " + slots + " slots, not a power of two the hash index takes";
+        }
+        long tableOffset = tableOffset(segments, (int) slots);
+        long tableEnd = tableOffset + slots * Index.Hash.IMAGE_SLOT_BYTES;
+        if (tableEnd > size) {
+            return "its table of " + slots + " slots does not fit its body";
+        }
+        // The body's CRC is one CRC32C over the front (segments, block CRCs) and the long keys, in that order.
+        CRC32C body32 = new CRC32C();
+        update(body32, m, HEADER_LENGTH, tableOffset);
+        update(body32, m, tableEnd, size);
+        if ((int) body32.getValue() != m.get(INT, BODY_CRC_OFFSET)) {
+            return "its body checksum does not match";
+        }
+        long pos = tableEnd;
+        long longKeys = m.get(LONG, LONG_KEY_COUNT_OFFSET);
+        for (long i = 0; i < longKeys; i++) {
+            if (pos + LONG_KEY_HEADER_LENGTH > size) {
+                return "its long key " + i + " of " + longKeys + " does not fit its body";
+            }
+            int slot = m.get(INT, pos);
+            int length = m.get(INT, pos + 4);
+            if (slot < 0 || slot >= slots || length <= 16 || pos + LONG_KEY_HEADER_LENGTH + align8(length) > size) {
+                return "its long key " + i + " (slot " + slot + ", " + length + " bytes) does not fit its table or body";
+            }
+            pos += LONG_KEY_HEADER_LENGTH + align8(length);
+        }
+        if (pos != size) {
+            return "its body has " + (size - pos) + " bytes after its " + longKeys + " long keys";
+        }
+        int bad = firstBadBlock(m, tableOffset, (int) slots, segments);
+        return bad < 0 ? null : "the checksum of its table block " + bad + " (slots " + (long) bad * TABLE_BLOCK_SLOTS
+                + " to " + Math.min(slots, (long) (bad + 1) * TABLE_BLOCK_SLOTS) + ") does not match";
+    }
+
+    /** HASH_TABLE: where the table starts, after the segments and the block CRCs. */
+    static long tableOffset(int segments, int slots) {
+        return HEADER_LENGTH + (long) segments * SEGMENT_ENTRY_LENGTH + align8(4L * blocks(slots));
+    }
+
+    private static int crc32c(MemorySegment m, long from, long to) {
+        CRC32C c = new CRC32C();
+        update(c, m, from, to);
+        return (int) c.getValue();
+    }
+
+    /** CRC32C of {@code [from, to)} of {@code m}, in slices a ByteBuffer can view (at most 1 GiB). */
+    private static void update(CRC32C c, MemorySegment m, long from, long to) {
+        for (long at = from; at < to; at += 1 << 30) {
+            c.update(m.asSlice(at, Math.min(1 << 30, to - at)).asByteBuffer());
+        }
+    }
+
+    /**
+     * The first table block whose CRC32C does not match its BLOCK_CRC, -1 when all match. A table of
+     * {@link #PARALLEL_MIN_SLOTS} or more is checked by two threads, this one the second half.
+     */
+    private static int firstBadBlock(MemorySegment m, long tableOffset, int slots, int segments) {
+        int blocks = blocks(slots);
+        long crcs = HEADER_LENGTH + (long) segments * SEGMENT_ENTRY_LENGTH;
+        if (slots < PARALLEL_MIN_SLOTS) {
+            return firstBadBlock(m, tableOffset, slots, crcs, 0, blocks);
+        }
+        int half = blocks / 2;
+        int[] helperBad = {-1};
+        Throwable[] failure = {null};
+        Thread helper = Thread.ofPlatform().daemon().name("engram-checkpoint-verify").start(() -> {
+            try {
+                helperBad[0] = firstBadBlock(m, tableOffset, slots, crcs, 0, half);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        int bad;
+        try {
+            bad = firstBadBlock(m, tableOffset, slots, crcs, half, blocks);
+        } finally {
+            HelperThreads.joinUninterruptibly(helper);
+        }
+        HelperThreads.rethrow(failure[0]);
+        return helperBad[0] >= 0 ? helperBad[0] : bad;
+    }
+
+    private static int firstBadBlock(MemorySegment m, long tableOffset, int slots, long crcs, int from, int to) {
+        long tableEnd = tableOffset + (long) slots * Index.Hash.IMAGE_SLOT_BYTES;
+        for (int b = from; b < to; b++) {
+            long at = tableOffset + b * TABLE_BLOCK_BYTES;
+            if (crc32c(m, at, Math.min(tableEnd, at + TABLE_BLOCK_BYTES)) != m.get(INT, crcs + 4L * b)) {
+                return b;
+            }
+        }
+        return -1;
     }
 }

@@ -1,5 +1,7 @@
 package dev.engram.kv;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -93,28 +95,6 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         for (int i = 0; i < b.n; i++) {
             put(b.keys[i], b.entry(i));
         }
-    }
-
-    /**
-     * Whether {@link #loadPart} can take {@code keys} more keys of a checkpoint, one part per thread. An
-     * index that cannot says false, and recovery loads its checkpoint on one thread.
-     */
-    default boolean loadsInParts(long keys) {
-        return false;
-    }
-
-    /**
-     * Part {@code part} of {@code parts} of a checkpoint load on several threads, one part per thread and
-     * nothing else using the index until they are joined: like {@link #loadUnique}, but the keys this part
-     * cannot place without meeting another part go into {@code deferred}, for {@link #loadUnique} once the
-     * parts are joined. Returns how many keys it placed; pass their sum to {@link #partsLoaded}.
-     */
-    default int loadPart(Checkpoint.Batch b, int part, int parts, Checkpoint.Batch deferred) {
-        throw new UnsupportedOperationException("this index loads on one thread");
-    }
-
-    /** After the parts of a parallel load are joined, before the deferred keys: the keys the parts placed. */
-    default void partsLoaded(long keys) {
     }
 
     /**
@@ -574,134 +554,6 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             return offer(key, entry, sameSeqWins, hash(key));
         }
 
-        /**
-         * The checkpoint's keys go straight into their slots: no {@link Entry} per key, the monitor taken
-         * once per batch. A key found already present (which a checkpoint written from a table cannot
-         * hold) is offered like a scanned record, so the newer version still wins.
-         */
-        @Override
-        public synchronized void loadUnique(Checkpoint.Batch b) {
-            for (int i = 0; i < b.n; i++) {
-                byte[] key = b.keys[i];
-                long hash = hash(key);
-                Table t = table;
-                int s = find(t, key, hash);
-                if (s >= 0) {
-                    offer(key, b.entry(i), false, hash);
-                    continue;
-                }
-                if (t.claimed + 1 > t.maxClaimed) {
-                    t = resize(t, 0);
-                    s = find(t, key, hash);
-                }
-                long[] c = chunk(t, -s - 1);
-                int w = at(-s - 1);
-                claimKeyWords(t, -s - 1, key, true);
-                loadedVersion(c, w, b, i);
-                // Release: the key and version words above are written before a reader can find the slot.
-                LONGS.setRelease(c, w + TAG, tag(hash, key.length));
-                t.claimed++;
-                t.live++;
-            }
-        }
-
-        /**
-         * The table is split into {@code parts} equal slot ranges; part p places only keys whose home slot
-         * is in its range, in a free slot of its range, so no two parts ever touch the same slot and no part
-         * reads a slot another writes. A key whose home is elsewhere, whose probe reaches the end of the
-         * range (linear probing may not cross into another part's slots yet) or that is already present
-         * is deferred. Linear probing's rule holds throughout: every slot between a key's home and its slot
-         * is taken, and none is ever freed during the load; a deferred key placed later probes from its
-         * home past them. A checkpoint is in the closed table's slot order, so with the file split into
-         * equal halves nearly every key is placed by the thread that reads it.
-         */
-        @Override
-        public boolean loadsInParts(long keys) {
-            Table t = table;
-            return t.claimed + keys <= t.maxClaimed;
-        }
-
-        @Override
-        public int loadPart(Checkpoint.Batch b, int part, int parts, Checkpoint.Batch deferred) {
-            Table t = table;
-            long slots = t.mask + 1L;
-            int from = (int) (slots * part / parts);
-            int to = (int) (slots * (part + 1) / parts);
-            byte[][] longKeys = null;
-            int placed = 0;
-            for (int i = 0; i < b.n; i++) {
-                byte[] key = b.keys[i];
-                long hash = hash(key);
-                int s = (int) hash & t.mask;
-                if (s < from || s >= to) {
-                    deferred.add(b, i);
-                    continue;
-                }
-                long tag = tag(hash, key.length);
-                long word0 = keyWord(key, 0);
-                long word1 = keyWord(key, 8);
-                boolean present = false;
-                long[] c = null;
-                int w = 0;
-                for (; s < to; s++) {
-                    c = chunk(t, s);
-                    w = at(s);
-                    // Only this part writes this range, so it reads its own words (and long keys) here.
-                    long found = c[w + TAG];
-                    if (found == 0) {
-                        break;
-                    }
-                    if (found == tag && c[w + KEY0] == word0 && c[w + KEY1] == word1) {
-                        if (key.length > INLINE_KEY_BYTES && longKeys == null) {
-                            longKeys = longKeysOf(t);        // placed by an earlier batch of this part
-                        }
-                        if (key.length <= INLINE_KEY_BYTES || Arrays.equals(longKeys[s], key)) {
-                            present = true;
-                            break;
-                        }
-                    }
-                }
-                if (present || s == to) {
-                    deferred.add(b, i);
-                    continue;
-                }
-                c[w + KEY0] = word0;
-                c[w + KEY1] = word1;
-                if (key.length > INLINE_KEY_BYTES) {
-                    if (longKeys == null) {
-                        longKeys = longKeysOf(t);
-                    }
-                    longKeys[s] = key.clone();
-                }
-                loadedVersion(c, w, b, i);
-                // No reader yet: the join that ends the load publishes these words to the thread that
-                // publishes the store. The tag still goes last, as everywhere.
-                c[w + TAG] = tag;
-                placed++;
-            }
-            return placed;
-        }
-
-        /** The version words and STAMP of checkpoint entry {@code i} of {@code b}, into slot word {@code w}. Plain. */
-        private static void loadedVersion(long[] words, int w, Checkpoint.Batch b, int i) {
-            versionWords(words, w, b.recordOffsets[i], b.recordLengths[i], b.valueLengths[i], b.seqs[i], b.seqs[i]);
-            words[w + STAMP] = stamp(false, b.valueOffsets[i] - b.recordOffsets[i], 0);
-        }
-
-        /** The table's long keys, made on first need; under the monitor, since parts ask for it at once. */
-        private synchronized byte[][] longKeysOf(Table t) {
-            if (t.longKeys == null) {
-                t.longKeys = new byte[t.mask + 1][];
-            }
-            return t.longKeys;
-        }
-
-        @Override
-        public synchronized void partsLoaded(long keys) {
-            table.claimed += (int) keys;
-            table.live += (int) keys;
-        }
-
         /** Keys whose table lines {@link #offerAll} loads before it probes the first of them. */
         private static final int TOUCH_GROUP = 16;
         /** Where {@link #offerAll} keeps what it loaded ahead, so the loads are not dead code. */
@@ -857,9 +709,164 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             return true;
         }
 
-        /** Tests only: the current table's slots. */
+        /** The current table's slots. */
         int slots() {
             return table.mask + 1;
+        }
+
+        // ------------------------------------------------------------ the checkpoint's table image
+
+        /** A slot word in the checkpoint's table image: little-endian, as every word on media. */
+        private static final ValueLayout.OfLong IMAGE_WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        /** Bytes of one slot in the image: its {@link #STRIDE} words. */
+        static final int IMAGE_SLOT_BYTES = STRIDE * 8;
+
+        /**
+         * A hash index whose table has exactly {@code slots} slots, for a checkpoint's table image (the
+         * slot of every key depends on the table's size).
+         */
+        static Hash ofSlots(int slots) {
+            return ofSlots(slots, false);
+        }
+
+        /** {@link #ofSlots(int)}; tests: with {@code collide} as the index whose image it loads. */
+        static Hash ofSlots(int slots, boolean collide) {
+            if (!validSlots(slots)) {
+                throw new IllegalArgumentException("a table of " + slots + " slots: expected a power of two from 16 to " + MAX_SLOTS);
+            }
+            return new Hash(new Table(slots), collide);
+        }
+
+        private Hash(Table t, boolean collide) {
+            this.table = t;
+            this.collide = collide;
+        }
+
+        /** Whether {@code slots} is a table size {@link #ofSlots} takes. */
+        static boolean validSlots(long slots) {
+            return slots >= 16 && slots <= MAX_SLOTS && Long.bitCount(slots) == 1;
+        }
+
+        /**
+         * Copies the words of slots {@code [from, from + count)} of the current table into {@code dst} at
+         * {@code offset}, {@link #IMAGE_SLOT_BYTES} a slot, little-endian: the checkpoint's table image. For
+         * a quiescent store (a clean close: no writer, no snapshot), so plain reads see every word.
+         */
+        void copySlotsTo(int from, int count, MemorySegment dst, long offset) {
+            Table t = table;
+            while (count > 0) {
+                int n = Math.min(count, CHUNK_SLOTS - (from & CHUNK_MASK));        // not past the chunk's end
+                MemorySegment.copy(chunk(t, from), at(from), dst, IMAGE_WORD, offset, n * STRIDE);
+                from += n;
+                count -= n;
+                offset += (long) n * IMAGE_SLOT_BYTES;
+            }
+        }
+
+        /** Keys with a version that is not a tombstone: what a checkpoint's table image holds. Quiescent store. */
+        long liveKeys() {
+            Table t = table;
+            long keys = 0;
+            for (int s = 0; s <= t.mask; s++) {
+                long[] c = chunk(t, s);
+                int w = at(s);
+                keys += c[w + TAG] != 0 && c[w + RECORD_OFFSET] != NO_VERSION && c[w + STAMP] >= 0 ? 1 : 0;
+            }
+            return keys;
+        }
+
+        /** The key of claimed slot {@code slot} when it is longer than {@link #INLINE_KEY_BYTES}, else null. Quiescent store. */
+        byte[] longKeyAt(int slot) {
+            Table t = table;
+            return t.longKeys == null || chunk(t, slot)[at(slot) + TAG] == 0 ? null : t.longKeys[slot];
+        }
+
+        /** Slots settled by {@link #loadImagePart} at a time: copied, then settled while still in the cache. */
+        private static final int IMAGE_STEP = 4096;
+
+        /**
+         * Part of a checkpoint's table-image load: copies slots {@code [from, to)} from {@code image}
+         * (slot 0's first word at {@code imageOffset}) into the table, which is fresh and has the image's
+         * size ({@link #ofSlots}), then settles each claimed slot: a tombstone, and a version whose record
+         * lies in no segment {@code kept} (segments of {@code segmentBytes}; one changed since the
+         * checkpoint is not kept), lose their version, the slot
+         * keeping its key as a removal leaves it (the checkpoint of entries held no tombstone either; a key
+         * deleted last reads as absent); every other version is charged to its segment in {@code
+         * liveBytes}. The sequence lock's count restarts at zero, so no slot can read as being written.
+         * Threads may load disjoint ranges at once; nothing else uses the index until they are joined and
+         * {@link #imageLoaded} is called. Returns {claimed slots, live keys, claimed slots whose key is
+         * longer than {@link #INLINE_KEY_BYTES}}.
+         */
+        long[] loadImagePart(MemorySegment image, long imageOffset, int from, int to, long segmentBytes, boolean[] kept,
+                             long[] liveBytes) {
+            Table t = table;
+            long claimed = 0;
+            long live = 0;
+            long longKeys = 0;
+            for (int step = from; step < to; ) {
+                int end = Math.min(to, step + Math.min(IMAGE_STEP, CHUNK_SLOTS - (step & CHUNK_MASK)));
+                long[] c = chunk(t, step);
+                MemorySegment.copy(image, IMAGE_WORD, imageOffset + (long) step * IMAGE_SLOT_BYTES, c, at(step),
+                        (end - step) * STRIDE);
+                for (int s = step; s < end; s++) {
+                    int w = at(s);
+                    long tag = c[w + TAG];
+                    if (tag == 0) {
+                        continue;
+                    }
+                    claimed++;
+                    int keyLength = (int) (tag & 0x7FFF_FFFFL);
+                    longKeys += keyLength > INLINE_KEY_BYTES ? 1 : 0;
+                    long stamp = c[w + STAMP] & ~COUNT_MASK;
+                    long recordOffset = c[w + RECORD_OFFSET];
+                    if (recordOffset == NO_VERSION) {
+                        c[w + STAMP] = stamp;
+                        continue;
+                    }
+                    // The record's segment, as Log.segmentOf (an offset before the first segment has none).
+                    long segment = recordOffset < PoolFormat.FIRST_SEGMENT_OFFSET ? -1
+                            : (recordOffset - PoolFormat.FIRST_SEGMENT_OFFSET) / segmentBytes;
+                    if (stamp < 0 || segment < 0 || segment >= kept.length || !kept[(int) segment]) {
+                        c[w + RECORD_OFFSET] = NO_VERSION;
+                        c[w + STAMP] = 0;
+                        continue;
+                    }
+                    c[w + STAMP] = stamp;
+                    long lengths = c[w + LENGTHS];
+                    liveBytes[(int) segment] += Cleaner.charge(keyLength, recordOffset, (int) lengths,
+                            recordOffset + valueDelta(stamp), (int) (lengths >>> 32));
+                    live++;
+                }
+                step = end;
+            }
+            return new long[] {claimed, live, longKeys};
+        }
+
+        /**
+         * After the parts of an image load are joined: the key of the claimed slot {@code slot}, longer than
+         * {@link #INLINE_KEY_BYTES}. False, and nothing kept, when the slot's tag and first 16 bytes say
+         * another key.
+         */
+        boolean loadLongKey(int slot, byte[] key) {
+            Table t = table;
+            long[] c = chunk(t, slot);
+            int w = at(slot);
+            long tag = c[w + TAG];
+            if (tag == 0 || (int) (tag & 0x7FFF_FFFFL) != key.length || key.length <= INLINE_KEY_BYTES
+                    || c[w + KEY0] != keyWord(key, 0) || c[w + KEY1] != keyWord(key, 8)) {
+                return false;
+            }
+            if (t.longKeys == null) {
+                t.longKeys = new byte[t.mask + 1][];
+            }
+            t.longKeys[slot] = key;
+            return true;
+        }
+
+        /** After an image load, before the index is published: the parts' sums. */
+        synchronized void imageLoaded(long claimed, long live) {
+            table.claimed = (int) claimed;
+            table.live = (int) live;
         }
 
         /** Tests only: the slot holding {@code key} in the current table, negative when it has none. */

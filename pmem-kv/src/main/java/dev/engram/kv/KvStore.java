@@ -361,7 +361,10 @@ public final class KvStore implements AutoCloseable {
         // of MB, and every probe would miss the cache. A caller that knows better says so (expectedKeys).
         long sizedFor = checkpoint != null ? checkpoint.keyCount : Math.min(1 << 19, Math.max(1 << 10, region.size() / 1024));
         int expectedKeys = (int) Math.min(Index.Hash.MAX_PRESIZE_KEYS, Math.max(sizedFor, options.expectedKeys()));
-        this.index = engine == EngineKind.HASH ? new Index.Hash(expectedKeys) : new Index.Sorted(comparator, expectedKeys);
+        // A table image loads into a table of its own size (each key's slot depends on it).
+        this.index = engine == EngineKind.SORTED ? new Index.Sorted(comparator, expectedKeys)
+                : checkpoint != null && checkpoint.tableSlots > 0 ? Index.Hash.ofSlots(checkpoint.tableSlots)
+                : new Index.Hash(expectedKeys);
         this.log = new Log(path, region, segmentBytes, options.lanes(), formatMinor >= 4 ? notesBytes(segmentBytes) : 0,
                 options.laneTails());
         try {

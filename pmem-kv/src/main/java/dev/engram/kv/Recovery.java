@@ -6,6 +6,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.jctools.queues.atomic.SpscAtomicArrayQueue;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -1127,63 +1128,83 @@ final class Recovery {
         }
     }
 
-    /** A checkpoint of fewer keys loads on one thread: a second would cost more than it saves. */
-    static final long PARALLEL_LOAD_MIN_KEYS = 1 << 16;
-
     /**
      * The checkpoint's keys whose records lie in segments unchanged since it was written go into the
-     * index, each charged to its segment's live bytes; returns how many. Keys are unique and the index
-     * empty (loadUnique). When the index can take them in parts, two threads load: this one the second
-     * half of the file (from the {@linkplain Checkpoint.Loaded#split split} its header records), a helper
-     * the first half; each with its own batch, live-byte counts and deferred keys, which this thread adds
-     * once the helper is joined (the join orders every slot the helper wrote before the store is
-     * published).
+     * index, each charged to its segment's live bytes; returns how many. A table image (the hash engine)
+     * is copied into the index's table ({@link #loadTable}); key entries (the sorted engine) are inserted
+     * one by one: keys are unique and the index empty (loadUnique).
      */
     private long loadCheckpoint(Checkpoint.Loaded checkpoint, Index index, boolean[] fromCheckpoint, long[] liveBytes) {
-        long keys = checkpoint.keyCount;
-        boolean reuseKeys = index.copiesKeys();
-        if (keys < PARALLEL_LOAD_MIN_KEYS || !index.loadsInParts(keys)) {
-            long[] count = {0};
-            checkpoint.forEachBatch(checkpoint.firstEntry(), keys, reuseKeys, b -> {
-                count[0] += keep(b, fromCheckpoint, liveBytes);
-                index.loadUnique(b);
-            });
-            return count[0];
+        if (checkpoint.bodyKind == Checkpoint.BODY_HASH_TABLE) {
+            return loadTable(checkpoint, (Index.Hash) index, fromCheckpoint, liveBytes);
         }
-        long[] split = checkpoint.split();
-        long half = split[0];
-        Checkpoint.Batch[] deferred = {new Checkpoint.Batch(Checkpoint.Batch.CAPACITY),
-                new Checkpoint.Batch(Checkpoint.Batch.CAPACITY)};
-        long[][] live = {new long[liveBytes.length], liveBytes};
-        long[] kept = new long[2];
-        long[] placed = new long[2];
-        Throwable[] failure = {null};
-        Thread helper = Thread.ofPlatform().daemon().name("engram-checkpoint-load").start(() -> {
-            try {
-                checkpoint.forEachBatch(checkpoint.firstEntry(), half, reuseKeys, b -> {
-                    kept[0] += keep(b, fromCheckpoint, live[0]);
-                    placed[0] += index.loadPart(b, 0, 2, deferred[0]);
-                });
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
+        long[] count = {0};
+        checkpoint.forEachBatch(checkpoint.firstEntry(), checkpoint.keyCount, index.copiesKeys(), b -> {
+            count[0] += keep(b, fromCheckpoint, liveBytes);
+            index.loadUnique(b);
         });
-        try {
-            checkpoint.forEachBatch(split[1], keys - half, reuseKeys, b -> {
-                kept[1] += keep(b, fromCheckpoint, live[1]);
-                placed[1] += index.loadPart(b, 1, 2, deferred[1]);
+        return count[0];
+    }
+
+    /**
+     * A table image into the hash index, whose table has the image's size (KvStore made it so): a large
+     * one on two threads, a helper the first half of the slots and this thread the second, each with its
+     * own live-byte counts, which this thread adds once the helper is joined (the join orders every slot
+     * the helper wrote before the store is published). Then the long keys, each checked against its slot,
+     * and their count against the slots that need one: a mismatch (which checksums that matched make a
+     * bug, not damage) fails the open rather than lose a key.
+     */
+    private long loadTable(Checkpoint.Loaded checkpoint, Index.Hash index, boolean[] fromCheckpoint, long[] liveBytes) {
+        int slots = checkpoint.tableSlots;
+        if (index.slots() != slots) {
+            throw new IllegalStateException("a table image of " + slots + " slots into a table of " + index.slots());
+        }
+        MemorySegment image = checkpoint.file();
+        long at = checkpoint.tableOffset();
+        long[] sums;
+        if (slots < Checkpoint.PARALLEL_MIN_SLOTS) {
+            sums = index.loadImagePart(image, at, 0, slots, segmentBytes, fromCheckpoint, liveBytes);
+        } else {
+            int half = slots / 2;
+            long[] helperLive = new long[liveBytes.length];
+            long[][] helperSums = {null};
+            Throwable[] failure = {null};
+            Thread helper = Thread.ofPlatform().daemon().name("engram-checkpoint-load").start(() -> {
+                try {
+                    helperSums[0] = index.loadImagePart(image, at, 0, half, segmentBytes, fromCheckpoint, helperLive);
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
             });
-        } finally {
-            HelperThreads.joinUninterruptibly(helper);      // the helper writes into the index: it must end first
+            try {
+                sums = index.loadImagePart(image, at, half, slots, segmentBytes, fromCheckpoint, liveBytes);
+            } finally {
+                HelperThreads.joinUninterruptibly(helper);      // the helper writes into the index: it must end first
+            }
+            HelperThreads.rethrow(failure[0]);
+            for (int s = 0; s < liveBytes.length; s++) {
+                liveBytes[s] += helperLive[s];
+            }
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += helperSums[0][i];
+            }
         }
-        HelperThreads.rethrow(failure[0]);
-        for (int s = 0; s < liveBytes.length; s++) {
-            liveBytes[s] += live[0][s];
+        long[] longKeys = {0};
+        checkpoint.forEachLongKey((key, slot) -> {
+            if (!index.loadLongKey(slot, key)) {
+                throw new KvException(KvException.Code.CORRUPT, store.path(), "the index checkpoint's long key for slot "
+                        + slot + " does not match the slot; delete " + Checkpoint.pathOf(store.path())
+                        + " and open again to scan the log instead");
+            }
+            longKeys[0]++;
+        });
+        if (longKeys[0] != sums[2]) {
+            throw new KvException(KvException.Code.CORRUPT, store.path(), "the index checkpoint holds " + longKeys[0]
+                    + " long keys for " + sums[2] + " slots that need one; delete " + Checkpoint.pathOf(store.path())
+                    + " and open again to scan the log instead");
         }
-        index.partsLoaded(placed[0] + placed[1]);
-        index.loadUnique(deferred[0]);
-        index.loadUnique(deferred[1]);
-        return kept[0] + kept[1];
+        index.imageLoaded(sums[0], sums[1]);
+        return sums[1];
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.engram.kv;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,104 +113,103 @@ class IndexHashTest {
     }
 
     /**
-     * The checkpoint's load path puts versions straight into slots: through resizes from a tiny table,
-     * with every key length class and with colliding tags, the index must then agree with the same
-     * versions put one by one; a key loaded twice (no checkpoint holds one) keeps its newer version.
+     * The checkpoint's table image, loaded on two threads into a table of the image's size: with every key
+     * length class, colliding tags or not, removed keys, tombstones and versions in segments that changed
+     * since (not kept), the loaded index must hold exactly the other versions, charge each to its segment
+     * as the cleaner does, count its slots so that it resizes when puts would, and take the long keys
+     * only where their slots say so. A slot whose sequence lock was left odd in the image must still read.
      */
     @Test
-    void loadsACheckpointsBatchesAsPutsWouldAndKeepsTheNewerOfARepeatedKey() {
+    void loadsItsTableImageOnTwoThreadsAsItWasLessTombstonesAndChangedSegments() throws Exception {
+        long segmentBytes = 1 << 16;
         for (boolean collide : new boolean[]{false, true}) {
-            SplittableRandom r = new SplittableRandom(7);
-            Index.Hash loaded = new Index.Hash(4, collide);
-            Index.Hash put = new Index.Hash(4, collide);
-            Map<String, byte[]> keys = new HashMap<>();
-            while (keys.size() < 2_500) {
-                byte[] k = key(r, 1_000_000);
-                keys.put(Arrays.toString(k), k);
+            SplittableRandom r = new SplittableRandom(collide ? 3 : 5);
+            Index.Hash index = new Index.Hash(4, collide);
+            Map<ByteBuffer, Entry> model = new HashMap<>();
+            while (model.size() < 20_000) {
+                byte[] k = key(r, 1 << 30);
+                long offset = PoolFormat.FIRST_SEGMENT_OFFSET + r.nextLong(8 * segmentBytes - 64) / 8 * 8;
+                Entry e = r.nextInt(10) == 0 ? new Entry(offset, 40, offset + 24, 0, offset, true, null) : entry(offset);
+                model.put(ByteBuffer.wrap(k), e);
+                index.put(k.clone(), e);
             }
-            Checkpoint.Batch b = new Checkpoint.Batch(Checkpoint.Batch.CAPACITY);
-            long offset = 1_000;
-            for (byte[] k : keys.values()) {
-                Entry e = entry(offset += 100);
-                put.put(k.clone(), e);
-                add(b, k.clone(), e);
-                if (b.n == Checkpoint.Batch.CAPACITY) {
-                    loaded.loadUnique(b);
-                    b.n = 0;
-                }
+            List<byte[]> removed = new ArrayList<>();
+            for (var it = model.entrySet().iterator(); removed.size() < 500; ) {
+                var me = it.next();
+                index.remove(me.getKey().array().clone(), me.getValue());
+                removed.add(me.getKey().array());
+                it.remove();
             }
-            byte[] repeated = keys.values().iterator().next();
-            Entry older = new Entry(10, 40, 34, 8, 10, false, null);
-            add(b, repeated.clone(), older);        // older than what the index holds: ignored
-            loaded.loadUnique(b);
-            for (byte[] k : keys.values()) {
-                assertEquals(put.get(k), loaded.get(k.clone()), "collide " + collide + " key " + Arrays.toString(k));
-            }
-            Entry newer = entry(offset + 100);
-            b.n = 0;
-            add(b, repeated.clone(), newer);
-            loaded.loadUnique(b);
-            assertEquals(newer, loaded.get(repeated), "a repeated key takes the newer version");
-            assertTrue(loaded.slots() < 2 * 2_500 / 0.6 * 2, "resized as puts would, to " + loaded.slots());
-            int iterated = 0;
-            for (Iterator<Map.Entry<byte[], Entry>> it = loaded.entries(); it.hasNext(); it.next()) {
-                iterated++;
-            }
-            assertEquals(keys.size(), iterated, "every key once");
-        }
-    }
+            boolean[] kept = new boolean[8];
+            Arrays.fill(kept, true);
+            kept[3] = false;
+            int slots = index.slots();
+            MemorySegment image = Arena.ofAuto().allocate((long) slots * Index.Hash.IMAGE_SLOT_BYTES + 8);
+            index.copySlotsTo(0, slots / 3, image, 8);        // in two calls, as blocks are written
+            index.copySlotsTo(slots / 3, slots - slots / 3, image, 8 + (long) (slots / 3) * Index.Hash.IMAGE_SLOT_BYTES);
+            int odd = index.slotOf(model.keySet().iterator().next().array());
+            long stampAt = 8 + (long) odd * Index.Hash.IMAGE_SLOT_BYTES + 3 * 8;
+            image.set(ValueLayout.JAVA_LONG_UNALIGNED, stampAt, image.get(ValueLayout.JAVA_LONG_UNALIGNED, stampAt) | 1);
 
-    /**
-     * Two parts loaded on two threads at once, then their deferred keys: the index must agree with the
-     * same keys put one by one, with tags colliding (every key's home in the first part) or not, and a
-     * table filled to its limit (long probe runs that reach a part's end).
-     */
-    @Test
-    void loadsInTwoPartsOnTwoThreadsAsPutsWould() throws Exception {
-        for (boolean collide : new boolean[]{false, true}) {
-            for (int count : new int[]{3_000, 9_829}) {        // 9,829 keys in 16,384 slots: one short of the 0.6 limit
-                SplittableRandom r = new SplittableRandom(count);
-                Index.Hash loaded = new Index.Hash(count, collide);
-                Map<String, byte[]> unique = new HashMap<>();
-                while (unique.size() < count) {
-                    byte[] k = key(r, 1 << 30);
-                    unique.put(Arrays.toString(k), k);
+            Index.Hash loaded = Index.Hash.ofSlots(slots, collide);
+            long[] liveBytes = new long[kept.length];
+            long[] helperLive = new long[kept.length];
+            var first = new java.util.concurrent.FutureTask<>(
+                    () -> loaded.loadImagePart(image, 8, 0, slots / 2, segmentBytes, kept, helperLive));
+            Thread.ofPlatform().start(first);
+            long[] sums = loaded.loadImagePart(image, 8, slots / 2, slots, segmentBytes, kept, liveBytes);
+            long[] other = first.get();
+            for (int i = 0; i < 3; i++) {
+                sums[i] += other[i];
+            }
+            long longKeys = 0;
+            for (int s = 0; s < slots; s++) {
+                byte[] k = index.longKeyAt(s);
+                if (k != null) {
+                    byte[] wrong = k.clone();
+                    wrong[0] ^= 1;
+                    assertTrue(!loaded.loadLongKey(s, wrong), "a long key whose first bytes differ from its slot's");
+                    assertTrue(!loaded.loadLongKey(s, Arrays.copyOf(k, k.length + 1)), "a long key of another length");
+                    assertTrue(loaded.loadLongKey(s, k.clone()), "slot " + s);
+                    longKeys++;
                 }
-                // In home-slot order, as a checkpoint written from a table of this size is.
-                int mask = loaded.slots() - 1;
-                byte[][] keys = unique.values().stream()
-                        .sorted(java.util.Comparator.comparingLong(k -> (collide ? KeyHash.of64(k) & 0x7 : KeyHash.of64(k)) & mask))
-                        .toArray(byte[][]::new);
-                assertTrue(loaded.loadsInParts(count), "a table presized for the keys takes them in parts");
-                Checkpoint.Batch[] deferred = {new Checkpoint.Batch(16), new Checkpoint.Batch(16)};
-                long[] placed = new long[2];
-                // A FutureTask: a failure of the other thread fails the test at get().
-                var first = new java.util.concurrent.FutureTask<>(() -> loadRange(loaded, keys, 0, count / 2, 0, deferred[0]));
-                Thread.ofPlatform().start(first);
-                placed[1] = loadRange(loaded, keys, count / 2, count, 1, deferred[1]);
-                placed[0] = first.get();
-                assertTrue(placed[0] + placed[1] > (collide ? count / 4 : count * 9 / 10), "most keys placed by the parts: "
-                        + placed[0] + " + " + placed[1]);
-                loaded.partsLoaded(placed[0] + placed[1]);
-                loaded.loadUnique(deferred[0]);
-                loaded.loadUnique(deferred[1]);
-                for (int i = 0; i < count; i++) {
-                    assertEquals(entry(1_000 + 100L * i), loaded.get(keys[i].clone()), "collide " + collide + " key " + i);
+            }
+            assertTrue(longKeys > 1_000, "long keys: " + longKeys);
+            assertEquals(longKeys, sums[2], "claimed slots whose key is long");
+            loaded.imageLoaded(sums[0], sums[1]);
+
+            Map<ByteBuffer, Entry> expected = new HashMap<>();
+            long[] expectedLive = new long[kept.length];
+            for (var me : model.entrySet()) {
+                Entry e = me.getValue();
+                int segment = (int) ((e.recordOffset - PoolFormat.FIRST_SEGMENT_OFFSET) / segmentBytes);
+                if (!e.tombstone && kept[segment]) {
+                    expected.put(me.getKey(), e);
+                    expectedLive[segment] += Cleaner.charge(me.getKey().array(), e);
                 }
-                int iterated = 0;
-                for (Iterator<Map.Entry<byte[], Entry>> it = loaded.entries(); it.hasNext(); it.next()) {
-                    iterated++;
-                }
-                assertEquals(count, iterated, "every key once");
-                // The counts the parts reported are what makes the table grow at its limit, as puts would.
-                int slots = loaded.slots();
-                byte[] extra1 = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25};
-                byte[] extra2 = {25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
-                loaded.put(extra1, entry(5));
-                loaded.put(extra2, entry(6));
-                assertEquals(count == 9_829 ? 2 * slots : slots, loaded.slots(), "slots after two more keys");
-                assertEquals(entry(5), loaded.get(extra1.clone()));
-                assertEquals(entry(6), loaded.get(extra2.clone()));
+            }
+            for (int s = 0; s < kept.length; s++) {
+                liveBytes[s] += helperLive[s];
+            }
+            assertTrue(expected.size() > 15_000 && expected.size() < model.size() - 2_000, "kept " + expected.size());
+            assertEquals(expected.size(), sums[1], "live keys");
+            assertArrayEquals(expectedLive, liveBytes, "live bytes by segment");
+            List<byte[]> keys = new ArrayList<>(model.keySet().stream().map(ByteBuffer::array).toList());
+            keys.addAll(removed);
+            assertAgrees(expected, keys, loaded);
+            // Claimed slots (removed keys keep theirs; every key was put before the first removal, so no
+            // resize dropped one) count toward the limit as in the table written.
+            long claimed = model.size() + removed.size();
+            assertEquals(claimed, sums[0], "claimed slots");
+            int room = (int) (slots * 0.6) - (int) claimed;
+            for (int i = 0; i < room; i++) {
+                loaded.put(numbered(1 << 24 | i), entry(PoolFormat.FIRST_SEGMENT_OFFSET));
+            }
+            assertEquals(slots, loaded.slots(), "no resize while a slot is left");
+            loaded.put(numbered(1 << 25), entry(PoolFormat.FIRST_SEGMENT_OFFSET));
+            assertTrue(loaded.slots() > slots, "resized at the limit");
+            for (var me : expected.entrySet()) {
+                assertEquals(me.getValue(), loaded.get(me.getKey().array().clone()), "after the resize");
             }
         }
     }
@@ -244,7 +247,7 @@ class IndexHashTest {
             }
         }
         SplittableRandom r = new SplittableRandom(11);
-        long offset = 0;
+        long offset = PoolFormat.FIRST_SEGMENT_OFFSET;        // in a segment, as the image load asks
         while (model.size() < count) {
             boolean engineered = model.size() < 9;      // the nine keys above go in first
             byte[] k = engineered ? keys.get(model.size()) : key(r, 1 << 30);
@@ -286,26 +289,28 @@ class IndexHashTest {
         }
         assertEquals(2 * slots, index.slots(), "resized once, into twice the slots");
         assertAgrees(model, keys, index);
-        // The checkpoint's load in two parts on two threads, into a table of as many slots as the first: the
-        // parts split at its middle slot, a chunk boundary, and keys homed just before it are deferred.
-        Index.Hash loaded = new Index.Hash(count);
-        int mask = loaded.slots() - 1;
-        byte[][] ordered = model.keySet().stream().limit(count).map(ByteBuffer::array)
-                .sorted(java.util.Comparator.comparingLong(k -> KeyHash.of64(k) & mask)).toArray(byte[][]::new);
-        Checkpoint.Batch[] deferred = {new Checkpoint.Batch(16), new Checkpoint.Batch(16)};
+        // The table's image loaded in two parts on two threads: the parts split at its middle slot, a chunk
+        // boundary, and copy chunk by chunk.
+        int grown = index.slots();
+        MemorySegment image = Arena.ofAuto().allocate((long) grown * Index.Hash.IMAGE_SLOT_BYTES);
+        index.copySlotsTo(0, grown, image, 0);
+        Index.Hash loaded = Index.Hash.ofSlots(grown);
+        boolean[] kept = new boolean[1 << 20];
+        Arrays.fill(kept, true);
         var first = new java.util.concurrent.FutureTask<>(
-                () -> loadRange(loaded, ordered, 0, ordered.length / 2, 0, deferred[0]));
+                () -> loaded.loadImagePart(image, 0, 0, grown / 2, 1 << 20, kept, new long[kept.length]));
         Thread.ofPlatform().start(first);
-        long placed = loadRange(loaded, ordered, ordered.length / 2, ordered.length, 1, deferred[1]) + first.get();
-        assertTrue(placed > ordered.length * 9L / 10, "most keys placed by the parts: " + placed);
-        loaded.partsLoaded(placed);
-        loaded.loadUnique(deferred[0]);
-        loaded.loadUnique(deferred[1]);
-        Map<ByteBuffer, Entry> loadedModel = new HashMap<>();
-        for (int i = 0; i < ordered.length; i++) {
-            loadedModel.put(ByteBuffer.wrap(ordered[i]), entry(1_000 + 100L * i));
+        long[] sums = loaded.loadImagePart(image, 0, grown / 2, grown, 1 << 20, kept, new long[kept.length]);
+        sums[2] += first.get()[2];
+        for (int s = 0; s < grown; s++) {
+            byte[] k = index.longKeyAt(s);
+            if (k != null) {
+                assertTrue(loaded.loadLongKey(s, k), "slot " + s);
+                sums[2]--;
+            }
         }
-        assertAgrees(loadedModel, keys, loaded);
+        assertEquals(0, sums[2], "every long key placed");
+        assertAgrees(model, keys, loaded);
     }
 
     /**
@@ -378,29 +383,6 @@ class IndexHashTest {
             assertNull(iterated.put(ByteBuffer.wrap(me.getKey()), me.getValue()), "a key iterated twice");
         }
         assertEquals(model, iterated);
-    }
-
-    private static long loadRange(Index.Hash index, byte[][] keys, int from, int to, int part, Checkpoint.Batch deferred) {
-        Checkpoint.Batch b = new Checkpoint.Batch(Checkpoint.Batch.CAPACITY);
-        long placed = 0;
-        for (int i = from; i < to; i++) {
-            add(b, keys[i].clone(), entry(1_000 + 100L * i));
-            if (b.n == Checkpoint.Batch.CAPACITY || i == to - 1) {
-                placed += index.loadPart(b, part, 2, deferred);
-                b.n = 0;
-            }
-        }
-        return placed;
-    }
-
-    private static void add(Checkpoint.Batch b, byte[] key, Entry e) {
-        int i = b.n++;
-        b.keys[i] = key;
-        b.recordOffsets[i] = e.recordOffset;
-        b.recordLengths[i] = e.recordLength;
-        b.valueOffsets[i] = e.valueOffset;
-        b.valueLengths[i] = e.valueLength;
-        b.seqs[i] = e.seq;
     }
 
     @Test

@@ -144,16 +144,17 @@ class KvCheckpointTest {
     }
 
     /**
-     * A checkpoint past {@link Recovery#PARALLEL_LOAD_MIN_KEYS} loads on two threads (the hash engine):
-     * every key, long ones too, and the same live bytes per segment as a scan counts; after a crash only
-     * the changed segments are scanned on top of it.
+     * A large checkpoint: for the hash engine a table of at least {@link Checkpoint#PARALLEL_MIN_SLOTS}
+     * slots, verified and loaded on two threads. Every key, long ones too, and the same live bytes per
+     * segment as a scan counts; after a crash only the changed segments are scanned on top of it. A
+     * damaged table block in either half is found, named, and the log scanned instead.
      */
     @ParameterizedTest
     @EnumSource(EngineKind.class)
     void shouldLoadALargeCheckpointAsAScanWould(EngineKind engine) throws IOException {
         Path pool = dir.resolve("pool");
         Path crashed = dir.resolve("crashed");
-        int keys = (int) Recovery.PARALLEL_LOAD_MIN_KEYS + 30_000;
+        int keys = (int) (Checkpoint.PARALLEL_MIN_SLOTS * 0.6) + 20_000;
         Map<String, String> model = new TreeMap<>();
         KvOptions options = new KvOptions(pool).engine(engine).mode(AccessMode.WALK).size(64 << 20)
                 .segmentBytes(1 << 20).autoCompact(false).durability(Durability.BUFFERED);
@@ -192,65 +193,92 @@ class KvCheckpointTest {
             assertTrue(r.segmentsScanned() > 0 && r.segmentsFromCheckpoint() > 0, r.toString());
             assertMatches(model, kv);
         }
+        if (engine == EngineKind.HASH) {
+            Path file = Checkpoint.pathOf(pool);
+            ByteBuffer header = ByteBuffer.wrap(Files.readAllBytes(file), 0, Checkpoint.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            int slots = (int) header.getLong(Checkpoint.TABLE_SLOTS_OFFSET);
+            assertTrue(slots >= Checkpoint.PARALLEL_MIN_SLOTS, "a table loaded in parts: " + slots + " slots");
+            long table = Checkpoint.tableOffset(header.getInt(Checkpoint.SEGMENT_COUNT_OFFSET), slots);
+            int blocks = Checkpoint.blocks(slots);
+            for (int block : new int[] {1, blocks - 2}) {      // one in each thread's half
+                Path damaged = dir.resolve("damaged-" + block);
+                Files.copy(pool, damaged);
+                Files.copy(file, Checkpoint.pathOf(damaged));
+                flip(Checkpoint.pathOf(damaged), table + block * Checkpoint.TABLE_BLOCK_BYTES + 100);
+                try (KvStore kv = KvStore.open(new KvOptions(damaged).engine(engine).mode(AccessMode.WALK).autoCompact(false))) {
+                    assertEquals("scan", kv.recovery().method());
+                    assertTrue(kv.recovery().checkpointNote().contains("table block " + block + " "),
+                            kv.recovery().checkpointNote());
+                    assertMatches(model, kv);
+                }
+            }
+        }
+    }
+
+    private static void flip(Path file, long at) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int x = f.read();
+            f.seek(at);
+            f.write(x ^ 0x40);
+        }
     }
 
     /**
-     * The header names where the second loading thread starts (SPLIT_INDEX, SPLIT_OFFSET): the entry
-     * there is the one a walk from the first entry reaches, near the middle. A checkpoint written before
-     * the split existed (those bytes zero) still loads, the loader walking to the middle itself.
+     * The hash engine's checkpoint is its table (HASH_TABLE): the header says so and how many slots; a
+     * damaged table block, a checkpoint of version 1 (before the table image) and one whose body kind is
+     * not the engine's are each ignored with the reason, and the log scanned.
      */
     @Test
-    void shouldStartTheSecondLoaderWhereTheHeaderSaysAndWalkThereWithoutIt() throws IOException {
+    void shouldWriteTheHashTableAndIgnoreADamagedBlockAnOldVersionOrAnotherBodyKind() throws IOException {
         Path pool = dir.resolve("pool");
-        int keys = (int) Recovery.PARALLEL_LOAD_MIN_KEYS + 30_000;
         Map<String, String> model = new TreeMap<>();
-        KvOptions options = new KvOptions(pool).engine(EngineKind.HASH).mode(AccessMode.WALK).size(64 << 20)
-                .segmentBytes(1 << 20).autoCompact(false).durability(Durability.BUFFERED);
-        try (KvStore kv = KvStore.create(options)) {
-            load(kv, model, "v", keys);
+        try (KvStore kv = KvStore.create(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            load(kv, model, "v", 1000);
         }
         Path file = Checkpoint.pathOf(pool);
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        long count = bytes.getLong(Checkpoint.KEY_COUNT_OFFSET);
-        long splitIndex = bytes.getLong(Checkpoint.SPLIT_INDEX_OFFSET);
-        long splitOffset = bytes.getLong(Checkpoint.SPLIT_OFFSET_OFFSET);
-        assertEquals(model.size(), count);
-        assertEquals(0, splitIndex % Checkpoint.SPLIT_GRAIN, "split index " + splitIndex);
-        assertTrue(splitIndex > 0 && Math.abs(splitIndex - count / 2) < Checkpoint.SPLIT_GRAIN,
-                "split index " + splitIndex + " of " + count);
-        long pos = Checkpoint.HEADER_LENGTH
-                + (long) bytes.getInt(Checkpoint.SEGMENT_COUNT_OFFSET) * Checkpoint.SEGMENT_ENTRY_LENGTH;
-        for (long i = 0; i < splitIndex; i++) {
-            pos += Checkpoint.KEY_ENTRY_HEADER_LENGTH + PoolFormat.align8(bytes.getInt((int) pos));
-        }
-        assertEquals(pos, splitOffset, "where entry " + splitIndex + " starts");
-        UUID uuid = new UUID(bytes.getLong(Checkpoint.UUID_HI_OFFSET), bytes.getLong(Checkpoint.UUID_LO_OFFSET));
-        String[] whyNot = {null};
-        try (Checkpoint.Loaded loaded = Checkpoint.load(file, uuid, EngineKind.HASH, whyNot)) {
-            assertNotNull(loaded, whyNot[0]);
-            assertArrayEquals(new long[] {splitIndex, splitOffset}, loaded.split());
-        }
+        byte[] written = Files.readAllBytes(file);
+        ByteBuffer bytes = ByteBuffer.wrap(written).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(Checkpoint.VERSION, bytes.getInt(Checkpoint.VERSION_OFFSET));
+        assertEquals(Checkpoint.BODY_HASH_TABLE, bytes.getInt(Checkpoint.BODY_KIND_OFFSET));
+        long slots = bytes.getLong(Checkpoint.TABLE_SLOTS_OFFSET);
+        assertTrue(slots >= 1024 && Long.bitCount(slots) == 1, "slots " + slots);
+        assertEquals(model.size(), bytes.getLong(Checkpoint.KEY_COUNT_OFFSET), "live keys");
+        assertEquals(1000 / 97 + 1, bytes.getLong(Checkpoint.LONG_KEY_COUNT_OFFSET), "long keys");
+        long table = Checkpoint.tableOffset(bytes.getInt(Checkpoint.SEGMENT_COUNT_OFFSET), (int) slots);
 
-        // As written before the split: zeros there, and the header's checksum over them.
-        bytes.putLong(Checkpoint.SPLIT_INDEX_OFFSET, 0).putLong(Checkpoint.SPLIT_OFFSET_OFFSET, 0);
-        CRC32C c = new CRC32C();
-        c.update(bytes.array(), 0, Checkpoint.HEADER_CRC_OFFSET);
-        bytes.putInt(Checkpoint.HEADER_CRC_OFFSET, (int) c.getValue());
-        Files.write(file, bytes.array());
-        try (Checkpoint.Loaded loaded = Checkpoint.load(file, uuid, EngineKind.HASH, whyNot)) {
-            assertNotNull(loaded, whyNot[0]);
-            long half = count / 2;
-            long walked = Checkpoint.HEADER_LENGTH
-                    + (long) bytes.getInt(Checkpoint.SEGMENT_COUNT_OFFSET) * Checkpoint.SEGMENT_ENTRY_LENGTH;
-            for (long i = 0; i < half; i++) {
-                walked += Checkpoint.KEY_ENTRY_HEADER_LENGTH + PoolFormat.align8(bytes.getInt((int) walked));
-            }
-            assertArrayEquals(new long[] {half, walked}, loaded.split());
+        flip(file, table + 64 * (slots / 2) + 3);
+        assertScannedBecause(pool, model, "table block " + slots / 2 / Checkpoint.TABLE_BLOCK_SLOTS + " ");
+
+        Files.write(file, headerWith(written, Checkpoint.VERSION_OFFSET, 1));
+        assertScannedBecause(pool, model, "version is 1");
+
+        Files.write(file, headerWith(written, Checkpoint.BODY_KIND_OFFSET, Checkpoint.BODY_KEY_ENTRIES));
+        assertScannedBecause(pool, model, "body kind is 0");
+
+        Files.write(file, written);
+        try (KvStore kv = KvStore.open(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            assertEquals("checkpoint", kv.recovery().method(), kv.recovery().toString());
+            assertMatches(model, kv);
         }
-        try (KvStore kv = KvStore.open(options)) {
+    }
+
+    /** {@code file} with the int at {@code offset} of its header set to {@code value}, the header's checksum made right. */
+    private static byte[] headerWith(byte[] file, int offset, int value) {
+        byte[] copy = file.clone();
+        ByteBuffer b = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(offset, value);
+        CRC32C c = new CRC32C();
+        c.update(copy, 0, Checkpoint.HEADER_CRC_OFFSET);
+        b.putInt(Checkpoint.HEADER_CRC_OFFSET, (int) c.getValue());
+        return copy;
+    }
+
+    private void assertScannedBecause(Path pool, Map<String, String> model, String reason) {
+        try (KvStore kv = KvStore.open(options(pool, EngineKind.HASH, AccessMode.WALK))) {
             RecoveryReport r = kv.recovery();
-            assertEquals("checkpoint", r.method(), r.toString());
-            assertEquals(model.size(), r.keysFromCheckpoint(), r.toString());
+            assertEquals("scan", r.method(), r.toString());
+            assertTrue(r.checkpointNote() != null && r.checkpointNote().contains(reason), r.checkpointNote());
             assertMatches(model, kv);
         }
     }

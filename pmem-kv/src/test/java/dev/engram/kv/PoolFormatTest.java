@@ -184,14 +184,19 @@ class PoolFormatTest {
         assertEquals(56, Checkpoint.KEY_COUNT_OFFSET);
         assertEquals(64, Checkpoint.BODY_LENGTH_OFFSET);
         assertEquals(72, Checkpoint.BODY_CRC_OFFSET);
-        assertEquals(80, Checkpoint.SPLIT_INDEX_OFFSET);
-        assertEquals(88, Checkpoint.SPLIT_OFFSET_OFFSET);
-        assertEquals(4096, Checkpoint.SPLIT_GRAIN);
+        assertEquals(96, Checkpoint.BODY_KIND_OFFSET);
+        assertEquals(104, Checkpoint.TABLE_SLOTS_OFFSET);
+        assertEquals(112, Checkpoint.LONG_KEY_COUNT_OFFSET);
+        assertEquals(0, Checkpoint.BODY_KEY_ENTRIES);
+        assertEquals(1, Checkpoint.BODY_HASH_TABLE);
+        assertEquals(16384, Checkpoint.TABLE_BLOCK_SLOTS);
+        assertEquals(8, Checkpoint.LONG_KEY_HEADER_LENGTH);
+        assertEquals(64, Index.Hash.IMAGE_SLOT_BYTES);
         assertEquals(124, Checkpoint.HEADER_CRC_OFFSET);
         assertEquals(128, Checkpoint.HEADER_LENGTH);
         assertEquals(40, Checkpoint.SEGMENT_ENTRY_LENGTH);
         assertEquals(32, Checkpoint.KEY_ENTRY_HEADER_LENGTH);
-        assertEquals(1, Checkpoint.VERSION);
+        assertEquals(2, Checkpoint.VERSION);
         byte[] magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(Checkpoint.MAGIC).array();
         assertEquals("EKVINDX1", new String(magic, java.nio.charset.StandardCharsets.US_ASCII));
     }
