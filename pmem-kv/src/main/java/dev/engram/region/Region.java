@@ -104,6 +104,18 @@ public interface Region extends AutoCloseable {
     }
 
     /**
+     * A hint that {@code offset} will be read soon: on memory the caller loads from directly, one byte
+     * is loaded now, so that its cache miss overlaps with the caller's work until the read (a scan whose
+     * next records lie far apart in the log touches several ahead). Returns the byte, which the caller
+     * keeps (sums), so the load is not optimised away; it changes nothing and counts as no read. Regions
+     * reached through system calls, the device emulation (whose reads cost emulated time and may meet
+     * faults) and the simulator do nothing and return 0; so does an offset out of range.
+     */
+    default int touch(long offset) {
+        return 0;
+    }
+
+    /**
      * Grows the region to {@code newSize} bytes (a multiple of {@link RegionHeader#LENGTH}) without
      * closing it; existing bytes do not move. New bytes read as zero. The new size is durable when
      * this returns. Does nothing when {@code newSize <= size()}.

@@ -180,6 +180,16 @@ final class WalkRegion extends FileRegion {
     }
 
     @Override
+    public int touch(long offset) {
+        MemorySegment v = view;
+        try {
+            return offset >= 0 && offset < v.byteSize() ? v.get(ValueLayout.JAVA_BYTE, offset) : 0;
+        } catch (IllegalStateException closed) {
+            return 0;         // a hint: the read that follows reports the closed region
+        }
+    }
+
+    @Override
     public void putByte(long offset, byte value) {
         try {
             view.set(ValueLayout.JAVA_BYTE, offset, value);

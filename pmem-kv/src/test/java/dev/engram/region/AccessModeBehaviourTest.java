@@ -16,6 +16,31 @@ class AccessModeBehaviourTest {
 
     private static final long BASE = RegionHeader.LENGTH;
 
+    /**
+     * touch: on a mapping, the byte at the offset, with nothing counted; 0 past either end and after
+     * close, never an exception; through system calls (CRAWL) nothing at all, not even a pread.
+     */
+    @Test
+    void touchShouldLoadFromAMappingOnlyAndNeverThrow() {
+        try (RegionFiles files = RegionFiles.onShm()) {
+            Region w = Regions.create(new RegionOptions(files.file("w")).mode(AccessMode.WALK).size(1 << 20));
+            w.putByte(BASE + 100, (byte) 7);
+            RegionStats before = w.stats();
+            assertEquals(7, w.touch(BASE + 100));
+            assertEquals(0, w.touch(w.size()));
+            assertEquals(0, w.touch(-1));
+            assertEquals(before, w.stats(), "a touch counts as nothing");
+            w.close();
+            assertEquals(0, w.touch(BASE + 100), "closed: nothing, and no exception");
+            try (Region c = Regions.create(new RegionOptions(files.file("c")).mode(AccessMode.CRAWL).size(1 << 20))) {
+                c.putByte(BASE, (byte) 9);
+                long s0 = c.stats().syscalls();
+                assertEquals(0, c.touch(BASE));
+                assertEquals(s0, c.stats().syscalls(), "CRAWL: no pread for a hint");
+            }
+        }
+    }
+
     @Test
     void crawlShouldMakeExactlyOneSystemCallPerReadWriteAndPersist() {
         try (RegionFiles files = RegionFiles.onDisk();
