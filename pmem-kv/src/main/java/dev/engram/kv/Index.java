@@ -795,7 +795,8 @@ sealed interface Index permits Index.Hash, Index.Sorted {
          * liveBytes}. The sequence lock's count restarts at zero, so no slot can read as being written.
          * Threads may load disjoint ranges at once; nothing else uses the index until they are joined and
          * {@link #imageLoaded} is called. Returns {claimed slots, live keys, claimed slots whose key is
-         * longer than {@link #INLINE_KEY_BYTES}}.
+         * longer than {@link #INLINE_KEY_BYTES}, versions whose record would not fit in its segment}: the
+         * checksums make the last 0 unless the file was crafted, and the caller then fails the open.
          */
         long[] loadImagePart(MemorySegment image, long imageOffset, int from, int to, long segmentBytes, boolean[] kept,
                              long[] liveBytes) {
@@ -803,6 +804,7 @@ sealed interface Index permits Index.Hash, Index.Sorted {
             long claimed = 0;
             long live = 0;
             long longKeys = 0;
+            long bad = 0;
             for (int step = from; step < to; ) {
                 int end = Math.min(to, step + Math.min(IMAGE_STEP, CHUNK_SLOTS - (step & CHUNK_MASK)));
                 long[] c = chunk(t, step);
@@ -833,13 +835,19 @@ sealed interface Index permits Index.Hash, Index.Sorted {
                     }
                     c[w + STAMP] = stamp;
                     long lengths = c[w + LENGTHS];
-                    liveBytes[(int) segment] += Cleaner.charge(keyLength, recordOffset, (int) lengths,
+                    int recordLength = (int) lengths;
+                    if (recordLength < PoolFormat.REC_HEADER_LENGTH || recordOffset + recordLength
+                            > PoolFormat.FIRST_SEGMENT_OFFSET + (segment + 1) * segmentBytes) {
+                        bad++;          // a read would run past its segment: the open fails (Recovery.loadTable)
+                        continue;
+                    }
+                    liveBytes[(int) segment] += Cleaner.charge(keyLength, recordOffset, recordLength,
                             recordOffset + valueDelta(stamp), (int) (lengths >>> 32));
                     live++;
                 }
                 step = end;
             }
-            return new long[] {claimed, live, longKeys};
+            return new long[] {claimed, live, longKeys, bad};
         }
 
         /**

@@ -1189,6 +1189,11 @@ final class Recovery {
                 sums[i] += helperSums[0][i];
             }
         }
+        if (sums[3] > 0) {
+            throw new KvException(KvException.Code.CORRUPT, store.path(), "the index checkpoint holds " + sums[3]
+                    + " versions whose records would run past their segments; delete " + Checkpoint.pathOf(store.path())
+                    + " and open again to scan the log instead");
+        }
         long[] longKeys = {0};
         checkpoint.forEachLongKey((key, slot) -> {
             if (!index.loadLongKey(slot, key)) {

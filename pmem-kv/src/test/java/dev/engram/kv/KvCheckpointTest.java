@@ -21,6 +21,7 @@ import java.util.zip.CRC32C;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -257,6 +258,54 @@ class KvCheckpointTest {
         Files.write(file, written);
         try (KvStore kv = KvStore.open(options(pool, EngineKind.HASH, AccessMode.WALK))) {
             assertEquals("checkpoint", kv.recovery().method(), kv.recovery().toString());
+            assertMatches(model, kv);
+        }
+    }
+
+    /**
+     * A checkpoint whose checksums all match but whose table says a record runs past its segment (a
+     * crafted file: damage would fail a checksum) fails the open with CORRUPT naming the file, instead of
+     * a read past the segment or an array of the length it claims; without the file the log is scanned.
+     */
+    @Test
+    void shouldRefuseACraftedTableWhoseRecordRunsPastItsSegment() throws IOException {
+        Path pool = dir.resolve("pool");
+        Map<String, String> model = new TreeMap<>();
+        try (KvStore kv = KvStore.create(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            load(kv, model, "v", 1000);
+        }
+        Path file = Checkpoint.pathOf(pool);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int slots = (int) b.getLong(Checkpoint.TABLE_SLOTS_OFFSET);
+        int segments = b.getInt(Checkpoint.SEGMENT_COUNT_OFFSET);
+        long table = Checkpoint.tableOffset(segments, slots);
+        int slot = 0;
+        while (b.getLong((int) (table + 64L * slot)) == 0 || b.getLong((int) (table + 64L * slot + 32)) == -1
+                || b.getLong((int) (table + 64L * slot + 24)) < 0) {
+            slot++;                                     // the first slot with a version that is no tombstone
+        }
+        int lengths = (int) (table + 64L * slot + 40);
+        b.putLong(lengths, (b.getLong(lengths) & 0xFFFF_FFFF_0000_0000L) | 0x7FFF_FFF0L);      // a 2 GiB record
+        int block = slot / Checkpoint.TABLE_BLOCK_SLOTS;
+        long from = table + block * Checkpoint.TABLE_BLOCK_BYTES;
+        CRC32C c = new CRC32C();
+        c.update(bytes, (int) from, (int) Math.min(Checkpoint.TABLE_BLOCK_BYTES, table + 64L * slots - from));
+        b.putInt((int) (Checkpoint.HEADER_LENGTH + (long) segments * Checkpoint.SEGMENT_ENTRY_LENGTH + 4L * block),
+                (int) c.getValue());
+        // The block CRCs are under the body's CRC: make it right too.
+        CRC32C body = new CRC32C();
+        body.update(bytes, Checkpoint.HEADER_LENGTH, (int) (table - Checkpoint.HEADER_LENGTH));
+        body.update(bytes, (int) (table + 64L * slots), (int) (bytes.length - table - 64L * slots));
+        b.putInt(Checkpoint.BODY_CRC_OFFSET, (int) body.getValue());
+        Files.write(file, headerWith(bytes, Checkpoint.VERSION_OFFSET, Checkpoint.VERSION));      // the header's CRC
+        KvException e = assertThrows(KvException.class, () -> KvStore.open(options(pool, EngineKind.HASH, AccessMode.WALK)));
+        assertEquals(KvException.Code.CORRUPT, e.code());
+        assertTrue(e.getMessage().contains("run past their segments") && e.getMessage().contains(file.toString()),
+                e.getMessage());
+        Files.delete(file);
+        try (KvStore kv = KvStore.open(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            assertEquals("scan", kv.recovery().method());
             assertMatches(model, kv);
         }
     }
