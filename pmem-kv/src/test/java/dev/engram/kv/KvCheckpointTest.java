@@ -231,10 +231,7 @@ class KvCheckpointTest {
     @Test
     void shouldWriteTheHashTableAndIgnoreADamagedBlockAnOldVersionOrAnotherBodyKind() throws IOException {
         Path pool = dir.resolve("pool");
-        Map<String, String> model = new TreeMap<>();
-        try (KvStore kv = KvStore.create(options(pool, EngineKind.HASH, AccessMode.WALK))) {
-            load(kv, model, "v", 1000);
-        }
+        Map<String, String> model = closedHashPool(pool);
         Path file = Checkpoint.pathOf(pool);
         byte[] written = Files.readAllBytes(file);
         ByteBuffer bytes = ByteBuffer.wrap(written).order(ByteOrder.LITTLE_ENDIAN);
@@ -270,10 +267,7 @@ class KvCheckpointTest {
     @Test
     void shouldRefuseACraftedTableWhoseRecordRunsPastItsSegment() throws IOException {
         Path pool = dir.resolve("pool");
-        Map<String, String> model = new TreeMap<>();
-        try (KvStore kv = KvStore.create(options(pool, EngineKind.HASH, AccessMode.WALK))) {
-            load(kv, model, "v", 1000);
-        }
+        Map<String, String> model = closedHashPool(pool);
         Path file = Checkpoint.pathOf(pool);
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -308,6 +302,15 @@ class KvCheckpointTest {
             assertEquals("scan", kv.recovery().method());
             assertMatches(model, kv);
         }
+    }
+
+    /** A hash pool of {@link #load}'s 1,000 keys, closed (its checkpoint written); returns what it holds. */
+    private Map<String, String> closedHashPool(Path pool) {
+        Map<String, String> model = new TreeMap<>();
+        try (KvStore kv = KvStore.create(options(pool, EngineKind.HASH, AccessMode.WALK))) {
+            load(kv, model, "v", 1000);
+        }
+        return model;
     }
 
     /** {@code file} with the int at {@code offset} of its header set to {@code value}, the header's checksum made right. */
