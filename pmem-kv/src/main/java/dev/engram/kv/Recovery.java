@@ -1190,26 +1190,26 @@ final class Recovery {
             }
         }
         if (sums[3] > 0) {
-            throw new KvException(KvException.Code.CORRUPT, store.path(), "the index checkpoint holds " + sums[3]
-                    + " versions whose records would run past their segments; delete " + Checkpoint.pathOf(store.path())
-                    + " and open again to scan the log instead");
+            throw badCheckpoint("holds " + sums[3] + " versions whose records would run past their segments");
         }
         long[] longKeys = {0};
         checkpoint.forEachLongKey((key, slot) -> {
             if (!index.loadLongKey(slot, key)) {
-                throw new KvException(KvException.Code.CORRUPT, store.path(), "the index checkpoint's long key for slot "
-                        + slot + " does not match the slot; delete " + Checkpoint.pathOf(store.path())
-                        + " and open again to scan the log instead");
+                throw badCheckpoint("holds a long key for slot " + slot + " that does not match the slot");
             }
             longKeys[0]++;
         });
         if (longKeys[0] != sums[2]) {
-            throw new KvException(KvException.Code.CORRUPT, store.path(), "the index checkpoint holds " + longKeys[0]
-                    + " long keys for " + sums[2] + " slots that need one; delete " + Checkpoint.pathOf(store.path())
-                    + " and open again to scan the log instead");
+            throw badCheckpoint("holds " + longKeys[0] + " long keys for " + sums[2] + " slots that need one");
         }
         index.imageLoaded(sums[0], sums[1]);
         return sums[1];
+    }
+
+    /** A checkpoint whose checksums match but whose content cannot be (a bug or a crafted file): the open fails. */
+    private KvException badCheckpoint(String what) {
+        return new KvException(KvException.Code.CORRUPT, store.path(), "the index checkpoint " + what + "; delete "
+                + Checkpoint.pathOf(store.path()) + " and open again to scan the log instead");
     }
 
     /**
