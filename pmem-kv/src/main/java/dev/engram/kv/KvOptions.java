@@ -172,7 +172,9 @@ public final class KvOptions {
     /**
      * Whether a clean close writes the index checkpoint ({@code <pool>.index}) that lets the next open
      * skip scanning the log (default true). A stale or damaged checkpoint is never trusted: open checks
-     * it against the log and scans what it does not cover.
+     * it against the log and scans what it does not cover. Its size: the hash engine's is its table, 64
+     * bytes a slot (107-213 bytes a key at the table's 30-60 % fill: 1.07 GB at 10 M keys); the sorted
+     * engine's lists its keys, 32 bytes a key plus the key padded to 8 bytes.
      */
     public KvOptions indexCheckpoint(boolean on) {
         this.indexCheckpoint = on;
