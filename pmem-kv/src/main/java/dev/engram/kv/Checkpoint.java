@@ -173,10 +173,8 @@ final class Checkpoint {
             }
             bodyLength += flushIfFull(ch, buf, crc, length);
             buf.putInt(key.length).putInt(e.valueLength).putLong(e.recordOffset).putInt(e.recordLength)
-                    .putInt((int) (e.valueOffset - e.recordOffset)).putLong(e.recordSeq).put(key);
-            for (int pad = align8(key.length) - key.length; pad > 0; pad--) {
-                buf.put((byte) 0);
-            }
+                    .putInt((int) (e.valueOffset - e.recordOffset)).putLong(e.recordSeq);
+            putPadded(buf, key);
             keys++;
         }
         bodyLength += drain(ch, buf, crc);
@@ -184,6 +182,14 @@ final class Checkpoint {
         h.putInt(BODY_CRC_OFFSET, (int) crc.getValue());
         h.putInt(BODY_KIND_OFFSET, BODY_KEY_ENTRIES);
         return keys;
+    }
+
+    /** {@code key}, then zeros to the next multiple of 8 bytes. */
+    private static void putPadded(ByteBuffer buf, byte[] key) {
+        buf.put(key);
+        for (int pad = align8(key.length) - key.length; pad > 0; pad--) {
+            buf.put((byte) 0);
+        }
     }
 
     private static void putSegmentEntry(ByteBuffer buf, SegmentTable t, int s) {
@@ -207,17 +213,19 @@ final class Checkpoint {
         MemorySegment block = MemorySegment.ofBuffer(buf);
         int[] blockCrcs = new int[blocks];
         CRC32C crc = new CRC32C();
+        long keys = 0;
         long pos = tableOffset;
         for (int b = 0; b < blocks; b++) {
             int from = b * TABLE_BLOCK_SLOTS;
             int n = Math.min(TABLE_BLOCK_SLOTS, slots - from);
-            hash.copySlotsTo(from, n, block, 0);
+            keys += hash.copySlotsTo(from, n, block, 0);
             buf.clear().limit(n * Index.Hash.IMAGE_SLOT_BYTES);
             crc.reset();
             crc.update(buf.duplicate());
             blockCrcs[b] = (int) crc.getValue();
             pos += writeFully(ch, buf, pos);
         }
+        // The body's CRC: the front (segments, block CRCs) first, then the long keys as they are written.
         CRC32C body = new CRC32C();
         ByteBuffer frontBytes = ByteBuffer.allocate(Math.toIntExact(front)).order(ByteOrder.LITTLE_ENDIAN);
         for (int s = 0; s < log.segmentCount(); s++) {
@@ -230,37 +238,31 @@ final class Checkpoint {
         body.update(frontBytes.duplicate());
         writeFully(ch, frontBytes, HEADER_LENGTH);
         long longKeys = 0;
+        long longKeyBytes = 0;
         buf.clear();
+        ch.position(pos);
         for (int s = 0; s < slots; s++) {
             byte[] key = hash.longKeyAt(s);
             if (key == null) {
                 continue;
             }
             int length = LONG_KEY_HEADER_LENGTH + align8(key.length);
-            if (buf.remaining() < length) {
-                buf.flip();
-                body.update(buf.duplicate());
-                pos += writeFully(ch, buf, pos);
-                buf.clear();
-                if (length > buf.capacity()) {
-                    buf = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
-                }
+            if (length > buf.capacity()) {
+                longKeyBytes += drain(ch, buf, body);
+                buf = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
             }
-            buf.putInt(s).putInt(key.length).put(key);
-            for (int pad = align8(key.length) - key.length; pad > 0; pad--) {
-                buf.put((byte) 0);
-            }
+            longKeyBytes += flushIfFull(ch, buf, body, length);
+            buf.putInt(s).putInt(key.length);
+            putPadded(buf, key);
             longKeys++;
         }
-        buf.flip();
-        body.update(buf.duplicate());
-        pos += writeFully(ch, buf, pos);
-        h.putLong(BODY_LENGTH_OFFSET, pos - HEADER_LENGTH);
+        longKeyBytes += drain(ch, buf, body);
+        h.putLong(BODY_LENGTH_OFFSET, pos + longKeyBytes - HEADER_LENGTH);
         h.putInt(BODY_CRC_OFFSET, (int) body.getValue());
         h.putInt(BODY_KIND_OFFSET, BODY_HASH_TABLE);
         h.putLong(TABLE_SLOTS_OFFSET, slots);
         h.putLong(LONG_KEY_COUNT_OFFSET, longKeys);
-        return hash.liveKeys();
+        return keys;
     }
 
     /** The table's 1 MiB blocks, each under a BLOCK_CRC. */
@@ -615,23 +617,10 @@ final class Checkpoint {
             return firstBadBlock(m, tableOffset, slots, crcs, 0, blocks);
         }
         int half = blocks / 2;
-        int[] helperBad = {-1};
-        Throwable[] failure = {null};
-        Thread helper = Thread.ofPlatform().daemon().name("engram-checkpoint-verify").start(() -> {
-            try {
-                helperBad[0] = firstBadBlock(m, tableOffset, slots, crcs, 0, half);
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-        });
-        int bad;
-        try {
-            bad = firstBadBlock(m, tableOffset, slots, crcs, half, blocks);
-        } finally {
-            HelperThreads.joinUninterruptibly(helper);
-        }
-        HelperThreads.rethrow(failure[0]);
-        return helperBad[0] >= 0 ? helperBad[0] : bad;
+        HelperThreads.Halves<Integer> bad = HelperThreads.halves("engram-checkpoint-verify",
+                () -> firstBadBlock(m, tableOffset, slots, crcs, 0, half),
+                () -> firstBadBlock(m, tableOffset, slots, crcs, half, blocks));
+        return bad.first() >= 0 ? bad.first() : bad.second();
     }
 
     private static int firstBadBlock(MemorySegment m, long tableOffset, int slots, long crcs, int from, int to) {

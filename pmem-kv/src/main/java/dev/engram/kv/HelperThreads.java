@@ -1,9 +1,12 @@
 package dev.engram.kv;
 
+import java.util.function.Supplier;
+
 /**
  * The two things every short-lived helper thread of this package needs from the thread that started
  * it: to be waited for whole, and to have what it threw thrown again (recovery's loaders and applier,
- * the hash index's table allocation).
+ * the hash index's table allocation); and {@link #halves}, work split in two between a helper and the
+ * caller (the index checkpoint's verification and load).
  */
 final class HelperThreads {
     private HelperThreads() {
@@ -28,6 +31,38 @@ final class HelperThreads {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What {@link #halves} returns: the helper's result and the caller's. */
+    record Halves<T>(T first, T second) {
+    }
+
+    /**
+     * Runs {@code first} on a helper thread named {@code name} while this thread runs {@code second};
+     * returns both results once the helper has ended (the join orders everything it wrote before what
+     * the caller does next). What the caller's half throws is thrown after the join; else what the
+     * helper's threw.
+     */
+    static <T> Halves<T> halves(String name, Supplier<T> first, Supplier<T> second) {
+        Object[] helperResult = {null};
+        Throwable[] failure = {null};
+        Thread helper = Thread.ofPlatform().daemon().name(name).start(() -> {
+            try {
+                helperResult[0] = first.get();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        T mine;
+        try {
+            mine = second.get();
+        } finally {
+            joinUninterruptibly(helper);
+        }
+        rethrow(failure[0]);
+        @SuppressWarnings("unchecked")
+        T theirs = (T) helperResult[0];
+        return new Halves<>(theirs, mine);
     }
 
     /** Throws what a helper thread threw (null: nothing), unchecked as it was, else wrapped. */

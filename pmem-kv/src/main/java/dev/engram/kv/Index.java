@@ -750,27 +750,23 @@ sealed interface Index permits Index.Hash, Index.Sorted {
         /**
          * Copies the words of slots {@code [from, from + count)} of the current table into {@code dst} at
          * {@code offset}, {@link #IMAGE_SLOT_BYTES} a slot, little-endian: the checkpoint's table image. For
-         * a quiescent store (a clean close: no writer, no snapshot), so plain reads see every word.
+         * a quiescent store (a clean close: no writer, no snapshot), so plain reads see every word. Returns
+         * how many of the slots hold a version that is not a tombstone (counted while they are in the
+         * cache: the checkpoint's key count needs no pass of its own over the table).
          */
-        void copySlotsTo(int from, int count, MemorySegment dst, long offset) {
+        long copySlotsTo(int from, int count, MemorySegment dst, long offset) {
             Table t = table;
+            long keys = 0;
             while (count > 0) {
                 int n = Math.min(count, CHUNK_SLOTS - (from & CHUNK_MASK));        // not past the chunk's end
-                MemorySegment.copy(chunk(t, from), at(from), dst, IMAGE_WORD, offset, n * STRIDE);
+                long[] c = chunk(t, from);
+                MemorySegment.copy(c, at(from), dst, IMAGE_WORD, offset, n * STRIDE);
+                for (int w = at(from), end = w + n * STRIDE; w < end; w += STRIDE) {
+                    keys += c[w + TAG] != 0 && c[w + RECORD_OFFSET] != NO_VERSION && c[w + STAMP] >= 0 ? 1 : 0;
+                }
                 from += n;
                 count -= n;
                 offset += (long) n * IMAGE_SLOT_BYTES;
-            }
-        }
-
-        /** Keys with a version that is not a tombstone: what a checkpoint's table image holds. Quiescent store. */
-        long liveKeys() {
-            Table t = table;
-            long keys = 0;
-            for (int s = 0; s <= t.mask; s++) {
-                long[] c = chunk(t, s);
-                int w = at(s);
-                keys += c[w + TAG] != 0 && c[w + RECORD_OFFSET] != NO_VERSION && c[w + STAMP] >= 0 ? 1 : 0;
             }
             return keys;
         }

@@ -1148,9 +1148,9 @@ final class Recovery {
 
     /**
      * A table image into the hash index, whose table has the image's size (KvStore made it so): a large
-     * one on two threads, a helper the first half of the slots and this thread the second, each with its
-     * own live-byte counts, which this thread adds once the helper is joined (the join orders every slot
-     * the helper wrote before the store is published). Then the long keys, each checked against its slot,
+     * one on two threads ({@link HelperThreads#halves}), a helper the first half of the slots and this
+     * thread the second, each with its own live-byte counts, added once the helper is joined (the join
+     * orders every slot the helper wrote before the store is published). Then the long keys, each checked against its slot,
      * and their count against the slots that need one: a mismatch (which checksums that matched make a
      * bug, not damage) fails the open rather than lose a key.
      */
@@ -1167,26 +1167,15 @@ final class Recovery {
         } else {
             int half = slots / 2;
             long[] helperLive = new long[liveBytes.length];
-            long[][] helperSums = {null};
-            Throwable[] failure = {null};
-            Thread helper = Thread.ofPlatform().daemon().name("engram-checkpoint-load").start(() -> {
-                try {
-                    helperSums[0] = index.loadImagePart(image, at, 0, half, segmentBytes, fromCheckpoint, helperLive);
-                } catch (Throwable t) {
-                    failure[0] = t;
-                }
-            });
-            try {
-                sums = index.loadImagePart(image, at, half, slots, segmentBytes, fromCheckpoint, liveBytes);
-            } finally {
-                HelperThreads.joinUninterruptibly(helper);      // the helper writes into the index: it must end first
+            HelperThreads.Halves<long[]> parts = HelperThreads.halves("engram-checkpoint-load",
+                    () -> index.loadImagePart(image, at, 0, half, segmentBytes, fromCheckpoint, helperLive),
+                    () -> index.loadImagePart(image, at, half, slots, segmentBytes, fromCheckpoint, liveBytes));
+            sums = parts.second();
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += parts.first()[i];
             }
-            HelperThreads.rethrow(failure[0]);
             for (int s = 0; s < liveBytes.length; s++) {
                 liveBytes[s] += helperLive[s];
-            }
-            for (int i = 0; i < sums.length; i++) {
-                sums[i] += helperSums[0][i];
             }
         }
         if (sums[3] > 0) {
