@@ -7,6 +7,7 @@ import dev.engram.region.RegionException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +41,8 @@ import static dev.engram.kv.PoolFormat.*;
  * power failure may garble every sector written since the last sync, not only the new bytes in it.
  * So K0 and K2 end what they persist at a {@link PoolFormat#TORN_WRITE_UNIT} boundary, filling the
  * rest of the unit with a PAD record, and the next append starts in a fresh unit: a unit that holds
- * durable records is never written again in its segment's generation (BUG-1).
+ * durable records is never written again in its segment's generation (BUG-1). A durable record and
+ * its PAD go down in one write ({@link #writeWithPad}).
  * No separate commit word is needed: the record's checksum is its commit. In a lane every record
  * before a durable one was persisted with it, so no acknowledged record can follow a torn one; recovery
  * ends a segment's log at a record that fails validation unless a later PREFIX_DURABLE record, the
@@ -62,6 +64,19 @@ final class Log {
         byte[] scratch = new byte[4096];
         /** A PAD record's bytes: its header, then zeros (allocated when the lane first pads). */
         byte[] pad;
+        /**
+         * A durable record and its unit's PAD, as one write composes them on a block device (see
+         * {@link Log#append}); all zeros between uses. Allocated at the lane's first such write.
+         */
+        byte[] unit;
+        /**
+         * Block device only: every byte of the lane's segment past its tail is zero and is made durable
+         * no later than the bytes before it, because the segment was never used before and
+         * {@link Log#allocateBlocks} zeroed it (its K0 persist, or a later persist of the same pages,
+         * writes the zeros). A PAD then needs only its header written: the rest of it is already the
+         * zeros its checksum covers. False for a reused segment, whose old bytes stay until overwritten.
+         */
+        boolean zerosAhead;
         /** The lane's tail slot as K2c writes it (format 1.4), and its checksum: reused, so K2c allocates nothing. */
         final byte[] tailSlot = new byte[LANE_TAIL_LENGTH];
         final ByteBuffer tailSlotView = ByteBuffer.wrap(tailSlot).order(ByteOrder.LITTLE_ENDIAN);
@@ -222,7 +237,8 @@ final class Log {
             sc.update(h.array(), SEG_SEAL_GENERATION_OFFSET, SEG_SEAL_CHECKED_LENGTH);
             h.putInt(SEG_SEAL_CRC_OFFSET, (int) sc.getValue());
         }
-        int segment = takeSegment();
+        Integer reused = freeSegments.poll();
+        int segment = reused != null ? reused : takeUnusedSegment();
         long at = segmentOffset(segment);
         long generation = generations.incrementAndGet();
         h.putInt(SEG_MAGIC_OFFSET, SEG_MAGIC);
@@ -238,7 +254,7 @@ final class Log {
         int first = firstRecordInSegment();
         if (first > SEG_HEADER_LENGTH) {
             // On a block device the header's unit is filled, so the first record's write cannot garble it.
-            writePad(lane, at + SEG_HEADER_LENGTH, first - SEG_HEADER_LENGTH, generation, true);
+            writePad(lane, at + SEG_HEADER_LENGTH, first - SEG_HEADER_LENGTH, generation, true, false);
         }
         region.persist(at, first);                                      // K0 open segment
         lane.persists++;
@@ -252,6 +268,7 @@ final class Log {
         lane.persistedUpTo = lane.tail;
         lane.end = at + segmentBytes - notesBytes;
         lane.notesTail = lane.end;
+        lane.zerosAhead = reused == null && tornUnit > 0;
     }
 
     /** Where a segment's first record starts: after its header, in the next torn-write unit on a block device. */
@@ -259,11 +276,8 @@ final class Log {
         return Math.max(SEG_HEADER_LENGTH, tornUnit);
     }
 
-    private int takeSegment() {
-        Integer free = freeSegments.poll();
-        if (free != null) {
-            return free;
-        }
+    /** A segment never used before (growing the pool when none is left), its blocks allocated. */
+    private int takeUnusedSegment() {
         while (true) {
             int s = nextUnusedSegment.get();
             if (s < segmentCount()) {
@@ -344,13 +358,17 @@ final class Log {
         b.putInt(REC_CRC_OFFSET, (int) c.getValue());
         long at = lane.tail;
         int padded = align8(length);
-        region.write(at, record, 0, length);
+        if (durable && tornUnit > 0 && padded < tornUnit) {
+            writeWithPad(lane, at, record, length, padded);     // K1 with K2's PAD: one write
+        } else {
+            region.write(at, record, 0, length);
+            lane.tail = at + padded;
+            lane.bytesAppended += padded;
+        }
         boolean lost = notesBytes > 0 && region.writeMayHaveFailed(at, length);
-        lane.tail = at + padded;
         long seq = b.getLong(REC_SEQ_OFFSET);
         table.noteSeq(lane.segment, seq);
         table.lastRecord(lane.segment, at, seq);
-        lane.bytesAppended += padded;
         if (durable) {
             persistLane(lane);                                          // K2 persist (and K2c)
         }
@@ -534,39 +552,84 @@ final class Log {
     }
 
     /**
-     * Fills the lane's tail to the next torn-write unit boundary with a PAD record (to the one after
-     * when less than a record header is left), or to the segment's end; a segment with less than a
-     * record header left needs none, as no record can start there.
+     * Where a PAD from {@code tail} ends: the next torn-write unit boundary (the one after when less than
+     * a record header is left), or the segment's end. {@code tail} itself when it is on a boundary.
      */
-    private void padToUnit(Lane lane) {
-        long boundary = (lane.tail + tornUnit - 1) / tornUnit * tornUnit;
-        if (boundary - lane.tail > 0 && boundary - lane.tail < REC_HEADER_LENGTH) {
+    private long unitEnd(Lane lane, long tail) {
+        long boundary = (tail + tornUnit - 1) / tornUnit * tornUnit;
+        if (boundary - tail > 0 && boundary - tail < REC_HEADER_LENGTH) {
             boundary += tornUnit;
         }
-        boundary = Math.min(boundary, lane.end);
+        return Math.min(boundary, lane.end);
+    }
+
+    /**
+     * Fills the lane's tail to {@link #unitEnd} with a PAD record; a segment with less than a record
+     * header left needs none, as no record can start there.
+     */
+    private void padToUnit(Lane lane) {
+        long boundary = unitEnd(lane, lane.tail);
         if (boundary - lane.tail >= REC_HEADER_LENGTH) {
-            writePad(lane, lane.tail, (int) (boundary - lane.tail), lane.generation, lane.persistedUpTo == lane.tail);
+            writePad(lane, lane.tail, (int) (boundary - lane.tail), lane.generation, lane.persistedUpTo == lane.tail,
+                    lane.zerosAhead);
             lane.bytesAppended += boundary - lane.tail;
         }
         lane.tail = boundary;
     }
 
-    /** K1 for a PAD record of {@code length} bytes at {@code at} (format 1.3). */
-    private void writePad(Lane lane, long at, int length, long generation, boolean prefixDurable) {
+    /**
+     * K1 for a durable record on a block device ({@code padded} under one unit), written together with
+     * the PAD that K2 puts after it: the record, zeros to its 8-byte end, then the PAD to
+     * {@link #unitEnd} (its header only when the lane has {@link Lane#zerosAhead}), in one write instead
+     * of two (on tmpfs the PAD's own write was over a third of a CRAWL put's time). K2's
+     * {@link #persistLane} then finds the tail on its boundary and pads nothing. The PAD does not say
+     * its prefix is durable: the record before it is not, yet.
+     */
+    private void writeWithPad(Lane lane, long at, byte[] record, int length, int padded) {
+        long boundary = unitEnd(lane, at + padded);
+        int padLength = (int) (boundary - at - padded);
+        if (lane.unit == null) {
+            lane.unit = new byte[2 * tornUnit + REC_HEADER_LENGTH];     // padded < unit, PAD <= unit + header
+        }
+        byte[] unit = lane.unit;
+        System.arraycopy(record, 0, unit, 0, length);
+        int written = padded;
+        if (padLength >= REC_HEADER_LENGTH) {
+            written += composePad(unit, padded, padLength, lane.generation, false, lane.zerosAhead);
+            lane.tail = boundary;
+        } else {
+            lane.tail = at + padded;       // no room for a PAD before the segment's end: persistLane pads nothing either
+        }
+        region.write(at, unit, 0, written);
+        Arrays.fill(unit, 0, padded + REC_HEADER_LENGTH, (byte) 0);
+        lane.bytesAppended += lane.tail - at;
+    }
+
+    /** K1 for a PAD record of {@code length} bytes at {@code at} (format 1.3); see {@link #composePad}. */
+    private void writePad(Lane lane, long at, int length, long generation, boolean prefixDurable, boolean zerosAhead) {
         if (lane.pad == null || lane.pad.length < length) {
             lane.pad = new byte[Math.max(length, 2 * tornUnit)];
         }
-        byte[] pad = lane.pad;
-        ByteBuffer b = ByteBuffer.wrap(pad).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(REC_LENGTH_OFFSET, length);
-        b.putLong(REC_SEQ_OFFSET, 0);
-        b.putInt(REC_GENERATION_OFFSET, (int) generation);
-        pad[REC_TYPE_OFFSET] = TYPE_PAD;
-        pad[REC_FLAGS_OFFSET] = prefixDurable ? FLAG_PREFIX_DURABLE : 0;
+        region.write(at, lane.pad, 0, composePad(lane.pad, 0, length, generation, prefixDurable, zerosAhead));
+    }
+
+    /**
+     * Writes a PAD record's header at {@code buffer[at]}, whose {@code length - REC_HEADER_LENGTH} bytes
+     * after the header must be zero, and returns how many of its bytes to write: the header only when
+     * the media already holds the zeros ({@code zerosAhead}, see {@link Lane#zerosAhead}), else all.
+     */
+    private static int composePad(byte[] buffer, int at, int length, long generation, boolean prefixDurable,
+                                  boolean zerosAhead) {
+        ByteBuffer b = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(at + REC_LENGTH_OFFSET, length);
+        b.putLong(at + REC_SEQ_OFFSET, 0);
+        b.putInt(at + REC_GENERATION_OFFSET, (int) generation);
+        buffer[at + REC_TYPE_OFFSET] = TYPE_PAD;
+        buffer[at + REC_FLAGS_OFFSET] = prefixDurable ? FLAG_PREFIX_DURABLE : 0;
         CRC32C c = new CRC32C();
-        c.update(pad, 4, length - 4);
-        b.putInt(REC_CRC_OFFSET, (int) c.getValue());
-        region.write(at, pad, 0, length);
+        c.update(buffer, at + 4, length - 4);
+        b.putInt(at + REC_CRC_OFFSET, (int) c.getValue());
+        return zerosAhead ? REC_HEADER_LENGTH : length;
     }
 
     /** Makes every buffered record durable (K2 for all lanes). */

@@ -270,7 +270,10 @@ class KvCrashCampaignTest {
             case WALK -> SINGLE;
             case RUN -> LEAN;        // RUN's cleaning promotes and destages thousands of blocks: fewer images per point
         };
-        assertCampaignPasses(CrashCampaign.run(scenario, engine, pool, config), scenario.spec(), 20);
+        // On a block device the step writes few sectors: each copy and the PAD after it are one write, the
+        // PAD's zeros already on the fresh segment (Log.writeWithPad); 15 images there, 63 before that.
+        long minimumImages = pool.mode() == AccessMode.CRAWL ? 10 : 20;
+        assertCampaignPasses(CrashCampaign.run(scenario, engine, pool, config), scenario.spec(), minimumImages);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.engram.kv;
 import dev.engram.region.AccessMode;
 import dev.engram.region.Region;
 import dev.engram.region.RegionOptions;
+import dev.engram.region.RegionStats;
 import dev.engram.region.Regions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,6 +169,69 @@ class PoolFormatTest {
                         walk.get(e.getKey().getBytes(StandardCharsets.US_ASCII)), e.getKey());
             }
         }
+    }
+
+    /**
+     * A durable put on CRAWL is one write and one fdatasync: its record and the PAD after it go down
+     * together (Log.writeWithPad). On a segment never used before the PAD's zeros are already on the
+     * media, so only its header is written; on a reused segment, whose old records are still there, the
+     * whole PAD is. Either way every PAD's checksum holds: check() and a reopen that scans the log (no
+     * checkpoint) find every key. The old values are longer than the new ones, so a PAD written as its
+     * header alone over a reused segment would cover old bytes and fail its checksum.
+     */
+    @Test
+    void shouldWriteADurableCrawlPutAndItsPadAsOneWriteAndPadReusedSegmentsWhole(@TempDir Path dir) {
+        int segment = 64 * 1024;
+        KvOptions options = new KvOptions(dir.resolve("pool")).engine(EngineKind.HASH).mode(AccessMode.CRAWL)
+                .segmentBytes(segment).size(PoolFormat.FIRST_SEGMENT_OFFSET + 8L * segment).lanes(1)
+                .autoCompact(false).indexCheckpoint(false);
+        Map<String, String> model = new TreeMap<>();
+        try (KvStore kv = KvStore.create(options)) {
+            long[][] fresh = durablePuts(kv, model, "old", 30, 1000);
+            int twoCalls = 0;
+            for (long[] put : fresh) {
+                assertTrue(put[0] == 2 || put[0] == 6, put[0] + " system calls for one put (2, or 6 when it opens a"
+                        + " segment: its zeros, header and first PAD, and their fdatasync)");
+                if (put[0] == 2) {
+                    twoCalls++;
+                    assertTrue(put[1] < 1000 + 200, put[1] + " bytes written for a put of 1000: more than the record"
+                            + " and a PAD header");
+                }
+            }
+            assertTrue(twoCalls >= 25, twoCalls + " of 30 puts as one pwrite and one fdatasync (the rest open a segment)");
+            for (int i = 0; i < 30; i++) {
+                kv.delete(("old" + i).getBytes(StandardCharsets.US_ASCII));
+                model.remove("old" + i);
+            }
+            assertTrue(kv.compact().segmentsFreed() > 0, "segments freed for reuse");
+            long[][] reused = durablePuts(kv, model, "new", 40, 40);
+            long wholeUnits = Arrays.stream(reused).filter(put -> put[1] >= PoolFormat.TORN_WRITE_UNIT - 200).count();
+            assertTrue(wholeUnits > 0, "no put wrote a whole unit: the lane never reached a reused segment");
+            assertTrue(kv.check().clean(), kv.check().toString());
+        }
+        try (KvStore kv = KvStore.open(options)) {
+            assertEquals(model.size(), kv.count());
+            for (Map.Entry<String, String> e : model.entrySet()) {
+                assertArrayEquals(e.getValue().getBytes(StandardCharsets.US_ASCII),
+                        kv.get(e.getKey().getBytes(StandardCharsets.US_ASCII)), e.getKey());
+            }
+            assertTrue(kv.check().clean(), kv.check().toString());
+        }
+    }
+
+    /** {@code count} durable puts of {@code valueBytes}; per put, the region's system calls and bytes written. */
+    private static long[][] durablePuts(KvStore kv, Map<String, String> model, String prefix, int count, int valueBytes) {
+        long[][] perPut = new long[count][];
+        for (int i = 0; i < count; i++) {
+            String key = prefix + i;
+            String value = (char) ('a' + i % 26) + "v".repeat(valueBytes - 1);
+            RegionStats before = kv.region().stats();
+            kv.put(key.getBytes(StandardCharsets.US_ASCII), value.getBytes(StandardCharsets.US_ASCII));
+            RegionStats after = kv.region().stats();
+            perPut[i] = new long[]{after.syscalls() - before.syscalls(), after.bytesWritten() - before.bytesWritten()};
+            model.put(key, value);
+        }
+        return perPut;
     }
 
     @Test
