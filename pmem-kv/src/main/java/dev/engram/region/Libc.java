@@ -32,6 +32,9 @@ final class Libc {
     static final int MAP_SHARED_VALIDATE = 0x03;
     static final int MAP_SYNC = 0x80000;
     static final int MS_SYNC = 0x4;
+    /** madvise: fault the range's pages in, writable, without writing them (Linux 5.14+; EINVAL before). */
+    static final int MADV_POPULATE_WRITE = 23;
+    static final int EINVAL = 22;
     /** No space left on the device: growth asked for more than the file system has. */
     static final int ENOSPC = 28;
     static final long PAGE_SIZE = 4096;
@@ -60,6 +63,11 @@ final class Libc {
 
     private static final class Msync {
         static final MethodHandle HANDLE = downcall("msync",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+    }
+
+    private static final class Madvise {
+        static final MethodHandle HANDLE = downcall("madvise",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
     }
 
@@ -167,6 +175,21 @@ final class Libc {
             int rc = (int) Msync.HANDLE.invokeExact(errnoState, MemorySegment.ofAddress(start), len, MS_SYNC);
             if (rc != 0) {
                 throw new ErrnoException("msync", errno(errnoState));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code madvise(address, length, advice)}; {@code address} must be page-aligned. */
+    static void madvise(long address, long length, int advice) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(ERRNO.layout);
+            int rc = (int) Madvise.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length, advice);
+            if (rc != 0) {
+                throw new ErrnoException("madvise", errno(state));
             }
         } catch (ErrnoException e) {
             throw e;

@@ -116,6 +116,20 @@ public interface Region extends AutoCloseable {
     }
 
     /**
+     * A hint that {@code [offset, offset + length)} will be written soon: a region that is a mapping
+     * makes the range's pages present and writable now, without changing a byte (Linux's {@code
+     * madvise(MADV_POPULATE_WRITE)}), so that the first store to each page later does not stop for a
+     * page fault (on tmpfs, allocating and zeroing the page; on a DAX file system, mapping its block).
+     * Meant for a thread that is not the writer's. Returns the bytes so prepared: 0 for regions reached
+     * through system calls, the device emulation and the simulator, for a range not inside the region
+     * (or a closed region), and on a kernel without the call. Never throws; changes no byte and no
+     * counter.
+     */
+    default long prefault(long offset, long length) {
+        return 0;
+    }
+
+    /**
      * Grows the region to {@code newSize} bytes (a multiple of {@link RegionHeader#LENGTH}) without
      * closing it; existing bytes do not move. New bytes read as zero. The new size is durable when
      * this returns. Does nothing when {@code newSize <= size()}.

@@ -67,6 +67,8 @@ final class WalkRegion extends FileRegion {
     private static final VarHandle ATOMIC_LONG =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final ThreadLocal<MemorySegment> ERRNO = ThreadLocal.withInitial(Libc::newErrnoState);
+    /** False once the kernel refused {@code MADV_POPULATE_WRITE} as unknown (before Linux 5.14). */
+    private static volatile boolean populateWrite = true;
 
     private final int fd;
     private final long address;
@@ -373,6 +375,33 @@ final class WalkRegion extends FileRegion {
             flushes.increment();
             drains.increment();
             Pmem.persistAddress(address + offset, length);  // counted in and checked: stays mapped
+        } finally {
+            unpin(pin);
+        }
+    }
+
+    /** {@code madvise(MADV_POPULATE_WRITE)} over the whole pages of the range, pinned (see the class comment). */
+    @Override
+    public long prefault(long offset, long length) {
+        if (!populateWrite || offset < 0 || length <= 0) {
+            return 0;
+        }
+        long start = offset & -Libc.PAGE_SIZE;             // the mapping starts on a page
+        long end = offset + length;
+        CallPin pin;
+        try {
+            pin = pin(start, end - start);
+        } catch (RegionException outsideOrClosed) {
+            return 0;
+        }
+        try {
+            Libc.madvise(address + start, end - start, Libc.MADV_POPULATE_WRITE);
+            return end - start;
+        } catch (Libc.ErrnoException e) {
+            if (e.errno == Libc.EINVAL) {
+                populateWrite = false;                      // an older kernel: a hint it cannot take
+            }
+            return 0;
         } finally {
             unpin(pin);
         }

@@ -41,6 +41,37 @@ class AccessModeBehaviourTest {
         }
     }
 
+    /**
+     * prefault: on a WALK mapping of a fresh tmpfs file the range's pages become resident (the
+     * mapping's Rss in /proc/self/smaps grows by at least the range), no byte changes and nothing is
+     * counted; 0 outside the region and after close; CRAWL does nothing.
+     */
+    @Test
+    void prefaultShouldMakeAMappingsPagesResidentWithoutChangingThem() {
+        try (RegionFiles files = RegionFiles.onShm()) {
+            java.nio.file.Path file = files.file("w");
+            Region w = Regions.create(new RegionOptions(file).mode(AccessMode.WALK).size(4 << 20));
+            w.putLong(BASE, 0x1234_5678L);
+            RegionStats before = w.stats();
+            long rssBefore = Smaps.rssKiB(file);
+            assertEquals(2 << 20, w.prefault(1 << 20, 2 << 20));
+            long rssAfter = Smaps.rssKiB(file);
+            assertTrue(rssAfter - rssBefore >= 2048, "Rss " + rssBefore + " -> " + rssAfter + " KiB");
+            assertEquals(0x1234_5678L, w.getLong(BASE));
+            assertEquals(0, w.getLong(1 << 20));
+            assertEquals(before, w.stats(), "a prefault counts as nothing");
+            assertEquals(0, w.prefault(w.size() - 4096, 8192), "past the end: nothing");
+            assertEquals(0, w.prefault(-4096, 4096));
+            w.close();
+            assertEquals(0, w.prefault(BASE, 4096), "closed: nothing, and no exception");
+            try (Region c = Regions.create(new RegionOptions(files.file("c")).mode(AccessMode.CRAWL).size(1 << 20))) {
+                long s0 = c.stats().syscalls();
+                assertEquals(0, c.prefault(BASE, 4096));
+                assertEquals(s0, c.stats().syscalls(), "CRAWL: no system call for a hint");
+            }
+        }
+    }
+
     @Test
     void crawlShouldMakeExactlyOneSystemCallPerReadWriteAndPersist() {
         try (RegionFiles files = RegionFiles.onDisk();
