@@ -24,6 +24,7 @@ class KvSegmentPrefaultTest {
     @Test
     void shouldFaultTheNextSegmentInWhenALaneTakesOne() throws InterruptedException {
         assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one CPU: no helper (Log.spareCpu)");
+        assumeTrue(Smaps.kernelPopulatesWrite(), "MADV_POPULATE_WRITE needs Linux 5.14: " + System.getProperty("os.version"));
         int segment = 1 << 20;
         Path pool = dir.resolve("pool");
         KvOptions options = new KvOptions(pool).engine(EngineKind.HASH).mode(AccessMode.WALK).segmentBytes(segment)

@@ -48,6 +48,7 @@ class AccessModeBehaviourTest {
      */
     @Test
     void prefaultShouldMakeAMappingsPagesResidentWithoutChangingThem() {
+        assumeTrue(Smaps.kernelPopulatesWrite(), "MADV_POPULATE_WRITE needs Linux 5.14: " + System.getProperty("os.version"));
         try (RegionFiles files = RegionFiles.onShm()) {
             java.nio.file.Path file = files.file("w");
             Region w = Regions.create(new RegionOptions(file).mode(AccessMode.WALK).size(4 << 20));

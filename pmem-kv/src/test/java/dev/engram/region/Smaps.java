@@ -11,6 +11,21 @@ public final class Smaps {
     private Smaps() {
     }
 
+    /**
+     * Whether this kernel takes {@code madvise(MADV_POPULATE_WRITE)}, which {@link Region#prefault} uses:
+     * Linux 5.14 and later ({@code os.version} is the kernel's release, e.g. {@code 6.18.0-1-amd64}).
+     */
+    public static boolean kernelPopulatesWrite() {
+        String[] v = System.getProperty("os.version", "0.0").split("[.-]");
+        try {
+            int major = Integer.parseInt(v[0]);
+            int minor = v.length > 1 ? Integer.parseInt(v[1]) : 0;
+            return major > 5 || (major == 5 && minor >= 14);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** The resident KiB (Rss) of this process's mapping of {@code file}; fails when it has none. */
     public static long rssKiB(Path file) {
         try {
