@@ -62,11 +62,10 @@ final class Log {
         long end;
         long persistedUpTo;
         byte[] scratch = new byte[4096];
-        /** A PAD record's bytes: its header, then zeros (allocated when the lane first pads). */
-        byte[] pad;
         /**
-         * A durable record and its unit's PAD, as one write composes them on a block device (see
-         * {@link Log#append}); all zeros between uses. Allocated at the lane's first such write.
+         * Where a PAD, or a durable record and its unit's PAD ({@link Log#writeWithPad}), is composed
+         * before its write on a block device; all zeros between uses, so a PAD's bytes after its header
+         * are the zeros its checksum covers. Allocated when the lane first pads ({@link Log#unitBuffer}).
          */
         byte[] unit;
         /**
@@ -629,10 +628,7 @@ final class Log {
     private void writeWithPad(Lane lane, long at, byte[] record, int length, int padded) {
         long boundary = unitEnd(lane, at + padded);
         int padLength = (int) (boundary - at - padded);
-        if (lane.unit == null) {
-            lane.unit = new byte[2 * tornUnit + REC_HEADER_LENGTH];     // padded < unit, PAD <= unit + header
-        }
-        byte[] unit = lane.unit;
+        byte[] unit = unitBuffer(lane, padded + padLength);
         System.arraycopy(record, 0, unit, 0, length);
         int written = padded;
         if (padLength >= REC_HEADER_LENGTH) {
@@ -648,10 +644,20 @@ final class Log {
 
     /** K1 for a PAD record of {@code length} bytes at {@code at} (format 1.3); see {@link #composePad}. */
     private void writePad(Lane lane, long at, int length, long generation, boolean prefixDurable, boolean zerosAhead) {
-        if (lane.pad == null || lane.pad.length < length) {
-            lane.pad = new byte[Math.max(length, 2 * tornUnit)];
+        byte[] unit = unitBuffer(lane, length);
+        region.write(at, unit, 0, composePad(unit, 0, length, generation, prefixDurable, zerosAhead));
+        Arrays.fill(unit, 0, REC_HEADER_LENGTH, (byte) 0);
+    }
+
+    /**
+     * The lane's {@link Lane#unit}, at least {@code bytes} long: a record under one unit and a PAD of at
+     * most a unit and a header ({@link #unitEnd}) fit the size it starts with.
+     */
+    private byte[] unitBuffer(Lane lane, int bytes) {
+        if (lane.unit == null || lane.unit.length < bytes) {
+            lane.unit = new byte[Math.max(bytes, 2 * tornUnit + REC_HEADER_LENGTH)];
         }
-        region.write(at, lane.pad, 0, composePad(lane.pad, 0, length, generation, prefixDurable, zerosAhead));
+        return lane.unit;
     }
 
     /**
