@@ -243,6 +243,13 @@ final class Log {
         Integer reused = freeSegments.poll();
         int segment = reused != null ? reused : takeUnusedSegment();
         long at = segmentOffset(segment);
+        // Nothing the segment holds is needed (never used, or freed by the cleaner: old generations that a
+        // scan of the new one stops at, as it stops at zeros), and the lane writes it from the start: RUN
+        // may start its blocks from zeros instead of reading each from the capacity file at the first store.
+        region.discard(at, segmentBytes);
+        if (reused == null) {
+            allocateBlocks(segment);
+        }
         long generation = generations.incrementAndGet();
         h.putInt(SEG_MAGIC_OFFSET, SEG_MAGIC);
         h.putInt(SEG_STATE_OFFSET, SEG_STATE_LIVE);
@@ -279,13 +286,12 @@ final class Log {
         return Math.max(SEG_HEADER_LENGTH, tornUnit);
     }
 
-    /** A segment never used before (growing the pool when none is left), its blocks allocated. */
+    /** A segment never used before (growing the pool when none is left); the caller allocates its blocks. */
     private int takeUnusedSegment() {
         while (true) {
             int s = nextUnusedSegment.get();
             if (s < segmentCount()) {
                 if (nextUnusedSegment.compareAndSet(s, s + 1)) {
-                    allocateBlocks(s);
                     prefault(s + 1);
                     return s;
                 }

@@ -130,6 +130,20 @@ public interface Region extends AutoCloseable {
     }
 
     /**
+     * A hint that the caller no longer needs the bytes of {@code [offset, offset + length)} and will
+     * write each part before it reads it: a region that would otherwise copy a range in before the first
+     * store to it ({@link AccessMode#RUN}, which promotes a whole block from its capacity file into the
+     * fast tier) may start the range's whole blocks from zeros instead. Until written, each such block
+     * reads as its old bytes or as zeros, before and after a crash: the caller must be content with
+     * either. Returns the bytes released (whole blocks that were not resident); 0 for every other region
+     * (a store there reads nothing first), for a range not inside the region, and for a closed region.
+     * Never throws; changes no byte.
+     */
+    default long discard(long offset, long length) {
+        return 0;
+    }
+
+    /**
      * Grows the region to {@code newSize} bytes (a multiple of {@link RegionHeader#LENGTH}) without
      * closing it; existing bytes do not move. New bytes read as zero. The new size is durable when
      * this returns. Does nothing when {@code newSize <= size()}.

@@ -40,7 +40,8 @@ import java.util.zip.CRC32C;
  * <h2>Policy</h2>
  * <ul>
  *   <li>Placement and promotion: every access goes through the fast tier; a miss promotes the whole
- *       block (read from the capacity file). The header page (block 0 when blocks are 4 KiB; bytes
+ *       block (read from the capacity file; a block the caller released with {@link #discard} starts
+ *       from zeros, DIRTY, without a read). The header page (block 0 when blocks are 4 KiB; bytes
  *       below 4096 in any case) is never cached: it is read and written on the capacity file.</li>
  *   <li>Eviction: CLOCK over the slots, preferring clean blocks. When every candidate is dirty, the
  *       victim is destaged in a batch of up to {@link #evictionBatch} dirty slots (the victim and those
@@ -57,7 +58,9 @@ import java.util.zip.CRC32C;
  *       this fast tier's token (in the non-current A/B slot, see {@link RegionHeader}) and fdatasync'ed, so CRAWL and WALK refuse the capacity file while
  *       the fast tier holds newer data.</li>
  *   <li>R2 promote: the block's bytes are copied into a free slot and persisted; only then is the
- *       slot's entry set to CLEAN|block and persisted. A crash before that leaves the slot EMPTY.</li>
+ *       slot's entry set to CLEAN|block and persisted. A crash before that leaves the slot EMPTY. A
+ *       released block's zeros are persisted the same way, then its entry goes from EMPTY straight to
+ *       DIRTY|block (R3), since the zeros may differ from the capacity file.</li>
  *   <li>R3 dirty: before the first store into a CLEAN slot, its entry becomes DIRTY|block and is
  *       persisted. Stores then go to the slot; {@link #persist} flushes the slot's lines, so a
  *       persisted store is durable in the fast tier (NVDIMM semantics) whichever tier later holds it.</li>
@@ -186,6 +189,14 @@ final class RunRegion implements TieredRegion {
     private final AtomicInteger dirtyCount = new AtomicInteger();
     private final AtomicBoolean capacityTouched = new AtomicBoolean();
     private final LongAdder promotions = new LongAdder();
+    private final LongAdder zeroFills = new LongAdder();
+    /**
+     * Blocks released by {@link #discard} and not resident since, one bit each (block {@code b}: bit
+     * {@code b & 63} of word {@code b >>> 6}): the next access promotes such a block as zeros, DIRTY,
+     * without reading the capacity file. Under the promotion lock; longer after a growth. Not durable:
+     * after a reopen a released block reads its old bytes again, which {@link #discard} allows.
+     */
+    private long[] discarded;
     private final LongAdder destages = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final Thread destager;
@@ -361,6 +372,7 @@ final class RunRegion implements TieredRegion {
         java.util.Arrays.fill(words, NOT_RESIDENT);
         recover(words);
         this.blockWords = words;
+        this.discarded = new long[(words.length + 63) >>> 6];
 
         if (backgroundDestage) {
             destager = Thread.ofPlatform().daemon().name("engram-destage-" + path.getFileName()).unstarted(this::destageLoop);
@@ -504,7 +516,7 @@ final class RunRegion implements TieredRegion {
      * The slot holding {@code block} now, or -1, without promoting. Reading a poisoned old array after
      * a growth reads again from the current one, so a resident block is never reported absent.
      */
-    private int slotNow(long block) {
+    int slotNow(long block) {
         while (true) {
             long[] words = blockWords;
             int s = block < words.length ? slotIn((long) WORDS.getAcquire(words, (int) block)) : -1;
@@ -536,24 +548,75 @@ final class RunRegion implements TieredRegion {
             }
             s = victim();                                   // write-locked, entry EMPTY and durable
             try {
-                byte[] data = new byte[blockBytes];
-                long from = block << blockShift;
                 long size = capacity.size();
-                int n = (int) Math.min(blockBytes, size - from);
-                capacity.read(from, data, 0, n);
-                fast.write(slotOffset(s), data, 0, blockBytes);
-                fast.persist(slotOffset(s), blockBytes);    // R2 promote: slot bytes durable first
-                fast.putLongRelease(entryOffset(s), entry(block, CLEAN));
-                fast.persist(entryOffset(s), 8);            // R2 promote: then the entry names them
+                if (takeDiscarded(block)) {
+                    // Released by discard: zeros instead of the capacity file's bytes, which may differ, so
+                    // the slot is DIRTY from the start (the R3 a first store would make, from EMPTY): a
+                    // crash then leaves zeros or, before the entry is durable, the capacity file's bytes.
+                    fast.fill(slotOffset(s), blockBytes, (byte) 0);
+                    fast.persist(slotOffset(s), blockBytes);    // R2 promote: slot bytes durable first
+                    markDirty(s, block);                        // R3 dirty: then the entry names them
+                    zeroFills.increment();
+                } else {
+                    byte[] data = new byte[blockBytes];
+                    long from = block << blockShift;
+                    int n = (int) Math.min(blockBytes, size - from);
+                    capacity.read(from, data, 0, n);
+                    fast.write(slotOffset(s), data, 0, blockBytes);
+                    fast.persist(slotOffset(s), blockBytes);    // R2 promote: slot bytes durable first
+                    fast.putLongRelease(entryOffset(s), entry(block, CLEAN));
+                    fast.persist(entryOffset(s), 8);            // R2 promote: then the entry names them
+                    promotions.increment();
+                }
                 INTS.setRelease(blockOfSlot, s, (int) block);
                 // Release: a load that reads this word also sees the bytes copied above.
                 WORDS.setRelease(words, (int) block, residentWord(word, s, block, size));   // referenced
-                promotions.increment();
                 return s;
             } finally {
                 locks[s].tryUnlockWrite();
             }
         }
+    }
+
+    /** Whether {@code block} was released by {@link #discard}, clearing the mark. Under the promotion lock. */
+    private boolean takeDiscarded(long block) {
+        int w = (int) (block >>> 6);
+        long bit = 1L << block;
+        if (w >= discarded.length || (discarded[w] & bit) == 0) {
+            return false;
+        }
+        discarded[w] &= ~bit;
+        return true;
+    }
+
+    /**
+     * Marks the whole blocks of the range that are not resident (never the header's block 0) so that
+     * their next promotion starts from zeros (see {@link #promote}). A resident block keeps its bytes:
+     * {@link Region#discard} allows either. The blocks' truth stays the capacity file's until then, and
+     * after a reopen.
+     */
+    @Override
+    public long discard(long offset, long length) {
+        long released = 0;
+        try {
+            if (closed || offset < 0 || length <= 0 || offset > capacity.size() - length) {
+                return 0;
+            }
+            long first = Math.max(1, (offset + blockMask) >>> blockShift);
+            long end = (offset + length) >>> blockShift;
+            synchronized (promotionLock) {
+                long[] words = blockWords;
+                for (long b = first; b < end && b < words.length; b++) {
+                    if (slotIn(words[(int) b]) < 0) {
+                        discarded[(int) (b >>> 6)] |= 1L << b;
+                        released += blockBytes;
+                    }
+                }
+            }
+        } catch (RegionException e) {
+            return 0;                                           // closed meanwhile: a hint, never an error
+        }
+        return released;
     }
 
     /**
@@ -1256,6 +1319,7 @@ final class RunRegion implements TieredRegion {
                     WORDS.setRelease(words, last, residentWord(words[last], s, last, size));
                 }
                 if (words != old) {
+                    discarded = java.util.Arrays.copyOf(discarded, (blocks + 63) >>> 6);
                     blockWords = words;
                     // Poison the old array: a load that still reads it fails validation and retries.
                     for (int b = 0; b < old.length; b++) {
@@ -1293,8 +1357,8 @@ final class RunRegion implements TieredRegion {
         synchronized (attachLock) {
             isAttached = attached;
         }
-        return new TierStats(slotCount, resident, dirtyCount.get(), promotions.sum(), destages.sum(),
-                evictions.sum(), isAttached);
+        return new TierStats(slotCount, resident, dirtyCount.get(), promotions.sum(), zeroFills.sum(),
+                destages.sum(), evictions.sum(), isAttached);
     }
 
     /** Stops the destager and, when no block is dirty, detaches (R6); dirty blocks stay in the fast tier. */

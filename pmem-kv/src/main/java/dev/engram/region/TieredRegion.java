@@ -18,11 +18,13 @@ public interface TieredRegion extends Region {
      * @param residentBlocks slots holding a block now
      * @param dirtyBlocks    slots whose block is newer than the capacity file
      * @param promotions     blocks read from the capacity file into the fast tier
+     * @param zeroFills      blocks started from zeros in the fast tier instead, without a read, because
+     *                       the caller had released them ({@link #discard})
      * @param destages       blocks written back to the capacity file
      * @param evictions      blocks dropped from the fast tier to make room
      * @param attached       whether the capacity file currently names this fast tier
      */
-    record TierStats(int slots, int residentBlocks, int dirtyBlocks, long promotions, long destages,
-                     long evictions, boolean attached) {
+    record TierStats(int slots, int residentBlocks, int dirtyBlocks, long promotions, long zeroFills,
+                     long destages, long evictions, boolean attached) {
     }
 }
