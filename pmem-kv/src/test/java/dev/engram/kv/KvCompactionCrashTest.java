@@ -117,7 +117,7 @@ class KvCompactionCrashTest {
         assertEquals(expected, contents(kv), "the live store before any crash");
         List<String> failures = new ArrayList<>();
         long all = sim.forEachImage(CrashPoints.withinOperations("crashed"), enumeration, image -> { });
-        long stride = (all + MAX_IMAGES - 1) / MAX_IMAGES;
+        long stride = Math.max(1, Math.ceilDiv(all, MAX_IMAGES));     // no overflow at the stress profile's MAX_VALUE
         long[] images = {0};
         long[] index = {-1};
         sim.forEachImage(CrashPoints.withinOperations("crashed"), enumeration, image -> {
