@@ -185,26 +185,30 @@ final class Libc {
 
     /** {@code madvise(address, length, advice)}; {@code address} must be page-aligned. */
     static void madvise(long address, long length, int advice) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(ERRNO.layout);
-            int rc = (int) Madvise.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length, advice);
-            if (rc != 0) {
-                throw new ErrnoException("madvise", errno(state));
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        zeroOrThrow("madvise", state -> (int) Madvise.HANDLE.invokeExact(state, MemorySegment.ofAddress(address),
+                length, advice));
     }
 
     /** Allocates blocks for [offset, offset+length) and extends the file size to cover it. */
     static void fallocate(int fd, long offset, long length) throws ErrnoException {
+        zeroOrThrow("fallocate", state -> (int) Fallocate.HANDLE.invokeExact(state, fd, 0, offset, length));
+    }
+
+    /** A downcall that returns 0, or -1 with errno in the capture state it is given. */
+    @FunctionalInterface
+    private interface ZeroOrErrno {
+        int invoke(MemorySegment errnoState) throws Throwable;
+    }
+
+    /**
+     * Makes {@code call} with an errno capture of a confined arena; throws {@code name}'s errno when it
+     * does not return 0. For calls off the hot path (the arena is an allocation; msync has its own).
+     */
+    private static void zeroOrThrow(String name, ZeroOrErrno call) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(ERRNO.layout);
-            int rc = (int) Fallocate.HANDLE.invokeExact(state, fd, 0, offset, length);
-            if (rc != 0) {
-                throw new ErrnoException("fallocate", errno(state));
+            if (call.invoke(state) != 0) {
+                throw new ErrnoException(name, errno(state));
             }
         } catch (ErrnoException e) {
             throw e;
